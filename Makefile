@@ -1,0 +1,58 @@
+# The two commands: `make run` (the app on SQLite with demo data) and `make test` (everything).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/erating
+DEMO_RATINGS ?= 100000
+
+.PHONY: run test test-sqlite test-postgres bench venv test-venv assets messages system-deps serve migrate demo clean
+
+$(VENV)/.base-stamp: requirements/base.txt
+	test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements/base.txt
+	touch $@
+
+$(VENV)/.test-stamp: $(VENV)/.base-stamp requirements/test.txt
+	$(PY) -m pip install -q -r requirements/test.txt
+	touch $@
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.stamp
+	mkdir -p erating/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js erating/static/vendor/
+
+messages: $(VENV)/.base-stamp
+	cd erating && ../$(PY) ../manage.py compilemessages -v0 --ignore=.venv
+
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+run: $(VENV)/.base-stamp assets messages
+	DEBUG=1 $(PY) manage.py migrate -v0
+	DEBUG=1 $(PY) manage.py demo_data --if-empty --ratings $(DEMO_RATINGS)
+	@echo "eRating is at http://127.0.0.1:8000"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: system-deps $(VENV)/.test-stamp assets messages test-sqlite test-postgres
+
+test-sqlite:
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider
+
+bench: system-deps $(VENV)/.test-stamp assets messages
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles erating/static/vendor db.sqlite3*

@@ -1,0 +1,11 @@
+from django.urls import path
+from ninja import NinjaAPI
+
+from . import devices, ratings
+
+api = NinjaAPI(title="eRating API", version="1", urls_namespace="api",
+               description="Rating ingest for kiosks and integrations.")
+api.add_router("/", ratings.router)
+api.add_router("/", devices.router)
+
+urlpatterns = [path("", api.urls)]

@@ -1,0 +1,13 @@
+"""The domain model. Tenant tables all carry `agency` so data can be partitioned by agency."""
+from .audit import AuditEntry
+from .devices import Device, PairingCode
+from .ratings import Rating
+from .settings import FollowUpReason, ScoreCaption
+from .targets import OfficerCounter, Target
+from .tenancy import Agency, Ministry, Premise
+from .users import User
+
+__all__ = [
+    "Agency", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
+    "PairingCode", "Premise", "Rating", "ScoreCaption", "Target", "User",
+]

@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class Rating(models.Model):
+    """One customer's answer. Never deleted through the UI; premise and agency are copied from
+    the target at capture so dashboards filter without joins."""
+
+    TABLET, QR = "tablet", "qr"
+    CHANNEL_CHOICES = [(TABLET, _("Tablet")), (QR, _("QR code"))]
+
+    agency = models.ForeignKey("base.Agency", on_delete=models.PROTECT, related_name="+")
+    premise = models.ForeignKey("base.Premise", on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey("base.Target", on_delete=models.PROTECT, related_name="ratings")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", help_text="The officer credited: the target itself or who was on duty.")
+    score = models.PositiveSmallIntegerField(_("score"))
+    channel = models.CharField(_("channel"), max_length=6, choices=CHANNEL_CHOICES)
+    reasons = models.JSONField(_("follow-up reasons"), default=list, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    contact_consent = models.BooleanField(_("consented to contact"), default=False)
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    contact_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    client_time = models.DateTimeField(null=True, blank=True)
+    clock_skew_seconds = models.IntegerField(null=True, blank=True)
+    idempotency_key = models.UUIDField(unique=True)
+    device = models.ForeignKey("base.Device", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    flagged = models.BooleanField(_("suspected abuse"), default=False)
+    source = models.CharField(max_length=64, blank=True, help_text="Hashed origin, for abuse detection.")
+
+    objects = ScopedManager(agency="agency", premise="premise", officer="officer")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        indexes = [
+            models.Index(fields=["agency", "created_at"]),
+            models.Index(fields=["premise", "created_at"]),
+            models.Index(fields=["target", "created_at"]),
+            models.Index(fields=["officer", "created_at"]),
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="score_1_to_5")]
+
+    def __str__(self):
+        return f"{self.score} @ {self.target_id}"

@@ -1,0 +1,101 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from .bilingual import pick
+
+STATES = [
+    ("JHR", "Johor"), ("KDH", "Kedah"), ("KTN", "Kelantan"), ("MLK", "Melaka"),
+    ("NSN", "Negeri Sembilan"), ("PHG", "Pahang"), ("PRK", "Perak"), ("PLS", "Perlis"),
+    ("PNG", "Pulau Pinang"), ("SBH", "Sabah"), ("SWK", "Sarawak"), ("SGR", "Selangor"),
+    ("TRG", "Terengganu"), ("KUL", "W.P. Kuala Lumpur"), ("LBN", "W.P. Labuan"), ("PJY", "W.P. Putrajaya"),
+]
+
+
+class Ministry(models.Model):
+    """Public reference data, not tenant data: the portal and the application form list it."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name_ms = models.CharField(_("name (BM)"), max_length=200)
+    name_en = models.CharField(_("name (EN)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name_ms"]
+        verbose_name = _("ministry")
+        verbose_name_plural = _("ministries")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return pick(self.name_ms, self.name_en)
+
+
+class Agency(models.Model):
+    ACTIVE, SUSPENDED = "active", "suspended"
+    STATUS_CHOICES = [(ACTIVE, _("Active")), (SUSPENDED, _("Suspended"))]
+
+    ministry = models.ForeignKey(Ministry, on_delete=models.PROTECT, related_name="agencies",
+                                 verbose_name=_("ministry"))
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name_ms = models.CharField(_("name (BM)"), max_length=200)
+    name_en = models.CharField(_("name (EN)"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=STATUS_CHOICES, default=ACTIVE)
+    # Rating-form settings live on the agency: one form per agency keeps every premise consistent.
+    form_size = models.PositiveSmallIntegerField(_("smiley form"), choices=[(5, _("5 smileys")), (3, _("3 smileys"))],
+                                                 default=5)
+    reasons_max_score = models.PositiveSmallIntegerField(
+        _("ask for reasons at or below score"), default=2,
+        help_text=_("Follow-up reasons are asked when the score is at or below this value."))
+    comment_enabled = models.BooleanField(_("ask for a comment"), default=True)
+    contact_enabled = models.BooleanField(_("offer contact details"), default=True)
+    show_officer_photo = models.BooleanField(_("show officer photo"), default=False)
+    thank_you_ms = models.CharField(_("thank-you message (BM)"), max_length=300, blank=True)
+    thank_you_en = models.CharField(_("thank-you message (EN)"), max_length=300, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(agency="pk")
+
+    class Meta:
+        ordering = ["name_ms"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return pick(self.name_ms, self.name_en)
+
+    @property
+    def is_active(self):
+        return self.status == self.ACTIVE
+
+
+class Premise(models.Model):
+    TABLET, QR, BOTH = "tablet", "qr", "both"
+    MEDIUM_CHOICES = [(TABLET, _("Tablet")), (QR, _("QR code")), (BOTH, _("QR code & tablet"))]
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="premises",
+                               verbose_name=_("agency"))
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    state = models.CharField(_("state"), max_length=3, choices=STATES)
+    address = models.TextField(_("address"), blank=True)
+    medium = models.CharField(_("medium"), max_length=6, choices=MEDIUM_CHOICES, default=QR)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(agency="agency", premise="pk")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("premise")
+        verbose_name_plural = _("premises")
+        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="premise_code_unique_in_agency")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,96 @@
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class UserManager(BaseUserManager):
+    """Unscoped: authentication must find a user before any scope exists."""
+
+    def create_user(self, email, password=None, **extra):
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("role", User.SYSTEM_ADMIN)
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    SYSTEM_ADMIN, AGENCY_ADMIN, SUPERVISOR, OFFICER = "sysadmin", "agencyadmin", "supervisor", "officer"
+    ROLE_CHOICES = [
+        (SYSTEM_ADMIN, _("System administrator")),
+        (AGENCY_ADMIN, _("Agency administrator")),
+        (SUPERVISOR, _("Premise supervisor")),
+        (OFFICER, _("Counter officer")),
+    ]
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(_("role"), max_length=12, choices=ROLE_CHOICES)
+    agency = models.ForeignKey("base.Agency", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="users", verbose_name=_("agency"))
+    premises = models.ManyToManyField("base.Premise", blank=True, related_name="supervisors",
+                                      verbose_name=_("supervised premises"))
+    language = models.CharField(_("language"), max_length=5, default="ms",
+                                choices=[("ms", "Bahasa Melayu"), ("en", "English")])
+    kiosk_pin = models.CharField(max_length=128, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+    scoped = ScopedManager(agency="agency", _manager_class=models.Manager)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="sysadmin", agency__isnull=True) | (~models.Q(role="sysadmin") & models.Q(agency__isnull=False)),
+                name="agency_matches_role"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def set_kiosk_pin(self, pin):
+        self.kiosk_pin = make_password(pin)
+
+    def check_kiosk_pin(self, pin):
+        return bool(self.kiosk_pin) and check_password(pin, self.kiosk_pin)
+
+    @property
+    def is_system_admin(self):
+        return self.role == self.SYSTEM_ADMIN
+
+    @property
+    def is_agency_admin(self):
+        return self.role == self.AGENCY_ADMIN
+
+    @property
+    def is_supervisor(self):
+        return self.role == self.SUPERVISOR
+
+    @property
+    def is_officer(self):
+        return self.role == self.OFFICER

@@ -1,0 +1,85 @@
+"""Names for generated demo data: real-sounding Malaysian ministries, agencies, places and people."""
+
+MINISTRIES = [
+    ("kdn", "Kementerian Dalam Negeri", "Ministry of Home Affairs", [
+        ("jpn", "Jabatan Pendaftaran Negara", "National Registration Department", "JPN",
+         ["Permohonan MyKad", "Pendaftaran Kelahiran", "Pendaftaran Kematian", "Penggantian MyKad Hilang"]),
+        ("imi", "Jabatan Imigresen Malaysia", "Immigration Department of Malaysia", "Imigresen",
+         ["Pembaharuan Pasport", "Permohonan Pasport Baharu", "Pas Lawatan Kerja"]),
+    ]),
+    ("mot", "Kementerian Pengangkutan", "Ministry of Transport", [
+        ("jpj", "Jabatan Pengangkutan Jalan", "Road Transport Department", "JPJ",
+         ["Pembaharuan Lesen Memandu", "Cukai Jalan", "Pendaftaran Kenderaan", "Bayaran Saman"]),
+    ]),
+    ("kpwkm", "Kementerian Pembangunan Wanita, Keluarga dan Masyarakat",
+     "Ministry of Women, Family and Community Development", [
+        ("jkm", "Jabatan Kebajikan Masyarakat", "Department of Social Welfare", "JKM",
+         ["Bantuan Kebajikan", "Pendaftaran OKU", "Khidmat Nasihat Keluarga"]),
+    ]),
+    ("mof", "Kementerian Kewangan", "Ministry of Finance", [
+        ("jkdm", "Jabatan Kastam Diraja Malaysia", "Royal Malaysian Customs Department", "Kastam",
+         ["Pengisytiharan Kastam", "Pendaftaran SST", "Pertanyaan Duti"]),
+    ]),
+    ("digital", "Kementerian Digital", "Ministry of Digital", [
+        ("jdn", "Jabatan Digital Negara", "National Digital Department", "JDN",
+         ["Khidmat Bantuan Sistem", "Pendaftaran Agensi"]),
+    ]),
+]
+
+# (state code, towns) — premises are spread across every state.
+TOWNS = [
+    ("SGR", ["Shah Alam", "Petaling Jaya", "Klang", "Kajang", "Rawang"]),
+    ("KUL", ["Jalan Duta", "Kepong", "Setapak", "Bandar Tun Razak"]),
+    ("PJY", ["Presint 2", "Presint 15"]),
+    ("JHR", ["Johor Bahru", "Batu Pahat", "Muar", "Kluang"]),
+    ("PNG", ["George Town", "Bukit Mertajam", "Seberang Jaya"]),
+    ("PRK", ["Ipoh", "Taiping", "Teluk Intan"]),
+    ("KDH", ["Alor Setar", "Sungai Petani"]),
+    ("KTN", ["Kota Bharu", "Pasir Mas"]),
+    ("TRG", ["Kuala Terengganu", "Kemaman"]),
+    ("PHG", ["Kuantan", "Temerloh", "Bentong"]),
+    ("NSN", ["Seremban", "Port Dickson"]),
+    ("MLK", ["Ayer Keroh", "Jasin"]),
+    ("PLS", ["Kangar"]),
+    ("SBH", ["Kota Kinabalu", "Sandakan", "Tawau"]),
+    ("SWK", ["Kuching", "Miri", "Sibu", "Bintulu"]),
+    ("LBN", ["Labuan"]),
+]
+
+FACILITIES = ["Ruang Menunggu", "Tandas Awam", "Surau", "Tempat Letak Kereta", "Mesin Nombor Giliran"]
+
+FIRST_NAMES = [
+    "Ahmad", "Muhammad", "Nur Aisyah", "Siti Nurhaliza", "Mohd Faizal", "Farah", "Hafiz", "Aminah", "Zulkifli",
+    "Nurul Huda", "Iskandar", "Rosnah", "Lim Wei", "Tan Mei Ling", "Wong Kah Seng", "Chong Li Ying",
+    "Rajesh", "Kavitha", "Suresh", "Priya", "Jaswinder", "Aloysius", "Dayang", "Awang",
+]
+SURNAMES = [
+    "bin Abdullah", "binti Ismail", "bin Hassan", "binti Yusof", "bin Osman", "binti Rahman", "bin Ibrahim",
+    "binti Ahmad", "a/l Muthu", "a/p Ramasamy", "anak Jugah", "bin Othman",
+]
+
+REASONS = [
+    ("Tidak senyum", "Did not smile"),
+    ("Maklumat tidak lengkap", "Incomplete information"),
+    ("Masa menunggu terlalu lama", "Waited too long"),
+    ("Kurang sopan", "Not courteous"),
+    ("Kurang mahir", "Lacked knowledge"),
+    ("Kemudahan tidak bersih", "Facility not clean"),
+]
+
+COMMENTS = {
+    "high": [
+        "Pegawai sangat membantu dan mesra.", "Urusan cepat, terima kasih!", "Perkhidmatan cemerlang.",
+        "Very helpful officer, thank you.", "Quick and friendly service.", "Kaunter teratur dan bersih.",
+        "Sangat berpuas hati dengan layanan.", "Great service, done in 10 minutes.",
+    ],
+    "mid": [
+        "Boleh dipercepatkan lagi.", "Okay, but the queue was long.", "Sistem giliran kadang-kadang lambat.",
+        "Pegawai baik tetapi kurang penerangan.", "Parking was hard to find.",
+    ],
+    "low": [
+        "Menunggu lebih sejam.", "Pegawai tidak mesra.", "Waited over an hour for a simple renewal.",
+        "Maklumat yang diberi tidak jelas.", "Tandas kotor dan tiada air.", "Staff was rude at the counter.",
+        "Sistem rosak, terpaksa datang semula esok.",
+    ],
+}

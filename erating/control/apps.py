@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ControlConfig(AppConfig):
+    name = "erating.control"
+    label = "control"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RateConfig(AppConfig):
+    name = "erating.rate"
+    label = "rate"
