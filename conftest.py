@@ -17,3 +17,39 @@ def login(client):
         return client
 
     return do_login
+
+
+# --- Browser tests: Debian's Chromium driven by Playwright (never a downloaded browser) ---------
+import os  # noqa: E402
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """new_page(viewport=(w, h), **context_options) → a page in a fresh context; base URL is the live server."""
+    contexts = []
+
+    def make(viewport=(1280, 800), **options):
+        context = browser.new_context(base_url=live_server.url,
+                                      viewport={"width": viewport[0], "height": viewport[1]}, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
