@@ -1,6 +1,7 @@
 """The domain model. Tenant tables all carry `agency` so data can be partitioned by agency."""
 from .audit import AuditEntry
 from .devices import Device, PairingCode
+from .onboarding import AgencyApplication
 from .ratings import Rating
 from .settings import FollowUpReason, ScoreCaption
 from .targets import OfficerCounter, Target
@@ -8,6 +9,6 @@ from .tenancy import Agency, Ministry, Premise
 from .users import User
 
 __all__ = [
-    "Agency", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
+    "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
     "PairingCode", "Premise", "Rating", "ScoreCaption", "Target", "User",
 ]
