@@ -13,7 +13,10 @@ def login(client):
     """login(user) → the test client logged in as that user (through the real login form's backend)."""
 
     def do_login(user):
-        assert client.login(request=None, username=user.email, password=PASSWORD)
+        # Axes' backend needs a request (it refuses None): give it one from the test client's address.
+        from django.test import RequestFactory
+
+        assert client.login(request=RequestFactory().post("/control/login/"), username=user.email, password=PASSWORD)
         return client
 
     return do_login
