@@ -1,3 +1,89 @@
-from ninja import Router
+"""Kiosk endpoints: pair with a one-time code, then (with the device token) fetch the
+configuration, report heartbeats and sign officers on. Errors are structured:
+{"detail": "<message>", "code": "<machine code>"}."""
+from typing import Any
+
+from django.utils import timezone
+
+from ninja import Field, Router, Schema
+
+from erating.base.services import devices
+from erating.base.services.audit import client_ip
+
+from .auth import device_auth
 
 router = Router(tags=["devices"])
+
+
+class Error(Schema):
+    detail: str
+    code: str
+
+
+class PairIn(Schema):
+    code: str = Field(..., max_length=32)
+    name: str = Field("", max_length=100)
+
+
+class PairOut(Schema):
+    token: str
+    device_id: int
+    config: dict[str, Any]
+
+
+class HeartbeatIn(Schema):
+    queued: int = Field(0, ge=0, le=1_000_000)
+    app_version: str = Field("", max_length=40)
+
+
+class HeartbeatOut(Schema):
+    status: str
+    server_time: str
+    app_version: str
+
+
+class SignOnIn(Schema):
+    identifier: str = Field(..., max_length=150, description="The officer's e-mail or full name.")
+    pin: str = Field(..., max_length=20)
+
+
+class SignOnOut(Schema):
+    officer: int
+    name: str
+
+
+@router.post("kiosk/pair", response={200: PairOut, 400: Error, 429: Error}, auth=None,
+             summary="Pair a tablet with a one-time code")
+def pair(request, payload: PairIn):
+    ip = client_ip(request)
+    if devices.pairing_limited(ip):
+        return 429, {"detail": str(devices.TOO_MANY_PAIRING_ATTEMPTS), "code": "rate_limited"}
+    try:
+        device, token = devices.pair(payload.code, name=payload.name, ip=ip)
+    except devices.PairingError as error:
+        return 400, {"detail": str(error), "code": error.code}
+    return {"token": token, "device_id": device.pk, "config": devices.kiosk_config(device)}
+
+
+@router.get("kiosk/config", response={200: dict[str, Any]}, auth=device_auth,
+            summary="The kiosk's premise, targets and rating form (both languages)")
+def config(request):
+    return devices.kiosk_config(request.auth)
+
+
+@router.post("kiosk/heartbeat", response={200: HeartbeatOut}, auth=device_auth,
+             summary="Report that the tablet is alive, with its queue length and app version")
+def heartbeat(request, payload: HeartbeatIn):
+    devices.heartbeat(request.auth, queued=payload.queued, app_version=payload.app_version)
+    return {"status": "ok", "server_time": timezone.now().isoformat(), "app_version": devices.KIOSK_APP_VERSION}
+
+
+@router.post("kiosk/sign-on", response={200: SignOnOut, 400: Error, 429: Error}, auth=device_auth,
+             summary="Sign an officer on for their shift (name or e-mail plus kiosk PIN)")
+def sign_on(request, payload: SignOnIn):
+    try:
+        officer = devices.sign_on(request.auth, payload.identifier, payload.pin)
+    except devices.SignOnError as error:
+        return (429 if error.code == "locked" else 400), {"detail": str(error), "code": error.code}
+    return {"officer": officer.pk, "name": officer.full_name}
+

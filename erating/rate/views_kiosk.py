@@ -1,0 +1,92 @@
+"""The tablet kiosk: one static-looking shell page plus its service worker and web manifest.
+
+The shell carries no per-device or per-user data (the tablet fetches that with its token), so
+the service worker can cache it once and the kiosk still starts with the network down. Both
+languages' interface strings are embedded so BM/EN switches offline too.
+"""
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+
+from erating.base.services.devices import KIOSK_APP_VERSION
+
+STRINGS = {
+    "pair_title": _("Pair this tablet"),
+    "pair_help": _("Enter the pairing code shown in eRating under Tablets."),
+    "pair_code": _("Pairing code"),
+    "pair_button": _("Pair tablet"),
+    "pair_revoked": _("This tablet has been removed from eRating. It must be paired again with a new code."),
+    "pair_offline": _("No network connection. Connect the tablet and try again."),
+    "pick_title": _("Choose the counter"),
+    "rate_question": _("How satisfied are you with our service?"),
+    "reasons_title": _("What could we do better?"),
+    "reasons_help": _("Choose any that apply."),
+    "send": _("Send"),
+    "thanks_default": _("Thank you for your feedback."),
+    "thanks_again": _("Tap to rate again"),
+    "signon": _("Officer sign-on"),
+    "signon_title": _("Officer sign-on"),
+    "signon_identifier": _("Name or e-mail"),
+    "signon_pin": _("PIN"),
+    "signon_button": _("Sign on"),
+    "signon_offline": _("Sign-on needs a network connection."),
+    "signoff": _("Sign off"),
+    "on_duty": _("On duty:"),
+    "cancel": _("Cancel"),
+    "back": _("Back"),
+    "online": _("Online"),
+    "offline": _("Offline"),
+    "waiting": _("waiting to be sent"),
+    "language": _("Bahasa Melayu / English"),
+    "no_targets": _("Nothing to rate here yet. Ask your administrator."),
+    "error": _("Something went wrong. Try again."),
+}
+
+
+def _strings():
+    out = {}
+    for lang in ("ms", "en"):
+        with translation.override(lang):
+            out[lang] = {key: str(text) for key, text in STRINGS.items()}
+    return out
+
+
+def shell_urls():
+    """What the service worker precaches: the page and everything it loads."""
+    return [reverse("rate:kiosk"), reverse("rate:kiosk_manifest"), static("rate/kiosk/kiosk.js"),
+            static("rate/kiosk/kiosk.css"), static("rate/kiosk/icon-192.png"), static("rate/kiosk/icon-512.png")]
+
+
+@cache_control(no_cache=True)
+def kiosk(request):
+    return render(request, "rate/kiosk.html", {"strings": _strings(), "version": KIOSK_APP_VERSION})
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    body = render(request, "rate/kiosk_sw.js", {
+        "version": KIOSK_APP_VERSION, "shell": json.dumps(shell_urls()), "start": json.dumps(reverse("rate:kiosk")),
+    }).content
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("rate:kiosk")
+    return response
+
+
+@cache_control(no_cache=True)
+def manifest(request):
+    start = reverse("rate:kiosk")
+    data = {
+        "name": "eRating Kiosk", "short_name": "eRating", "lang": "ms",
+        "description": str(_("Customer satisfaction rating kiosk")),
+        "start_url": start, "scope": start, "display": "fullscreen", "orientation": "any",
+        "background_color": "#ffffff", "theme_color": "#1d4ed8",
+        "icons": [{"src": static(f"rate/kiosk/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png",
+                   "purpose": "any maskable"} for size in (192, 512)],
+    }
+    return JsonResponse(data, content_type="application/manifest+json")
