@@ -1,3 +1,128 @@
-from ninja import Router
+"""POST /api/v1/ratings: kiosks (device token) send one rating or a batch of up to 500.
+
+The body is parsed by hand rather than by a ninja schema so that one bad item in a queued
+batch is rejected on its own (with field errors) instead of failing the whole batch; the
+schema below documents the accepted shape in OpenAPI. Bad bodies get a structured 4xx:
+400 malformed JSON / wrong shape, 413 over 1 MB or over 500 items, 401 bad or revoked token."""
+import json
+from datetime import timedelta
+
+from django.http import JsonResponse, RawPostDataException
+from django.core.exceptions import RequestDataTooBig
+from django.utils import timezone
+from ninja import Router, Schema
+
+from erating.base.models import Rating
+from erating.base.scoping import agency_scope
+from erating.base.services.ingest import ingest, summarise
+
+from .auth import device_auth, touch
 
 router = Router(tags=["ratings"])
+
+MAX_BODY = 1_000_000
+MAX_ITEMS = 500
+TOUCH_EVERY = timedelta(seconds=30)  # last_seen is minute-grained; don't UPDATE on every rating
+
+CONTACT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "maxLength": 150},
+        "phone": {"type": "string", "maxLength": 30},
+        "email": {"type": "string", "maxLength": 254},
+        "consent": {"type": "boolean", "description": "Customer agreed to be contacted."},
+    },
+}
+RATING_SCHEMA = {
+    "type": "object",
+    "required": ["id", "score"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid", "description": "Client-generated idempotency key."},
+        "target": {"type": "string", "maxLength": 16,
+                   "description": "Target code; optional when the device is fixed to a target."},
+        "score": {"type": "integer", "minimum": 1, "maximum": 5},
+        "reasons": {"type": "array", "items": {"type": "integer"}, "maxItems": 20},
+        "comment": {"type": "string", "maxLength": 1000},
+        "contact": CONTACT_SCHEMA,
+        "officer": {"type": ["integer", "null"], "description": "User id of the officer on duty."},
+        "client_time": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+BODY_SCHEMA = {
+    "oneOf": [
+        RATING_SCHEMA,
+        {"type": "object", "required": ["ratings"],
+         "properties": {"ratings": {"type": "array", "items": RATING_SCHEMA, "minItems": 1,
+                                    "maxItems": MAX_ITEMS}}},
+    ]
+}
+
+
+class ItemResult(Schema):
+    id: str
+    status: str
+    errors: dict[str, str]
+
+
+class IngestOut(Schema):
+    results: list[ItemResult]
+    created: int
+    duplicates: int
+    rejected: int
+
+
+class ErrorOut(Schema):
+    error: str
+    detail: str
+
+
+def error(status, code, detail):
+    return JsonResponse({"error": code, "detail": detail}, status=status)
+
+
+def read_items(request):
+    """(items, is_batch, None) or (None, None, error response)."""
+    try:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
+            return None, None, error(413, "body_too_large", f"The body must be at most {MAX_BODY} bytes.")
+        body = request.body
+    except (ValueError, RequestDataTooBig, RawPostDataException):
+        return None, None, error(413, "body_too_large", f"The body must be at most {MAX_BODY} bytes.")
+    if len(body) > MAX_BODY:
+        return None, None, error(413, "body_too_large", f"The body must be at most {MAX_BODY} bytes.")
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None, None, error(400, "malformed_json", "The body is not valid JSON.")
+    if not isinstance(data, dict):
+        return None, None, error(400, "invalid_body", "Send a rating object or {\"ratings\": [...]}.")
+    if "ratings" not in data:
+        return [data], False, None
+    items = data["ratings"]
+    if not isinstance(items, list) or not items:
+        return None, None, error(400, "invalid_body", "\"ratings\" must be a non-empty list.")
+    if len(items) > MAX_ITEMS:
+        return None, None, error(413, "too_many_ratings", f"Send at most {MAX_ITEMS} ratings per request.")
+    return items, True, None
+
+
+@router.post(
+    "/ratings", auth=device_auth, url_name="ratings",
+    response={200: IngestOut, 400: IngestOut | ErrorOut, 401: dict, 413: ErrorOut},
+    summary="Submit ratings (one, or a batch of up to 500)",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": BODY_SCHEMA}}}},
+)
+def post_ratings(request):
+    """Idempotent: an `id` seen before answers `duplicate` and is stored once. A batch always
+    answers 200 with a result per item; a single rating that is rejected answers 400."""
+    device = request.auth
+    items, is_batch, problem = read_items(request)
+    if problem is not None:
+        return problem
+    with agency_scope(device.agency_id):
+        results = ingest(items, channel=Rating.TABLET, device=device)
+    if device.last_seen is None or timezone.now() - device.last_seen > TOUCH_EVERY:
+        touch(device)
+    body = {"results": results, **summarise(results)}
+    status = 400 if (not is_batch and results[0]["status"] == "rejected") else 200
+    return JsonResponse(body, status=status)

@@ -1,0 +1,151 @@
+"""POST /api/v1/ratings: device-token auth, per-item results, idempotency, structured 4xx."""
+import json
+import uuid
+
+import pytest
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from erating.base.models import Device, Rating
+from erating.base.models.devices import hash_token
+
+URL = "/api/v1/ratings"
+
+
+def make_device(ns, target=None, revoked=False):
+    token = Device.new_token()
+    with scopes_disabled():
+        device = Device.objects.create(agency=ns.agency, premise=ns.premise, target=target, name="Tablet",
+                                       token_hash=hash_token(token),
+                                       revoked_at=timezone.now() if revoked else None)
+    return device, token
+
+
+def post(client, token, body, raw=False):
+    data = body if raw else json.dumps(body)
+    return client.post(URL, data=data, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def item(target, score=5, **extra):
+    return {"id": str(uuid.uuid4()), "target": target.code, "score": score, **extra}
+
+
+def stored(**filters):
+    with scopes_disabled():
+        return Rating.objects.filter(**filters)
+
+
+def test_it_creates_a_single_rating_and_touches_the_device(client, world):
+    device, token = make_device(world.home)
+    body = item(world.home.counter, 4, client_time="2026-01-01T08:00:00+08:00")
+    response = post(client, token, body)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["created"] == 1 and data["results"][0] == {"id": body["id"], "status": "created", "errors": {}}
+    rating = stored(idempotency_key=body["id"]).get()
+    assert (rating.agency_id, rating.premise_id, rating.device_id) == (world.home.agency.id, world.home.premise.id,
+                                                                      device.id)
+    assert rating.channel == Rating.TABLET and rating.clock_skew_seconds < 0
+    assert abs((rating.created_at - timezone.now()).total_seconds()) < 60  # server time, not the client's
+    with scopes_disabled():
+        device.refresh_from_db()
+    assert device.last_seen is not None
+
+
+def test_it_answers_a_batch_per_item_and_counts_duplicates_once(client, world):
+    _, token = make_device(world.home)
+    good = item(world.home.counter, 5)
+    batch = [good, item(world.home.service, 9), item(world.other.counter, 3), dict(good), {"nonsense": True}]
+    data = post(client, token, {"ratings": batch}).json()
+    assert [r["status"] for r in data["results"]] == ["created", "rejected", "rejected", "duplicate", "rejected"]
+    assert (data["created"], data["duplicates"], data["rejected"]) == (1, 1, 3)
+    assert "score" in data["results"][1]["errors"]
+    assert data["results"][2]["errors"] == {"target": "Unknown target."}  # other agency's target: unknown
+    again = post(client, token, {"ratings": [good]}).json()
+    assert again["results"][0]["status"] == "duplicate"
+    assert stored(idempotency_key=good["id"]).count() == 1
+
+
+def test_it_rejects_a_single_invalid_rating_with_400(client, world):
+    _, token = make_device(world.home)
+    response = post(client, token, item(world.home.counter, 0))
+    assert response.status_code == 400
+    assert response.json()["results"][0]["errors"]["score"]
+    response = post(client, token, {"id": "not-a-uuid", "target": "zzzzzzzzzz", "score": "5"})
+    errors = response.json()["results"][0]["errors"]
+    assert response.status_code == 400 and set(errors) == {"id", "target", "score"}
+
+
+def test_it_uses_the_fixed_target_of_a_device(client, world):
+    _, token = make_device(world.home, target=world.home.counter)
+    body = {"id": str(uuid.uuid4()), "score": 3, "officer": world.home.officer.id}
+    assert post(client, token, body).json()["created"] == 1
+    rating = stored(idempotency_key=body["id"]).get()
+    assert rating.target_id == world.home.counter.id and rating.officer_id == world.home.officer.id
+    other = post(client, token, item(world.home.service, 3)).json()["results"][0]
+    assert other["errors"] == {"target": "This tablet is fixed to another target."}
+
+
+def test_it_refuses_bad_and_revoked_tokens(client, world):
+    assert post(client, "nope", item(world.home.counter)).status_code == 401
+    response = client.post(URL, data="{}", content_type="application/json")
+    assert response.status_code == 401 and response.json()
+    _, token = make_device(world.home, revoked=True)
+    response = post(client, token, item(world.home.counter))
+    assert response.status_code == 401 and response.json()["detail"] == "device_revoked"
+    assert not stored(target=world.home.counter, channel=Rating.TABLET).exists()
+
+
+@pytest.mark.parametrize("raw,status,code", [
+    ("{not json", 400, "malformed_json"),
+    ("[1, 2]", 400, "invalid_body"),
+    ('{"ratings": "x"}', 400, "invalid_body"),
+    ('{"ratings": []}', 400, "invalid_body"),
+    ("[" * 100000 + "]" * 100000, 400, "malformed_json"),
+    ("\udcff", 400, "malformed_json"),
+])
+def test_it_answers_malformed_bodies_with_structured_400(client, world, raw, status, code):
+    _, token = make_device(world.home)
+    response = post(client, token, raw.encode("utf-8", "surrogateescape"), raw=True)
+    assert response.status_code == status and response.json()["error"] == code
+
+
+def test_it_refuses_oversized_bodies_and_batches_with_413(client, world):
+    _, token = make_device(world.home)
+    big = {"ratings": [item(world.home.counter, comment="x" * 999) for _ in range(1100)]}
+    response = post(client, token, big)
+    assert response.status_code == 413 and response.json()["error"] == "body_too_large"
+    huge = json.dumps({"comment": "x" * 3_000_000})
+    response = post(client, token, huge, raw=True)
+    assert response.status_code == 413
+    many = {"ratings": [item(world.home.counter) for _ in range(501)]}
+    response = post(client, token, many)
+    assert response.status_code == 413 and response.json()["error"] == "too_many_ratings"
+    assert not stored(channel=Rating.TABLET).exists()
+
+
+def test_it_accepts_a_batch_of_500(client, world):
+    _, token = make_device(world.home)
+    batch = [item(world.home.counter, 5 - i % 5) for i in range(500)]
+    data = post(client, token, {"ratings": batch}).json()
+    assert data["created"] == 500
+    assert stored(channel=Rating.TABLET).count() == 500
+
+
+def test_it_survives_hostile_strings(client, world):
+    _, token = make_device(world.home)
+    body = item(world.home.counter, 1, comment="a\x00b\ud800c", reasons=[world.home.reasons[0].id],
+                contact={"name": "\x00", "phone": "012-3456789", "consent": True}, client_time="9999-12-31T23:59:59")
+    response = post(client, token, json.dumps(body), raw=True)
+    assert response.status_code == 200, response.content
+    rating = stored(idempotency_key=body["id"]).get()
+    assert rating.comment == "ab?c" and rating.contact_phone == "012-3456789"
+    assert rating.clock_skew_seconds > 0
+
+
+def test_it_describes_the_endpoint_in_openapi(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/ratings"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["oneOf"][0]["properties"]["score"]["maximum"] == 5
+    assert {"200", "400", "401", "413"} <= set(operation["responses"])

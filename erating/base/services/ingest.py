@@ -1,0 +1,299 @@
+"""Idempotent rating ingest, shared by the QR page and the kiosk API.
+
+    ingest(items, *, channel, device=None, source="", flagged_check=True) -> [result, ...]
+
+Each item is a plain dict (the API's JSON item; the QR view builds the same shape):
+id (client UUID), target (code), score, reasons (ids), comment, contact {name, phone, email,
+consent}, officer (user id on duty), client_time (ISO 8601). Each result is
+{"id", "status": created|duplicate|rejected, "errors": {field: message}}.
+
+Idempotency is enforced by the database, not by a read-then-write: one
+INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key (PostgreSQL and
+SQLite ≥ 3.35). Two concurrent submissions of one UUID therefore store one row; the loser
+gets no row back and answers "duplicate".
+"""
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from erating.base.models import Rating
+from erating.base.services import limits
+from erating.base.services.privacy import mask_pii, normalise_phone
+from erating.base.services.rating_form import COMMENT_MAX_LENGTH, scores_for
+from erating.base.services.ingest_cache import officer_ok, reason_ids, target_by_code, target_by_id
+
+MAX_REASONS = 20
+SKEW_LIMIT = 2_000_000_000  # fits the integer column whatever a broken tablet clock says
+INSERT_CHUNK = 200
+COLUMNS = ["agency", "premise", "target", "officer", "score", "channel", "reasons", "comment", "contact_consent",
+           "contact_name", "contact_phone", "contact_email", "created_at", "client_time", "clock_skew_seconds",
+           "idempotency_key", "device", "flagged", "source"]
+
+
+class Rejected(Exception):
+    pass
+
+
+def clean_text(value):
+    """PostgreSQL refuses NUL bytes and lone surrogates (valid in JSON strings): drop them here
+    so hostile input is a validation matter, never a database error."""
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_key(value):
+    if isinstance(value, uuid.UUID):
+        return value
+    if isinstance(value, str) and len(value) <= 64:
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            pass
+    return None
+
+
+def _resolve_target(item, device, errors):
+    code = item.get("target")
+    fixed = device.target_id if device is not None else None
+    if code is not None and not isinstance(code, str):
+        errors["target"] = _("Target must be a target code.")
+        return None
+    if fixed and (code is None or code == ""):
+        info = target_by_id(fixed)
+    elif code:
+        info = target_by_code(clean_text(code)[:32])
+    else:
+        errors["target"] = _("This field is required.")
+        return None
+    if info is None or (device is not None and info.agency_id != device.agency_id):
+        errors["target"] = _("Unknown target.")
+        return None
+    if fixed and info.id != fixed:
+        errors["target"] = _("This tablet is fixed to another target.")
+    elif not info.active:
+        errors["target"] = _("This target no longer accepts ratings.")
+    elif not info.agency_active:
+        errors["target"] = _("This agency is not accepting ratings at the moment.")
+    return info
+
+
+def _score(item, info, errors):
+    score = item.get("score")
+    allowed = scores_for(info.form_size) if info else (1, 2, 3, 4, 5)
+    if score is None:
+        errors["score"] = _("Choose one of the smileys.")
+    elif not _is_int(score) or score not in allowed:
+        errors["score"] = _("Score must be one of %(scores)s.") % {"scores": ", ".join(map(str, allowed))}
+    return score
+
+
+def _reasons(item, info, score, errors):
+    raw = item.get("reasons")
+    if raw in (None, []):
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_REASONS or not all(_is_int(r) for r in raw):
+        errors["reasons"] = _("Reasons must be a list of reason ids.")
+        return []
+    if info is None:
+        return []
+    # Reasons are asked only after a low score; ticked boxes sent with a good score are dropped.
+    if not _is_int(score) or score > info.reasons_max_score:
+        return []
+    known = reason_ids(info.agency_id)
+    if any(r not in known for r in raw):
+        errors["reasons"] = _("Unknown reason.")
+        return []
+    return sorted(set(raw))
+
+
+def _contact(item, errors):
+    raw = item.get("contact")
+    if raw is None:
+        return {"consent": False}
+    if not isinstance(raw, dict):
+        errors["contact"] = _("Contact must be an object.")
+        return {"consent": False}
+    out = {"consent": raw.get("consent", False)}
+    if not isinstance(out["consent"], bool):
+        errors["contact"] = _("Consent must be true or false.")
+        return {"consent": False}
+    for field, limit in (("name", 150), ("phone", 30), ("email", 254)):
+        value = raw.get(field) or ""
+        if not isinstance(value, str):
+            errors["contact"] = _("Contact details must be text.")
+            return {"consent": False}
+        value = clean_text(value).strip()
+        if len(value) > limit:
+            errors["contact"] = _("%(field)s is too long (at most %(limit)d characters).") % {
+                "field": field, "limit": limit}
+        out[field] = value
+    if out.get("email"):
+        try:
+            validate_email(out["email"])
+        except ValidationError:
+            errors["contact"] = _("Enter a valid e-mail address.")
+    return out
+
+
+def _comment_and_contact(item, errors):
+    comment = item.get("comment") or ""
+    if not isinstance(comment, str):
+        errors["comment"] = _("Comment must be text.")
+        comment = ""
+    comment = clean_text(comment).strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        errors["comment"] = _("Your comment is too long: at most %(limit)d characters (you wrote %(count)d).") % {
+            "limit": COMMENT_MAX_LENGTH, "count": len(comment)}
+    contact = _contact(item, errors)
+    masked, found = mask_pii(comment)
+    if not contact["consent"]:
+        # Without consent no contact detail is kept at all, in the comment or elsewhere.
+        return masked, {"consent": False, "name": "", "phone": "", "email": ""}
+    if not contact.get("phone") and found["phone"]:
+        contact["phone"] = normalise_phone(found["phone"][0])
+    if not contact.get("phone") and not contact.get("email") and "contact" not in errors:
+        errors["contact"] = _("Give a phone number or an e-mail address so that we can contact you.")
+    return masked, contact
+
+
+def _officer(item, info, errors):
+    if info is None:
+        return None
+    if info.officer_id:  # an officer target credits that officer, whoever is on duty
+        return info.officer_id
+    officer = item.get("officer")
+    if officer is None:
+        return None
+    if not _is_int(officer) or not officer_ok(officer, info.agency_id):
+        errors["officer"] = _("Unknown officer.")
+        return None
+    return officer
+
+
+def _client_time(item, now, errors):
+    raw = item.get("client_time")
+    if raw is None or raw == "":
+        return None, None
+    try:
+        parsed = parse_datetime(raw) if isinstance(raw, str) and len(raw) <= 64 else None
+        if parsed is not None and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, datetime.UTC)
+        if parsed is not None:
+            skew = int((parsed - now).total_seconds())
+            parsed.astimezone(datetime.UTC)  # raises OverflowError at the calendar's edges
+    except (ValueError, OverflowError):
+        parsed = None
+    if parsed is None:
+        errors["client_time"] = _("Use an ISO 8601 date and time, e.g. 2026-01-31T09:30:00+08:00.")
+        return None, None
+    return parsed, max(-SKEW_LIMIT, min(SKEW_LIMIT, skew))
+
+
+def validate(item, *, channel, device, now):
+    """(row dict, errors dict) for one item; row is None when the item is rejected."""
+    errors = {}
+    if not isinstance(item, dict):
+        return None, {"rating": _("Each rating must be an object.")}
+    info = _resolve_target(item, device, errors)
+    score = _score(item, info, errors)
+    reasons = _reasons(item, info, score, errors)
+    comment, contact = _comment_and_contact(item, errors)
+    officer = _officer(item, info, errors)
+    client_time, skew = _client_time(item, now, errors)
+    if errors:
+        return None, errors
+    return {
+        "agency": info.agency_id, "premise": info.premise_id, "target": info.id, "officer": officer,
+        "score": score, "channel": channel, "reasons": reasons, "comment": comment,
+        "contact_consent": contact["consent"], "contact_name": contact.get("name", ""),
+        "contact_phone": contact.get("phone", ""), "contact_email": contact.get("email", ""),
+        "created_at": now, "client_time": client_time, "clock_skew_seconds": skew,
+        "device": device.pk if device is not None else None, "flagged": False, "source": "",
+    }, {}
+
+
+def ingest(items, *, channel, device=None, source="", flagged_check=True):
+    now = timezone.now()
+    source = (source or (f"device:{device.pk}" if device is not None else ""))[:64]
+    results, rows, seen = [], [], set()
+    for item in items:
+        raw_id = item.get("id") if isinstance(item, dict) else None
+        key = parse_key(raw_id)
+        shown_id = str(key) if key else (clean_text(raw_id)[:64] if isinstance(raw_id, str) else "")
+        result = {"id": shown_id, "status": "rejected", "errors": {}}
+        results.append(result)
+        row, errors = validate(item, channel=channel, device=device, now=now)
+        if key is None:
+            errors["id"] = _("A UUID is required.")
+        if errors:
+            result["errors"], result["key"] = errors, key
+            continue
+        if key in seen:
+            result["status"] = "duplicate"
+            continue
+        seen.add(key)
+        row["idempotency_key"], row["source"] = key, source
+        if flagged_check:
+            row["flagged"] = limits.is_burst(row["target"], source, device=device is not None)
+        rows.append(row)
+        result["key"] = key
+    created = insert_new(rows)
+    _mark_seen_rejections(results)
+    for result in results:
+        key = result.pop("key", None)
+        if result["status"] == "rejected" and not result["errors"]:
+            result["status"] = "created" if key in created else "duplicate"
+    return results
+
+
+def _mark_seen_rejections(results):
+    """A retry of an already stored rating is a duplicate even if it no longer validates (e.g.
+    the target was deactivated meanwhile): the tablet may then drop it from its queue."""
+    keys = [r["key"] for r in results if r["errors"] and r.get("key")]
+    if not keys:
+        return
+    from erating.base.scoping import lookup_scope
+
+    with lookup_scope():
+        stored = set(Rating.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+    for result in results:
+        if result["errors"] and result.get("key") in stored:
+            result["status"], result["errors"] = "duplicate", {}
+            result["key"] = None
+
+
+def insert_new(rows):
+    """Insert rows, skipping keys already stored; returns the set of keys actually inserted."""
+    created = set()
+    if not rows:
+        return created
+    fields = [Rating._meta.get_field(name) for name in COLUMNS]
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(f.column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start:start + INSERT_CHUNK]
+        params = [f.get_db_prep_save(row[f.name], connection) for row in chunk for f in fields]
+        sql = (f"INSERT INTO {qn(Rating._meta.db_table)} ({cols}) VALUES {', '.join([one] * len(chunk))} "
+               f"ON CONFLICT ({qn('idempotency_key')}) DO NOTHING RETURNING {qn('idempotency_key')}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            created.update(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for (v,) in cursor.fetchall())
+    return created
+
+
+def summarise(results):
+    counts = {"created": 0, "duplicates": 0, "rejected": 0}
+    names = {"created": "created", "duplicate": "duplicates", "rejected": "rejected"}
+    for result in results:
+        counts[names[result["status"]]] += 1
+    return counts
