@@ -125,8 +125,11 @@ LOGIN_URL = "control:login"
 LOGIN_REDIRECT_URL = "control:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lockout: five failures lock the account, twenty lock the address, for 30 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+# Lockout: five failures lock the account, twenty lock the address, for 30 minutes. The address
+# limit is higher because a whole office may share one public address.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "20"))
+AXES_FAILURE_LIMIT = "erating.control.views.auth.failure_limit"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_RESET_ON_SUCCESS = True
@@ -208,3 +211,12 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "erating.base.views.csrf_failure"
+
+# Rating capture abuse limits (erating/base/services/limits.py): one phone rates one target once
+# per window; submissions per IP address per minute; bursts above the max in the burst window
+# are stored but flagged.
+RATING_REPEAT_WINDOW_SECONDS = int(os.environ.get("RATING_REPEAT_WINDOW_SECONDS", "300"))
+RATING_IP_PER_MINUTE = int(os.environ.get("RATING_IP_PER_MINUTE", "30"))
+RATING_BURST_WINDOW_SECONDS = int(os.environ.get("RATING_BURST_WINDOW_SECONDS", "600"))
+RATING_BURST_MAX = int(os.environ.get("RATING_BURST_MAX", "10"))
+RATING_BURST_DEVICE_MAX = int(os.environ.get("RATING_BURST_DEVICE_MAX", "120"))

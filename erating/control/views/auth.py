@@ -14,6 +14,33 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def failure_limit(request, credentials):
+    """Axes keeps one limit, compared with the larger of the per-account and per-address failure
+    counts. Offices share one public address behind NAT, so the address gets a higher limit than
+    an account: return a limit that is reached exactly when either count reaches its own limit."""
+    from axes.helpers import get_client_username, get_cool_off
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    recent = AccessAttempt.objects.all()
+    cool_off = get_cool_off(request)
+    if cool_off:
+        recent = recent.filter(attempt_time__gte=timezone.now() - cool_off)
+
+    def failures(**lookup):
+        return recent.filter(**lookup).aggregate(n=Sum("failures_since_start"))["n"] or 0
+
+    username = get_client_username(request, credentials)
+    ip = getattr(request, "axes_ip_address", None)
+    by_account = failures(username=username) if username else 0
+    by_address = failures(ip_address=ip) if ip else 0
+    current = max(by_account, by_address)
+    if by_account >= settings.LOGIN_FAILURE_LIMIT or by_address >= settings.LOGIN_IP_FAILURE_LIMIT:
+        return max(current, 1)
+    return current + 1
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
     minutes = int(float(settings.AXES_COOLOFF_TIME) * 60)
     return render(request, "control/auth/locked_out.html", {"minutes": minutes}, status=429)
