@@ -1,0 +1,165 @@
+"""Agency onboarding: the public application, its spam guards, and the system administrator's
+approve / reject decisions (which create the agency and invite its administrator by e-mail).
+
+E-mails carry both languages in one message (BM first): the applicant has no account yet, so
+there is no saved language to choose from."""
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+
+from ..models import Agency, AgencyApplication, FollowUpReason, ScoreCaption, User
+from ..models.settings import DEFAULT_CAPTIONS
+from .audit import log_action
+
+# Reasons a new agency starts with; it edits its own list in the rating-form settings.
+DEFAULT_REASONS = [
+    ("Tidak senyum", "Did not smile"),
+    ("Maklumat tidak lengkap", "Incomplete information"),
+    ("Masa menunggu terlalu lama", "Waited too long"),
+    ("Kurang sopan", "Not courteous"),
+    ("Kurang mahir", "Lacked knowledge"),
+]
+APPLY_LIMIT = 5  # applications per address per window: generous for a shared office network
+APPLY_WINDOW_SECONDS = 3600
+
+
+class OnboardingError(Exception):
+    """A decision that cannot be carried out; the message is shown to the administrator."""
+
+
+# -- public side ----------------------------------------------------------------------------
+def over_rate_limit(ip):
+    """Count one attempt from `ip`; True once the address has used up its allowance."""
+    key = f"erating:apply:{ip or 'unknown'}"
+    cache.add(key, 0, APPLY_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, APPLY_WINDOW_SECONDS)
+        count = 1
+    return count > APPLY_LIMIT
+
+
+def duplicate_message(agency_name, email):
+    """Why this application duplicates another, or None. Only yes/no answers leave here."""
+    pending = AgencyApplication.objects.filter(status=AgencyApplication.PENDING)
+    if pending.filter(agency_name__iexact=agency_name.strip()).exists():
+        return _("An application for this agency is already waiting for review. We will reply by e-mail.")
+    if pending.filter(officer_email__iexact=email.strip()).exists():
+        return _("An application from this e-mail address is already waiting for review. "
+                 "We will reply by e-mail.")
+    with scopes_disabled():  # the agency register is public knowledge (the portal lists agencies)
+        if Agency.objects.filter(name_ms__iexact=agency_name.strip()).exists():
+            return _("This agency already uses eRating. Ask its administrator for an account.")
+    return None
+
+
+def submit(data, *, request=None, ip=None):
+    application = AgencyApplication.objects.create(ip=ip or None, **data)
+    log_action("apply", request=request, obj=application, changes={"email": [None, application.officer_email]})
+    return application
+
+
+# -- decisions -----------------------------------------------------------------------------
+def unique_agency_code(name):
+    base = (slugify(name)[:24] or "agensi").strip("-")
+    code, n = base, 1
+    with scopes_disabled():  # codes are unique across all agencies
+        while Agency.objects.filter(code=code).exists():
+            n += 1
+            code = f"{base}-{n}"
+    return code
+
+
+def create_agency(*, ministry, name_ms, name_en="", code=None):
+    """A new agency with the national default captions and a starter list of reasons."""
+    agency = Agency.objects.create(ministry=ministry, code=code or unique_agency_code(name_ms),
+                                   name_ms=name_ms, name_en=name_en)
+    ScoreCaption.objects.bulk_create(ScoreCaption(agency=agency, score=s, caption_ms=ms, caption_en=en)
+                                     for s, (ms, en) in DEFAULT_CAPTIONS.items())
+    FollowUpReason.objects.bulk_create(FollowUpReason(agency=agency, text_ms=ms, text_en=en, position=i)
+                                       for i, (ms, en) in enumerate(DEFAULT_REASONS))
+    return agency
+
+
+def set_password_url(user):
+    path = reverse("control:password_reset_confirm", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user)})
+    return settings.SITE_URL + path
+
+
+def _bilingual_mail(template, subject, context, to):
+    """Render the template and subject once per language and send one message with both."""
+    parts, subjects = [], []
+    for lang in ("ms", "en"):
+        with translation.override(lang):
+            subjects.append(str(subject()))
+            parts.append(render_to_string(template, context).strip())
+    unique_subjects = list(dict.fromkeys(subjects))
+    body = ("\n\n" + "-" * 40 + "\n\n").join(dict.fromkeys(parts))
+    EmailMessage(" / ".join(unique_subjects), body, to=[to]).send()
+
+
+def _pending(application):
+    application = AgencyApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != AgencyApplication.PENDING:
+        raise OnboardingError(_("This application has already been decided."))
+    return application
+
+
+def approve(application, *, request, code=None, name_en=None):
+    """Create the agency and its administrator (no usable password) and e-mail the invitation."""
+    with scopes_disabled(), transaction.atomic():
+        application = _pending(application)
+        if User.objects.filter(email__iexact=application.officer_email).exists():
+            raise OnboardingError(_("A user with the e-mail %(email)s already exists. Reject the application "
+                                    "or ask the applicant for another address.") % {"email": application.officer_email})
+        if Agency.objects.filter(name_ms__iexact=application.agency_name).exists():
+            raise OnboardingError(_("An agency with this name already exists."))
+        if code and Agency.objects.filter(code=code).exists():
+            raise OnboardingError(_("The agency code %(code)s is already taken.") % {"code": code})
+        agency = create_agency(ministry=application.ministry, name_ms=application.agency_name,
+                               name_en=name_en if name_en is not None else application.agency_name_en, code=code)
+        admin = User.objects.create_user(application.officer_email, None, full_name=application.officer_name,
+                                         role=User.AGENCY_ADMIN, agency=agency)  # None → unusable password
+        application.status = AgencyApplication.APPROVED
+        application.decided_by, application.decided_at = request.user, timezone.now()
+        application.agency = agency
+        application.save()
+        log_action("create", request=request, obj=agency, changes={"name_ms": [None, agency.name_ms]})
+        log_action("create", request=request, obj=admin, agency=agency, changes={"role": [None, admin.role]})
+        log_action("approve", request=request, obj=application, agency=agency)
+    _bilingual_mail("control/applications/email_approved.txt",
+                    lambda: _("Your eRating account is ready"),
+                    {"application": application, "agency": agency, "user": admin, "url": set_password_url(admin),
+                     "login_url": settings.SITE_URL + reverse("control:login")},
+                    admin.email)
+    log_action("invite", request=request, obj=admin, agency=agency)
+    return agency
+
+
+def reject(application, *, request, reason):
+    with transaction.atomic():
+        application = _pending(application)
+        application.status = AgencyApplication.REJECTED
+        application.reason = reason
+        application.decided_by, application.decided_at = request.user, timezone.now()
+        application.save()
+        log_action("reject", request=request, obj=application, changes={"reason": [None, reason]})
+    _bilingual_mail("control/applications/email_rejected.txt",
+                    lambda: _("Your eRating application"),
+                    {"application": application, "reason": reason,
+                     "apply_url": settings.SITE_URL + reverse("portal:apply")},
+                    application.officer_email)
+    return application

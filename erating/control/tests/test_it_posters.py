@@ -1,0 +1,145 @@
+"""Poster PDFs: a real decoder reads the rasterised page; bulk page counts; scoping."""
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django_scopes import scopes_disabled
+from PIL import Image
+
+from erating.base.models import Agency, AuditEntry, Target
+
+
+def pdf_bytes(response):
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"] == "application/pdf"
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"%PDF")
+    return data
+
+
+def page_count(data):
+    return len(re.findall(rb"/Type /Page\b", data))
+
+
+def decode_page(data, page, tmp_path):
+    pdf = tmp_path / "poster.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", str(page), "-l", str(page), str(pdf),
+                    str(tmp_path / "page")], check=True)
+    png = sorted(Path(tmp_path).glob("page*.png"))[0]
+    results = zxingcpp.read_barcodes(Image.open(png))
+    assert results, "no QR code on the poster page"
+    return results[0].text
+
+
+def pdf_text(data, tmp_path):
+    pdf = tmp_path / "text.pdf"
+    pdf.write_bytes(data)
+    return subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size,width_pt", [("A4", 595), ("A5", 419)])
+def test_it_target_poster_decodes_to_exactly_the_url(world, login, tmp_path, size, width_pt):
+    target = world.home.counter
+    data = pdf_bytes(login(world.home.admin).get(
+        reverse("control:target_poster", kwargs={"target_id": target.pk}) + f"?size={size}"))
+    assert page_count(data) == 1
+    assert re.search(rb"/MediaBox \[\s*0 0 %d" % width_pt, data)
+    assert decode_page(data, 1, tmp_path) == f"{settings.SITE_URL}/r/{target.code}"
+    text = pdf_text(data, tmp_path)
+    for expected in (world.home.agency.name_ms, world.home.premise.name, "Kaunter 1", "Imbas kod QR",
+                     "Scan this QR code", f"/r/{target.code}"):
+        assert expected in text
+    with scopes_disabled():
+        assert AuditEntry.objects.filter(action="export", object_id=str(target.pk),
+                                         changes__format=[None, f"poster {size}"]).count() == 1
+
+
+@pytest.mark.django_db
+def test_it_poster_carries_the_agency_logo(world, login, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    logo = Image.new("RGB", (200, 100), (200, 30, 30))
+    buf = tmp_path / "logo.png"
+    logo.save(buf)
+    with scopes_disabled():
+        agency = Agency.objects.get(pk=world.home.agency.pk)
+        agency.logo.save("logo.png", ContentFile(buf.read_bytes()))
+    data = pdf_bytes(login(world.home.admin).get(
+        reverse("control:target_poster", kwargs={"target_id": world.home.counter.pk})))
+    assert b"/Subtype /Image" in data
+    pdf = tmp_path / "p.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "l")], check=True)
+    page = Image.open(next(tmp_path.glob("l*.png"))).convert("RGB")
+    reds = sum(1 for r, g, b in page.getdata() if r > 150 and g < 80 and b < 80)
+    assert reds > 50  # the red logo is printed
+
+
+@pytest.mark.django_db
+def test_it_premise_posters_one_page_per_active_target(world, login, tmp_path):
+    with scopes_disabled():
+        Target.objects.filter(pk=world.home.service.pk).update(active=False)
+        active = list(Target.objects.filter(premise=world.home.premise, active=True).order_by(
+            "kind", "name", "id"))
+    data = pdf_bytes(login(world.home.supervisor).get(
+        reverse("control:premise_posters", kwargs={"premise_id": world.home.premise.pk}) + "?size=A5"))
+    assert page_count(data) == len(active) == 3
+    urls = {f"{settings.SITE_URL}/r/{t.code}" for t in active}
+    assert decode_page(data, 2, tmp_path) in urls
+    assert world.home.service.code not in pdf_text(data, tmp_path)
+
+
+@pytest.mark.django_db
+def test_it_agency_posters_cover_every_active_target_of_own_agency(world, login, tmp_path):
+    with scopes_disabled():
+        expected = Target.objects.filter(agency=world.home.agency, active=True).count()
+        codes = set(Target.objects.filter(agency=world.home.agency).values_list("code", flat=True))
+        other_codes = set(Target.objects.filter(agency=world.other.agency).values_list("code", flat=True))
+    data = pdf_bytes(login(world.home.admin).get(reverse("control:agency_posters")))
+    assert page_count(data) == expected == 5
+    text = pdf_text(data, tmp_path)
+    assert all(code in text for code in codes)
+    assert not any(code in text for code in other_codes)
+
+
+@pytest.mark.django_db
+def test_it_sysadmin_picks_the_agency_for_bulk_posters(world, login, tmp_path):
+    client = login(world.sysadmin)
+    with scopes_disabled():
+        expected = Target.objects.filter(agency=world.other.agency, active=True).count()
+    by_kwarg = pdf_bytes(client.get(reverse("control:agency_posters",
+                                            kwargs={"agency_id": world.other.agency.pk})))
+    by_query = pdf_bytes(client.get(reverse("control:agency_posters") + f"?agency_id={world.other.agency.pk}"))
+    assert page_count(by_kwarg) == page_count(by_query) == expected
+    assert client.get(reverse("control:agency_posters")).status_code == 404  # which agency?
+
+
+@pytest.mark.django_db
+def test_it_posters_refused_outside_scope(world, login):
+    home = world.home
+    outsider = login(world.other.admin)
+    assert outsider.get(reverse("control:target_poster", kwargs={"target_id": home.counter.pk})).status_code == 404
+    assert outsider.get(reverse("control:premise_posters", kwargs={"premise_id": home.premise.pk})).status_code == 404
+    assert outsider.get(reverse("control:agency_posters",
+                                kwargs={"agency_id": home.agency.pk})).status_code == 404
+    supervisor = login(home.supervisor)
+    assert supervisor.get(reverse("control:premise_posters",
+                                  kwargs={"premise_id": home.branch.pk})).status_code == 404
+    assert supervisor.get(reverse("control:agency_posters")).status_code == 403
+    officer = login(home.officer)
+    assert officer.get(reverse("control:premise_posters", kwargs={"premise_id": home.premise.pk})).status_code == 403
+    assert officer.get(reverse("control:target_poster", kwargs={"target_id": home.counter.pk})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_officer_prints_own_poster(world, login, tmp_path):
+    own = world.home.officer_target
+    data = pdf_bytes(login(world.home.officer).get(
+        reverse("control:target_poster", kwargs={"target_id": own.pk}) + "?size=A5"))
+    assert decode_page(data, 1, tmp_path) == f"{settings.SITE_URL}/r/{own.code}"
