@@ -220,13 +220,3 @@ RATING_IP_PER_MINUTE = int(os.environ.get("RATING_IP_PER_MINUTE", "30"))
 RATING_BURST_WINDOW_SECONDS = int(os.environ.get("RATING_BURST_WINDOW_SECONDS", "600"))
 RATING_BURST_MAX = int(os.environ.get("RATING_BURST_MAX", "10"))
 RATING_BURST_DEVICE_MAX = int(os.environ.get("RATING_BURST_DEVICE_MAX", "120"))
-
-
-# Rating capture abuse limits (erating/base/services/limits.py): one phone rates one target once
-# per window; submissions per IP address per minute; bursts above the max in the burst window
-# are stored but flagged.
-RATING_REPEAT_WINDOW_SECONDS = int(os.environ.get("RATING_REPEAT_WINDOW_SECONDS", "300"))
-RATING_IP_PER_MINUTE = int(os.environ.get("RATING_IP_PER_MINUTE", "30"))
-RATING_BURST_WINDOW_SECONDS = int(os.environ.get("RATING_BURST_WINDOW_SECONDS", "600"))
-RATING_BURST_MAX = int(os.environ.get("RATING_BURST_MAX", "10"))
-RATING_BURST_DEVICE_MAX = int(os.environ.get("RATING_BURST_DEVICE_MAX", "120"))
