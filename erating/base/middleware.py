@@ -19,7 +19,8 @@ class ScopeMiddleware:
 
 class UserLanguageMiddleware:
     """A logged-in user's saved language wins over the browser cookie only when no cookie is set,
-    so switching on one device still works immediately."""
+    so switching on one device still works immediately. Without either, the page is in BM: the
+    browser's Accept-Language is ignored on purpose (BM is the default; EN is one click away)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,7 +29,6 @@ class UserLanguageMiddleware:
         from django.conf import settings
 
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-            lang = request.session.get("user_language")
-            if lang:
-                request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
+            lang = request.session.get("user_language") or settings.LANGUAGE_CODE
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
         return self.get_response(request)
