@@ -30,6 +30,9 @@ class Device(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return self.name or f"Device {self.pk}"
+
     @staticmethod
     def new_token():
         return secrets.token_urlsafe(32)
@@ -46,3 +49,6 @@ class PairingCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(agency="agency", premise="premise")
+
+    def __str__(self):
+        return f"{self.code} ({self.premise_id})"
