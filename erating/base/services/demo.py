@@ -82,14 +82,18 @@ class DemoBuilder:
         self.targets = []  # (target id, agency id, premise id, officer id, medium, traffic, cum_weights)
         self.reasons = {a.id: list(FollowUpReason.objects.filter(agency=a).values_list("id", flat=True))
                         for a, _, _ in agencies}
+        # Mostly QR, but every medium appears at least once whenever there are three or more premises.
         media = [Premise.QR] * 6 + [Premise.TABLET] * 2 + [Premise.BOTH] * 2
+        plan = [Premise.QR, Premise.TABLET, Premise.BOTH][:self.premise_target]
+        plan += [rng.choice(media) for _ in range(self.premise_target - len(plan))]
+        rng.shuffle(plan)
         for i in range(self.premise_target):
             agency, short, services = agencies[i % len(agencies)]
             state, town = places[i % len(places)]
             suffix = f" {i // len(places) + 1}" if i >= len(places) else ""
             premise = Premise.objects.create(
                 agency=agency, code=f"{agency.code}-{i + 1:03d}", name=f"{short} {town}{suffix}", state=state,
-                address=f"Kompleks Kerajaan, {town}", medium=rng.choice(media))
+                address=f"Kompleks Kerajaan, {town}", medium=plan[i])
             self._premise_targets(agency, premise, services)
         self._people(agencies)
         self.log(f"tenants: {len(agencies)} agencies, {self.premise_target} premises, {len(self.targets)} targets\n")
