@@ -1,11 +1,11 @@
 """Kiosk endpoints: pair with a one-time code, then (with the device token) fetch the
 configuration, report heartbeats and sign officers on. Errors are structured:
-{"detail": "<message>", "code": "<machine code>"}."""
+{"error": "<machine code>", "detail": "<message>"} (as POST ratings)."""
 from typing import Any
 
 from django.utils import timezone
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from erating.base.services import devices
 from erating.base.services.audit import client_ip
@@ -16,8 +16,8 @@ router = Router(tags=["devices"])
 
 
 class Error(Schema):
+    error: str
     detail: str
-    code: str
 
 
 class PairIn(Schema):
@@ -57,11 +57,11 @@ class SignOnOut(Schema):
 def pair(request, payload: PairIn):
     ip = client_ip(request)
     if devices.pairing_limited(ip):
-        return 429, {"detail": str(devices.TOO_MANY_PAIRING_ATTEMPTS), "code": "rate_limited"}
+        return Status(429, {"detail": str(devices.TOO_MANY_PAIRING_ATTEMPTS), "error": "rate_limited"})
     try:
         device, token = devices.pair(payload.code, name=payload.name, ip=ip)
     except devices.PairingError as error:
-        return 400, {"detail": str(error), "code": error.code}
+        return Status(400, {"detail": str(error), "error": error.code})
     return {"token": token, "device_id": device.pk, "config": devices.kiosk_config(device)}
 
 
@@ -84,6 +84,6 @@ def sign_on(request, payload: SignOnIn):
     try:
         officer = devices.sign_on(request.auth, payload.identifier, payload.pin)
     except devices.SignOnError as error:
-        return (429 if error.code == "locked" else 400), {"detail": str(error), "code": error.code}
+        return Status(429 if error.code == "locked" else 400, {"detail": str(error), "error": error.code})
     return {"officer": officer.pk, "name": officer.full_name}
 

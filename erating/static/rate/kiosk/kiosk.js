@@ -320,7 +320,8 @@
   function unpair(revoked) {
     token = null; config = null; officer = null; counter = null;
     ["token", "config", "officer", "counter"].forEach(function (k) { save(k, null); });
-    $("pair-revoked").hidden = !revoked;
+    if (revoked) save("revoked", "1");  // still explained after a reload, until paired again
+    $("pair-revoked").hidden = !localStorage.getItem(KEY + "revoked");
     header();
     show("pair");
   }
@@ -332,6 +333,7 @@
     api("POST", "kiosk/pair", { code: code }).then(function (data) {
       token = data.token; config = data.config;
       save("token", token); save("config", config);
+      save("revoked", null);
       $("pair-revoked").hidden = true;
       $("pair-code").value = "";
       start();
@@ -392,6 +394,7 @@
       .catch(function (error) { console.warn("eRating: service worker not registered", error); });
   }
   applyStrings();
+  $("pair-revoked").hidden = !localStorage.getItem(KEY + "revoked");
   start();
   refreshConfig();
   heartbeat();
