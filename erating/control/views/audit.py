@@ -1,0 +1,109 @@
+"""Audit log browsing ("Log Pengguna") and its CSV export, within the viewer's scope: the
+AuditEntry manager is scoped by agency, so an agency administrator only ever gets their own."""
+import csv
+import json
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from erating.base.models import Agency, AuditEntry
+from erating.base.services.audit import log_action
+
+from ..permissions import MANAGERS, role_required
+
+OBJECT_TYPES = ["Agency", "AgencyApplication", "Device", "FollowUpReason", "Ministry", "PairingCode", "Premise",
+                "Rating", "ScoreCaption", "Target", "User"]
+
+
+class AuditFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    user = forms.CharField(label=_("User (e-mail)"), required=False, max_length=254)
+    action = forms.CharField(label=_("Action"), required=False, max_length=60,
+                             widget=forms.TextInput(attrs={"list": "audit-actions"}))
+    object_type = forms.ChoiceField(label=_("Object type"), required=False,
+                                    choices=[("", _("All"))] + [(t, t) for t in OBJECT_TYPES])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date must be on or before the end date."))
+        return data
+
+
+def filtered_entries(request):
+    form = AuditFilterForm(request.GET or None)
+    entries = AuditEntry.objects.select_related("agency")
+    if form.is_valid():
+        data, tz = form.cleaned_data, timezone.get_current_timezone()
+        if data["date_from"]:
+            entries = entries.filter(created_at__gte=datetime.combine(data["date_from"], time.min, tz))
+        if data["date_to"]:
+            entries = entries.filter(created_at__lt=datetime.combine(data["date_to"] + timedelta(days=1), time.min, tz))
+        if data["user"]:
+            entries = entries.filter(user_label__icontains=data["user"].strip())
+        if data["action"]:
+            entries = entries.filter(action=data["action"].strip())
+        if data["object_type"]:
+            entries = entries.filter(object_type=data["object_type"])
+    elif form.is_bound:
+        entries = entries.none()
+    return form, entries
+
+
+@role_required(*MANAGERS)
+def audit_list(request):
+    form, entries = filtered_entries(request)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "control/audit/list.html", {
+        "form": form, "page": page, "actions": actions, "query": query.urlencode(), "nav": "audit"})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _rows(entries):
+    yield ["time", "agency", "user", "action", "object_type", "object_id", "object", "changes", "ip"]
+    for e in entries.iterator(chunk_size=2000):
+        yield [timezone.localtime(e.created_at).isoformat(timespec="seconds"), e.agency.code if e.agency else "",
+               e.user_label, e.action, e.object_type, e.object_id, e.object_label,
+               _json(e.changes), e.ip or ""]
+
+
+def _json(value):
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True) if value else ""
+
+
+def _safe(cell):
+    # Spreadsheet formula injection: a cell starting with = + - @ is neutralised.
+    text = str(cell)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@role_required(*MANAGERS)
+def audit_export(request):
+    form, entries = filtered_entries(request)
+    filters = {k: v for k, v in request.GET.items() if v and k != "page"}
+    log_action("export", request=request, agency=_own_agency(request),
+               changes={"format": [None, "audit csv"], "filters": [None, filters]})
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow([_safe(c) for c in row]) for row in _rows(entries))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="log-pengguna.csv"'
+    return response
+
+
+def _own_agency(request):
+    # The export is recorded against the agency whose log was read (so that agency sees it too).
+    agency_id = request.scope.get("agency")
+    return Agency.objects.filter(pk=agency_id).first() if agency_id else None
