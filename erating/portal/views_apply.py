@@ -39,7 +39,7 @@ class ApplicationForm(forms.ModelForm):
             "ministry": {"required": _("Choose the ministry the agency belongs to."),
                          "invalid_choice": _("Choose a ministry from the list.")},
             "premises_planned": {"required": _("Enter how many premises will use eRating."),
-                                 "invalid": _("Enter a whole number.")},
+                                 "invalid": _("Enter the number of premises as a whole number, e.g. 12.")},
             "officer_name": {"required": _("Enter the name of the officer in charge.")},
             "officer_position": {"required": _("Enter the officer's position.")},
             "officer_email": {"required": _("Enter the officer's e-mail address."),
