@@ -1,0 +1,120 @@
+"""The public QR rating page /r/<code>: a plain POST form (works without JavaScript) feeding the
+same ingest service as the kiosk API. BM unless the visitor chose EN with the language switch
+(the browser's Accept-Language is deliberately ignored: the service language is BM)."""
+import re
+import uuid
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+
+from erating.base.models import Rating, Target
+from erating.base.scoping import agency_scope, lookup_scope
+from erating.base.services import limits
+from erating.base.services.ingest import ingest
+from erating.base.services.rating_form import form_for
+
+CODE_RE = re.compile(r"^[a-z0-9]{4,16}$")
+
+
+def qr_language(request):
+    lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return lang if lang in ("ms", "en") else "ms"
+
+
+def find_target(code):
+    """(target, None) when the code may be rated, else (None, 404 or 410)."""
+    if not CODE_RE.match(code or ""):
+        return None, 404
+    with lookup_scope():
+        target = Target.objects.select_related("agency", "premise", "officer").filter(code=code).first()
+        if target is None:
+            # A regenerated code is retired for good: tell the customer, don't pretend it never existed.
+            retired = Target.objects.filter(previous_codes__icontains=code).only("previous_codes")
+            return None, 410 if any(code in t.previous_codes for t in retired) else 404
+    if not (target.active and target.premise.active and target.agency.is_active):
+        return None, 410
+    return target, None
+
+
+def _page(request, template, context, status=200):
+    response = render(request, template, context, status=status)
+    response["Content-Language"] = translation.get_language()
+    if limits.PHONE_COOKIE not in request.COOKIES:
+        response.set_cookie(limits.PHONE_COOKIE, limits.new_phone_id(), max_age=limits.PHONE_COOKIE_AGE,
+                            httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+def _int_or_raw(value):
+    return int(value) if value.isdigit() and len(value) < 10 else value
+
+
+def item_from_post(post, code, form):
+    item = {
+        "id": post.get("id") or str(uuid.uuid4()),
+        "target": code,
+        "score": _int_or_raw(post["score"]) if post.get("score") else None,
+        "reasons": [_int_or_raw(r) for r in post.getlist("reasons")[:50]],
+    }
+    if form["comment_enabled"]:
+        item["comment"] = post.get("comment", "")
+    if form["contact_enabled"]:
+        item["contact"] = {"name": post.get("name", ""), "phone": post.get("phone", ""),
+                           "email": post.get("email", ""), "consent": post.get("consent") == "1"}
+    return item
+
+
+@never_cache
+def rate(request, code):
+    with translation.override(qr_language(request)):
+        target, status = find_target(code)
+        if target is None:
+            return _page(request, "rate/qr_gone.html" if status == 410 else "rate/qr_not_found.html", {}, status)
+        with agency_scope(target.agency_id):
+            form = form_for(target, translation.get_language())
+            if request.method == "POST":
+                return _submit(request, target, form)
+            context = {"form": form, "key": uuid.uuid4(), "values": {}, "errors": {}}
+            return _page(request, "rate/qr_rate.html", context)
+
+
+def _submit(request, target, form):
+    if not limits.ip_allowed(request):
+        return _page(request, "rate/qr_limited.html", {"form": form, "reason": "ip"}, 429)
+    item = item_from_post(request.POST, target.code, form)
+    phone = limits.phone_id(request)
+    if not limits.claim_repeat(phone, target.id):
+        # The same form sent twice (double tap, back + resend) is not a second rating.
+        key = item["id"] if isinstance(item["id"], str) and len(item["id"]) <= 64 else ""
+        if Rating.objects.filter(idempotency_key__in=[k for k in [_uuid(key)] if k]).exists():
+            return redirect("rate:qr_thanks", code=target.code)
+        minutes = max(1, limits.repeat_window() // 60)
+        return _page(request, "rate/qr_limited.html", {"form": form, "reason": "repeat", "minutes": minutes}, 429)
+    [result] = ingest([item], channel=Rating.QR, source=limits.source_for(request))
+    if result["status"] != "rejected":
+        response = redirect("rate:qr_thanks", code=target.code)
+        response.status_code = 303
+        return response
+    limits.release_repeat(phone, target.id)
+    context = {"form": form, "key": _uuid(item["id"]) or uuid.uuid4(), "values": request.POST,
+               "errors": result["errors"], "chosen_reasons": [str(r) for r in item["reasons"]]}
+    return _page(request, "rate/qr_rate.html", context, 400)
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(value) if isinstance(value, str) and len(value) <= 64 else None
+    except ValueError:
+        return None
+
+
+@never_cache
+def thanks(request, code):
+    with translation.override(qr_language(request)):
+        target, status = find_target(code)
+        if target is None:
+            return _page(request, "rate/qr_gone.html" if status == 410 else "rate/qr_not_found.html", {}, status)
+        with agency_scope(target.agency_id):
+            return _page(request, "rate/qr_thanks.html", {"form": form_for(target, translation.get_language())})
