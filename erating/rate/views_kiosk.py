@@ -43,7 +43,6 @@ STRINGS = {
     "online": _("Online"),
     "offline": _("Offline"),
     "waiting": _("waiting to be sent"),
-    "language": _("Bahasa Melayu / English"),
     "no_targets": _("Nothing to rate here yet. Ask your administrator."),
     "error": _("Something went wrong. Try again."),
 }

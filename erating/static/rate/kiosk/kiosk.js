@@ -170,7 +170,6 @@
   function applyStrings() {
     document.documentElement.lang = lang;
     document.querySelectorAll("[data-t]").forEach(function (el) { el.textContent = t(el.dataset.t); });
-    document.querySelectorAll("[data-t-label]").forEach(function (el) { el.setAttribute("aria-label", t(el.dataset.tLabel)); });
     $("k-lang").textContent = lang === "ms" ? "English" : "Bahasa Melayu";
     $("k-lang").setAttribute("lang", lang === "ms" ? "en" : "ms");
   }
