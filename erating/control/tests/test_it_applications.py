@@ -11,6 +11,11 @@ from erating.base.models import Agency, AgencyApplication, AuditEntry, FollowUpR
 from erating.base.models.settings import DEFAULT_CAPTIONS
 
 
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """Messages are compared in English (BM is the default interface language)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 @pytest.fixture
 def application(world):
     return AgencyApplication.objects.create(

@@ -25,6 +25,11 @@ def csv_rows(response):
     return list(csv.reader(io.StringIO(body)))
 
 
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """Messages are compared in English (BM is the default interface language)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 @pytest.mark.django_db
 def test_it_agency_admin_sees_only_own_agency(world, login):
     entry(world.home.agency, "update", label="home-thing")
