@@ -3,7 +3,7 @@ configuration, report heartbeats and sign officers on. Errors are structured:
 {"error": "<machine code>", "detail": "<message>"} (as POST ratings)."""
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ninja import Field, Router, Schema, Status
 
@@ -13,6 +13,12 @@ from erating.base.services.audit import client_ip
 from .auth import device_auth
 
 router = Router(tags=["devices"])
+
+
+def kiosk_language(request):
+    """The kiosk's on-screen language (?lang=ms|en) for its messages; BM otherwise."""
+    lang = request.GET.get("lang", "")
+    return translation.override(lang if lang in ("ms", "en") else translation.get_language())
 
 
 class Error(Schema):
@@ -57,11 +63,13 @@ class SignOnOut(Schema):
 def pair(request, payload: PairIn):
     ip = client_ip(request)
     if devices.pairing_limited(ip):
-        return Status(429, {"detail": str(devices.TOO_MANY_PAIRING_ATTEMPTS), "error": "rate_limited"})
+        with kiosk_language(request):
+            return Status(429, {"detail": str(devices.TOO_MANY_PAIRING_ATTEMPTS), "error": "rate_limited"})
     try:
         device, token = devices.pair(payload.code, name=payload.name, ip=ip)
     except devices.PairingError as error:
-        return Status(400, {"detail": str(error), "error": error.code})
+        with kiosk_language(request):
+            return Status(400, {"detail": str(error.message), "error": error.code})
     return {"token": token, "device_id": device.pk, "config": devices.kiosk_config(device)}
 
 
@@ -84,6 +92,7 @@ def sign_on(request, payload: SignOnIn):
     try:
         officer = devices.sign_on(request.auth, payload.identifier, payload.pin)
     except devices.SignOnError as error:
-        return Status(429 if error.code == "locked" else 400, {"detail": str(error), "error": error.code})
+        with kiosk_language(request):
+            return Status(429 if error.code == "locked" else 400, {"detail": str(error.message), "error": error.code})
     return {"officer": officer.pk, "name": officer.full_name}
 

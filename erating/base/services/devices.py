@@ -41,7 +41,8 @@ class PairingError(Exception):
 
     def __init__(self, code):
         self.code = code
-        super().__init__(str(self.MESSAGES[code]))
+        self.message = self.MESSAGES[code]  # lazy: rendered in the caller's language
+        super().__init__(code)
 
 
 TOO_MANY_PAIRING_ATTEMPTS = _("Too many pairing attempts. Wait 15 minutes and try again.")
@@ -50,7 +51,8 @@ TOO_MANY_PAIRING_ATTEMPTS = _("Too many pairing attempts. Wait 15 minutes and tr
 class SignOnError(Exception):
     def __init__(self, code, message):
         self.code = code
-        super().__init__(str(message))
+        self.message = message
+        super().__init__(code)
 
 
 def normalise_code(raw):

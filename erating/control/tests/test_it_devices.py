@@ -71,10 +71,10 @@ def test_it_rejects_target_of_another_premise_and_of_another_agency(world, login
     client = login(home.admin)
     response = client.post(reverse("control:pairing_create"),
                            {"premise": home.premise.pk, "target": home.branch_counter.pk})
-    assert response.status_code == 200 and "not at the chosen premise" in response.content.decode()
+    assert response.status_code == 200 and response.context["form"].has_error("target")
     response = client.post(reverse("control:pairing_create"),
                            {"premise": world.other.premise.pk, "target": ""})
-    assert response.status_code == 200 and 'has-error' in response.content.decode()
+    assert response.status_code == 200 and response.context["form"].has_error("premise")
     with scopes_disabled():
         assert not PairingCode.objects.exists()
 
@@ -94,8 +94,10 @@ def test_it_pairing_detail_states(world, login):
     with scopes_disabled():
         used, _device = paired(home)
         expired = devices.create_pairing_code(home.premise, hours=-1)
-    assert "has been used" in client.get(reverse("control:pairing_detail", args=[used.pk])).content.decode()
-    assert "has expired" in client.get(reverse("control:pairing_detail", args=[expired.pk])).content.decode()
+    used_page = client.get(reverse("control:pairing_detail", args=[used.pk])).content.decode()
+    expired_page = client.get(reverse("control:pairing_detail", args=[expired.pk])).content.decode()
+    assert 'data-status="used"' in used_page and 'class="pairing-code"' not in used_page
+    assert 'data-status="expired"' in expired_page and 'class="pairing-code"' not in expired_page
 
 
 def test_it_cancels_code(world, login):
@@ -120,7 +122,9 @@ def test_it_revokes_with_audit(world, login):
         entry = AuditEntry.objects.get(action="revoke")
     assert device.revoked_at is not None
     assert entry.user == world.home.admin and entry.object_id == str(device.pk) and entry.agency == world.home.agency
-    assert "Revoked" in client.get(reverse("control:device_list")).content.decode()
+    listing = client.get(reverse("control:device_list")).content.decode()
+    assert f'data-device="{device.pk}" data-status="revoked"' in listing
+    assert reverse("control:device_revoke", args=[device.pk]) not in listing
 
 
 def test_it_other_agency_admin_gets_404(world, login):

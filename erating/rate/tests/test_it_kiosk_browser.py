@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
@@ -48,6 +49,11 @@ def open_paired(new_page, premise, *, target=None, viewport=LANDSCAPE, timing=No
     page.fill("#pair-code", pairing.code)
     page.click("#pair-form button[type=submit]")
     return page
+
+
+def pairing_message(code, lang="ms"):
+    with translation.override(lang):
+        return str(devices.PairingError.MESSAGES[code])
 
 
 def face(page, score):
@@ -155,12 +161,12 @@ def test_it_kiosk_pairing_errors_and_revocation(new_page, world):
     page.goto("/kiosk")
     page.fill("#pair-code", "WRONG234")
     page.click("#pair-form button[type=submit]")
-    expect(page.locator("#pair-error")).to_contain_text("not valid")
+    expect(page.locator("#pair-error")).to_have_text(pairing_message("invalid"))
     with scopes_disabled():
         expired = devices.create_pairing_code(home.premise, hours=-1)
     page.fill("#pair-code", expired.code)
     page.click("#pair-form button[type=submit]")
-    expect(page.locator("#pair-error")).to_contain_text("expired")
+    expect(page.locator("#pair-error")).to_have_text(pairing_message("expired"))
 
     with scopes_disabled():
         pairing = devices.create_pairing_code(home.premise, target=home.counter)
@@ -174,7 +180,7 @@ def test_it_kiosk_pairing_errors_and_revocation(new_page, world):
     second.goto("/kiosk")
     second.fill("#pair-code", pairing.code)
     second.click("#pair-form button[type=submit]")
-    expect(second.locator("#pair-error")).to_contain_text("already been used")
+    expect(second.locator("#pair-error")).to_have_text(pairing_message("used"))
 
     with scopes_disabled():
         devices.revoke(Device.objects.get())

@@ -94,10 +94,11 @@
 
   // ---- server ---------------------------------------------------------------------------
   function api(method, path, body) {
-    var headers = { "Accept": "application/json", "Accept-Language": lang };
+    var headers = { "Accept": "application/json" };
     if (body) headers["Content-Type"] = "application/json";
     if (token) headers.Authorization = "Bearer " + token;
-    return fetch(API + path, { method: method, headers: headers, cache: "no-store",
+    // The server's messages follow the kiosk's on-screen language, not the browser's.
+    return fetch(API + path + "?lang=" + lang, { method: method, headers: headers, cache: "no-store",
                                body: body ? JSON.stringify(body) : undefined })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (data) {
