@@ -4,7 +4,7 @@ contact fields; a number typed into the comment is moved there, never kept in th
 import re
 
 # MyKad: YYMMDD-PB-###G, with or without dashes/spaces; 12 digits not inside a longer number.
-MYKAD = re.compile(r"(?<![\d+])\d{6}[\s-]?\d{2}[\s-]?\d{4}(?!\d)")
+MYKAD = re.compile(r"(?<!\d)\d{6}[\s-]?\d{2}[\s-]?\d{4}(?!\d)")
 # Mobile 01x-xxx xxxx / 01x-xxxx xxxx, landline 0x-xxxx xxxx, with optional +60 / 60 prefix.
 PHONE = re.compile(
     r"(?<!\d)(?:\+?6\s?0|0)[\s-]?(?:1\d[\s-]?\d{3,4}|[3-9]\d?[\s-]?\d{3,4})[\s-]?\d{4}(?!\d)"

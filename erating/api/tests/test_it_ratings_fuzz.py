@@ -1,0 +1,48 @@
+"""Schemathesis against the served OpenAPI schema (through the Django WSGI app, in-process):
+schema-conforming and schema-violating requests to every API operation never get a 5xx."""
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from django_scopes import scopes_disabled
+
+from erating.api.tests.test_it_ratings import make_device
+from erating.base.models import Rating
+
+MODES = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+
+
+@pytest.fixture
+def api_schema():
+    from django.core.wsgi import get_wsgi_application
+
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+def operations(schema):
+    for result in schema.get_all_operations():
+        yield result.ok()
+
+
+@pytest.mark.parametrize("mode", MODES, ids=lambda m: m.value)
+def test_it_never_answers_5xx_to_generated_requests(world, api_schema, mode):
+    _, token = make_device(world.home)
+    codes = [world.home.counter.code, world.home.officer_target.code, world.other.counter.code]
+    ops = list(operations(api_schema))
+    assert any(op.path.endswith("/ratings") for op in ops)
+    for operation in ops:
+        @given(case=operation.as_strategy(generation_mode=mode), code=st.sampled_from(codes + [None]))
+        @settings(max_examples=20, deadline=None, database=None,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                         HealthCheck.filter_too_much])
+        def check(case, code):
+            # Point some generated ratings at real targets so the storing path is fuzzed too.
+            if code and isinstance(case.body, dict) and "target" in case.body:
+                case.body["target"] = code
+            response = case.call(headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code < 500, (operation.label, case.body, response.text[:500])
+        check()
+    if mode == schemathesis.GenerationMode.POSITIVE:
+        with scopes_disabled():  # the storing path was reached, not only the rejections
+            assert Rating.objects.filter(channel=Rating.TABLET).exists()
