@@ -66,8 +66,8 @@ def application_detail(request, application_id):
     return _detail(request, application)
 
 
-@require_POST
 @system_admin_view
+@require_POST  # inside the login check: anonymous visitors are sent to log in
 def application_approve(request, application_id):
     application = get_object_or_404(AgencyApplication, pk=application_id)
     form = ApproveForm(request.POST)
@@ -84,8 +84,8 @@ def application_approve(request, application_id):
     return redirect("control:application_detail", application_id=application.pk)
 
 
-@require_POST
 @system_admin_view
+@require_POST  # inside the login check: anonymous visitors are sent to log in
 def application_reject(request, application_id):
     application = get_object_or_404(AgencyApplication, pk=application_id)
     form = RejectForm(request.POST)

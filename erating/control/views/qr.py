@@ -48,8 +48,8 @@ def target_qr_svg(request, target_id):
     return _download(request, target, "svg", qrcodes.svg_bytes(target), "image/svg+xml")
 
 
-@require_POST
 @role_required(*MANAGERS)
+@require_POST  # inside the login check: anonymous visitors are sent to log in
 def target_regenerate_code(request, target_id):
     target = scoped_target(target_id)
     if request.POST.get("confirm") != "1":

@@ -121,14 +121,14 @@ def _set_status(request, agency_id, status, action, message):
     return redirect("control:agency_list")
 
 
-@require_POST
 @system_admin_view
+@require_POST  # inside the login check: anonymous visitors are sent to log in
 def agency_suspend(request, agency_id):
     return _set_status(request, agency_id, Agency.SUSPENDED, "suspend",
                        _("%(name)s is suspended: its QR codes and tablets no longer accept ratings."))
 
 
-@require_POST
 @system_admin_view
+@require_POST  # inside the login check: anonymous visitors are sent to log in
 def agency_reactivate(request, agency_id):
     return _set_status(request, agency_id, Agency.ACTIVE, "reactivate", _("%(name)s is active again."))

@@ -16,8 +16,8 @@ from .system import system_admin_view
 NAME_SESSION_KEY = "view_as_agency_name"  # shown in the banner without a query per page
 
 
-@require_POST
 @system_admin_view
+@require_POST  # inside the login check: anonymous visitors are sent to log in
 def view_as_start(request, agency_id):
     agency = get_object_or_404(Agency, pk=agency_id)
     previous = request.session.get(VIEW_AS_SESSION_KEY)
@@ -28,8 +28,8 @@ def view_as_start(request, agency_id):
     return redirect("control:home")
 
 
-@require_POST
 @system_admin_view
+@require_POST  # inside the login check: anonymous visitors are sent to log in
 def view_as_stop(request):
     agency_id = request.session.pop(VIEW_AS_SESSION_KEY, None)
     request.session.pop(NAME_SESSION_KEY, None)
