@@ -141,3 +141,14 @@ def test_it_sysadmin_reaches_any_agency_target(world, login):
     client = login(world.sysadmin)
     response = client.get(reverse("control:target_qr_png", kwargs={"target_id": world.other.counter.pk}))
     assert decode_png(response.content) == url_of(world.other.counter)
+
+
+@pytest.mark.django_db
+def test_it_navigation_offers_each_role_its_qr_entry_points(world, login):
+    officer_nav = login(world.home.officer).get(reverse("control:home")).content.decode()
+    own = reverse("control:target_qr", kwargs={"target_id": world.home.officer_target.pk})
+    assert own in officer_nav and reverse("control:audit_list") not in officer_nav
+    colleague_nav = login(world.home.colleague).get(reverse("control:home")).content.decode()
+    assert own not in colleague_nav  # the colleague has no officer target of their own
+    admin_nav = login(world.home.admin).get(reverse("control:home")).content.decode()
+    assert reverse("control:agency_posters") in admin_nav and reverse("control:audit_list") in admin_nav
