@@ -56,6 +56,21 @@ def pairing_message(code, lang="ms"):
         return str(devices.PairingError.MESSAGES[code])
 
 
+IDB = """([store, item]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("erating-kiosk", 1);
+  open.onsuccess = () => {
+    const tx = open.result.transaction(store, item ? "readwrite" : "readonly");
+    const req = item ? tx.objectStore(store).put(item) : tx.objectStore(store).count();
+    tx.oncomplete = () => resolve(req.result);
+    tx.onerror = () => reject(tx.error);
+  };
+})"""
+
+
+def idb(page, store, item=None):
+    return page.evaluate(IDB, [store, item])
+
+
 def face(page, score):
     return page.locator(f"#faces .k-face[data-score='{score}']")
 
@@ -182,8 +197,18 @@ def test_it_kiosk_pairing_errors_and_revocation(new_page, world):
     second.click("#pair-form button[type=submit]")
     expect(second.locator("#pair-error")).to_have_text(pairing_message("used"))
 
+    # An item the server rejects is set aside, not retried forever; the good one is stored.
+    idb(page, "queue", {"id": "8c1d6f0e-3f5b-4a8e-9d43-2b7c1e0a9f11", "target": "nosuchcode", "score": 5,
+                        "reasons": [], "comment": "", "officer": None, "client_time": "2026-01-01T08:00:00Z"})
+    face(page, 4).click()
+    wait_for(lambda: tablet_ratings().count() == 1 and idb(page, "rejected") == 1, message="batch settled")
+    assert idb(page, "queue") == 0
+    time.sleep(0.5)
+    assert tablet_ratings().count() == 1
+
     with scopes_disabled():
         devices.revoke(Device.objects.get())
+    page.click("#thanks-again")
     face(page, 5).click()  # the rating is queued; sending it meets the revocation
     expect(page.locator("#pair-revoked")).to_be_visible(timeout=10000)
     expect(page.locator("#pair-title")).to_be_visible()
