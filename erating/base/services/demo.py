@@ -176,7 +176,8 @@ class DemoBuilder:
         columns = ["agency_id", "premise_id", "target_id", "officer_id", "score", "channel", "reasons", "comment",
                    "contact_consent", "contact_name", "contact_phone", "contact_email", "created_at",
                    "client_time", "clock_skew_seconds", "idempotency_key", "flagged", "source"]
-        return insert_rows(Rating._meta.db_table, columns, self._rating_rows())
+        # Large loads rebuild indexes and constraints once at the end (the table starts empty).
+        return insert_rows(Rating._meta.db_table, columns, self._rating_rows(), rebuild=self.rating_count >= 50_000)
 
     def _rating_rows(self):
         rng = self.rng

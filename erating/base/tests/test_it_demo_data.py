@@ -131,3 +131,40 @@ def test_it_refuses_nonsense_arguments(db, args):
         call_command("demo_data", stdout=StringIO(), **args)
     with scopes_disabled():
         assert not Agency.objects.exists()
+
+
+def _schema():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        table = Rating._meta.db_table
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {name: (c["columns"], c["unique"], c["index"], c["foreign_key"], c["check"], c["primary_key"])
+            for name, c in constraints.items()}
+
+
+def test_it_rebuilds_indexes_and_constraints_after_a_bulk_load(world):
+    """The fast path drops indexes and constraints during the load; they must all come back."""
+    import uuid
+
+    from django.db import IntegrityError, transaction
+
+    from erating.base.services.bulk import insert_rows
+
+    before = _schema()
+    assert any(c[3] for c in before.values()) and any(c[1] and not c[5] for c in before.values())
+    t = world.home.counter
+    key = uuid.uuid4()
+    rows = [(t.agency_id, t.premise_id, t.id, None, 4, "qr", [], "", False, "", "", "", timezone.now(), None, None,
+             key if i == 0 else uuid.uuid4(), False, "") for i in range(50)]
+    columns = ["agency_id", "premise_id", "target_id", "officer_id", "score", "channel", "reasons", "comment",
+               "contact_consent", "contact_name", "contact_phone", "contact_email", "created_at", "client_time",
+               "clock_skew_seconds", "idempotency_key", "flagged", "source"]
+    with transaction.atomic():
+        assert insert_rows(Rating._meta.db_table, columns, iter(rows), rebuild=True) == 50
+    assert _schema() == before
+    with scopes_disabled():
+        assert Rating.objects.filter(target=t).count() == 52
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Rating.objects.create(agency_id=t.agency_id, premise_id=t.premise_id, target=t, score=3, channel="qr",
+                                  idempotency_key=key)
