@@ -1,6 +1,5 @@
 """The kiosk in Debian Chromium at tablet viewports: pairing, officer sign-on, offline queue,
 revocation. Ratings are checked in the database the live server writes to."""
-import json
 import time
 
 import pytest
