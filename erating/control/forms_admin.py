@@ -179,7 +179,7 @@ class CountersForm(forms.Form):
 
 class ImportForm(forms.Form):
     agency = forms.ModelChoiceField(None, label=_("Agency"))
-    file = forms.FileField(label=_("File (CSV or XLSX)"),
+    file = forms.FileField(label=_("File (CSV or XLSX)"), allow_empty_file=True,
                            help_text=_("At most 10,000 rows. CSV files must be saved as UTF-8."))
 
     def __init__(self, *args, agency=None, **kwargs):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("targets/<int:target_id>/active/", targets.target_toggle, name="target_toggle"),
     path("staff/", officers.officer_list, name="officer_list"),
     path("staff/new/", officers.officer_create, name="officer_create"),
+    path("staff/resend-pending/", officers.officer_resend_pending, name="officer_resend_pending"),
     path("staff/<int:user_id>/", officers.officer_detail, name="officer_detail"),
     path("staff/<int:user_id>/edit/", officers.officer_edit, name="officer_edit"),
     path("staff/<int:user_id>/active/", officers.officer_toggle, name="officer_toggle"),

@@ -4,6 +4,7 @@ Accounts start without a password; the person chooses one through the invitation
 is Django's password-reset link (default_token_generator): it stops working once used or once
 the password changes, and the administrator can send a fresh one at any time."""
 import logging
+import threading
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -61,6 +62,43 @@ def send_links(users, kind=INVITE):
     except Exception:  # noqa: BLE001 - any transport error: report, keep the accounts
         logger.exception("Could not send %s e-mails", kind)
         return 0
+
+
+SYNC_LIMIT = 50
+BATCH = 500
+
+
+def _send_in_batches(users, kind):
+    sent = 0
+    for start in range(0, len(users), BATCH):
+        sent += send_links(users[start:start + BATCH], kind)
+    logger.info("Sent %s of %s %s e-mails", sent, len(users), kind)
+    return sent
+
+
+def _thread_runner(func, *args):
+    threading.Thread(target=func, args=args, daemon=True, name="erating-invitations").start()
+
+
+# Tests replace this to run the queued job in the foreground.
+run_in_background = _thread_runner
+
+
+def queue_links(users, kind=INVITE):
+    """A few e-mails go out now (returns the count sent); many are sent by a background thread in
+    batches over one connection each (returns None), so a 10,000-row import answers at once.
+    The messages need no database access (token and link come from the loaded user rows); if the
+    process dies meanwhile, "Resend pending invitations" on the staff list sends the rest."""
+    users = [u for u in users if u.is_active]
+    if len(users) <= SYNC_LIMIT:
+        return send_links(users, kind)
+    run_in_background(_send_in_batches, users, kind)
+    return None
+
+
+def pending_invitations(queryset):
+    """Active staff who never chose a password (unusable password hashes start with "!")."""
+    return queryset.filter(is_active=True, password__startswith="!")
 
 
 def _make_officer_target(user, premise):

@@ -178,3 +178,17 @@ def test_it_lets_system_admin_create_staff_in_the_premises_agency(world, login):
     mixed = client.post(reverse("control:officer_create"), officer_data(
         world, email="x@x.gov.my", home_premise=world.other.premise.pk, counters=[world.home.counter.pk]))
     assert mixed.status_code == 200 and mixed.context["form"].non_field_errors()
+
+
+def test_it_resends_all_pending_invitations(world, login):
+    with scopes_disabled():
+        world.home.colleague.set_unusable_password()
+        world.home.colleague.save()
+        world.other.colleague.set_unusable_password()
+        world.other.colleague.save()
+    admin = login(world.home.admin)
+    pending = admin.get(reverse("control:officer_list"), {"status": "pending"}).content.decode()
+    assert world.home.colleague.email in pending and world.home.officer.email not in pending
+    assert admin.post(reverse("control:officer_resend_pending")).status_code == 302
+    assert [m.to for m in mail.outbox] == [[world.home.colleague.email]]  # not the other agency's
+    assert login(world.home.supervisor).post(reverse("control:officer_resend_pending")).status_code == 403

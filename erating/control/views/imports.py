@@ -119,10 +119,13 @@ def import_confirm(request, kind):
         messages.error(request, str(exc))
         return redirect("control:import_upload", kind=kind)
     request.session.pop(SESSION_KEY, None)
-    sent = staff.send_links(new_users) if new_users else 0
     messages.success(request, _("Import finished: %(created)s created, %(updated)s updated.")
                      % {"created": created, "updated": updated})
     if new_users:
-        messages.info(request, _("%(sent)s of %(total)s invitations were sent.") % {"sent": sent, "total": len(new_users)})
+        sent = staff.queue_links(new_users)
+        if sent is None:
+            messages.info(request, _("%(total)s invitations are being sent in the background.") % {"total": len(new_users)})
+        else:
+            messages.info(request, _("%(sent)s of %(total)s invitations were sent.") % {"sent": sent, "total": len(new_users)})
     return redirect({"premises": "control:premise_list", "targets": "control:target_list",
                      "officers": "control:officer_list"}[kind])

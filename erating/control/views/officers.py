@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from erating.base.models import Agency, Premise, Target, User
 from erating.base.services import officers as staff
+from erating.base.services.audit import log_action
 
 from ..forms_admin import CountersForm, PinForm, StaffForm
 from ..permissions import MANAGERS, role_required
@@ -34,6 +35,8 @@ def officer_list(request):
     status = request.GET.get("status", "")
     if status in ("active", "inactive"):
         people = people.filter(is_active=status == "active")
+    if status == "pending":
+        people = staff.pending_invitations(people)
     page = Paginator(people.order_by("full_name", "pk"), 25).get_page(request.GET.get("page"))
     return render(request, "control/officers/list.html", {
         "page": page, "q": query, "role": role, "premise_id": premise_id, "status": status,
@@ -122,6 +125,21 @@ def officer_resend(request, user_id):
 
 def officer_reset(request, user_id):
     return officer_send_link(request, user_id, staff.RESET)
+
+
+@role_required(*MANAGERS)
+def officer_resend_pending(request):
+    if refused := _post_only(request):
+        return refused
+    people = list(staff.pending_invitations(User.scoped.filter(role__in=staff.STAFF_ROLES)).select_related("agency"))
+    sent = staff.queue_links(people)
+    log_action("user.invite_pending_sent", request=request, agency=acting_agency(request),
+               changes={"count": [None, len(people)]})
+    if sent is None:
+        messages.success(request, _("%(n)s invitations are being sent in the background.") % {"n": len(people)})
+    else:
+        messages.success(request, _("%(n)s invitations were sent.") % {"n": sent})
+    return redirect("control:officer_list")
 
 
 @role_required(*MANAGERS)
