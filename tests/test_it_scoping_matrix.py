@@ -45,8 +45,14 @@ PUBLIC_PREFIXES = {
     # holding the poster may open it; it shows the target's name by design.
     "rate": "public rating page / kiosk, resolved by the printed code or a device token",
 }
-# Kwargs that are not tenant object ids: how to fill them.
-NON_TENANT_KWARGS = {"uidb64", "token"}
+# Kwargs that name no tenant object: value and reason. A URL with only these may answer 200 (its
+# page identifies nothing of another agency) but still must not show another agency's names.
+NON_TENANT_KWARGS = {
+    "uidb64": (None, "password reset: filled with the other agency admin's uid, see _values"),
+    "token": ("set-password", "password reset token: an invalid one"),
+    "kind": ("premises", "bulk-import kind, a fixed list (premises/targets/officers)"),
+    "fmt": ("csv", "file format of a template download"),
+}
 
 
 def _walk(resolver, prefix="", namespace=None):
@@ -72,7 +78,7 @@ def kwarg_urls(urlconf=None):
 
 
 def unknown_kwargs(urls):
-    known = set(KWARG_OBJECTS) | NON_TENANT_KWARGS
+    known = set(KWARG_OBJECTS) | set(NON_TENANT_KWARGS)
     return sorted({f"{u.route} → {k}" for u in urls for k in u.kwargs if k not in known})
 
 
@@ -136,8 +142,8 @@ def other(world):
 
 def _values(o):
     values = {k: fn(o) for k, fn in KWARG_OBJECTS.items()}
+    values.update({k: v for k, (v, _reason) in NON_TENANT_KWARGS.items()})
     values["uidb64"] = urlsafe_base64_encode(force_bytes(o.admin.pk))
-    values["token"] = "set-password"  # the view's own redirect token: no valid session token → invalid link
     return values
 
 
@@ -197,7 +203,7 @@ def check_url(client, url, u, o, method):
         return f"{method.upper()} {url} [{u.name}] → {response.status_code} shows {leaked}"
     if response.status_code >= 500:
         return f"{method.upper()} {url} [{u.name}] → {response.status_code}"
-    if u.name in PUBLIC_BY_DESIGN:
+    if u.name in PUBLIC_BY_DESIGN or not set(u.kwargs) - set(NON_TENANT_KWARGS):
         return None
     if response.status_code in REFUSED or _is_login_redirect(response):
         return None

@@ -51,7 +51,8 @@ def test_it_accepts_the_email_in_any_case(world):
 
 def test_it_refuses_a_wrong_password_with_a_clear_message(world):
     client = Client()
-    response = form_login(client, world.home.admin.email, "wrong-password", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = form_login(client, world.home.admin.email, "wrong-password")
     assert response.status_code == 200
     assert "The e-mail or password is not correct" in response.content.decode()
     assert not is_logged_in(client)
