@@ -108,15 +108,16 @@ KWARG_OBJECTS = {
 }
 
 
-def _application_id(agency):
-    """Applications (to join eRating) may not exist yet; use the other agency's one when they do."""
+def _application_id(ministry):
+    """A pending application to join eRating: only system administrators may see it."""
     try:
-        model = apps.get_model("base", "Application")
+        model = apps.get_model("base", "AgencyApplication")
     except LookupError:
         return 999_999
     with scopes_disabled():
-        row = model.objects.order_by("pk").last()
-    return row.pk if row else 999_999
+        return model.objects.create(agency_name="Jabatan Pemohon Rahsia", ministry=ministry, premises_planned=3,
+                                    officer_name="Pegawai Pemohon", officer_email="pemohon@rahsia.gov.my",
+                                    officer_phone="0123456789", officer_position="Pengarah", consent=True).pk
 
 
 @pytest.fixture
@@ -132,11 +133,12 @@ def other(world):
                                          token_hash=hash_token("other-device-token"))
         o.pairing = PairingCode.objects.create(agency=o.agency, premise=o.premise, code="pairother1",
                                                expires_at=timezone.now() + timedelta(hours=1))
-        o.application_id = _application_id(o.agency)
+        o.application_id = _application_id(ministry)
         o.codes = list(apps.get_model("base", "Target").objects.filter(agency=o.agency).values_list("code", flat=True))
     o.names = [o.agency.name_ms, o.agency.name_en, o.premise.name, o.branch.name, o.admin.full_name,
                o.supervisor.full_name, o.officer.full_name, o.colleague.full_name, "@other.gov.my",
-               "Kementerian Lain Sekali", "Ministry of Elsewhere", "Tablet Rahsia Lain", *o.codes]
+               "Kementerian Lain Sekali", "Ministry of Elsewhere", "Tablet Rahsia Lain", "Jabatan Pemohon Rahsia",
+               "pemohon@rahsia.gov.my", *o.codes]
     return o
 
 
