@@ -60,6 +60,7 @@ def _render_upload(request, kind, form, preview=None, token="", status=200):
                            for items, label in ((preview.creates, _("Create")), (preview.updates, _("Update")))
                            for item in items[:PREVIEW_ROWS]]
         context["errors"] = preview.errors[:PREVIEW_ROWS]
+        context["to_write"] = len(preview.creates) + len(preview.updates)
     return render(request, "control/imports/upload.html", context, status=status)
 
 
