@@ -5,20 +5,56 @@ batch is rejected on its own (with field errors) instead of failing the whole ba
 schema below documents the accepted shape in OpenAPI. Bad bodies get a structured 4xx:
 400 malformed JSON / wrong shape, 413 over 1 MB or over 500 items, 401 bad or revoked token."""
 import json
+import time
 from datetime import timedelta
 
-from django.http import JsonResponse, RawPostDataException
 from django.core.exceptions import RequestDataTooBig
+from django.db.models.signals import post_delete, post_save
+from django.http import JsonResponse, RawPostDataException
 from django.utils import timezone
 from ninja import Router, Schema
 
-from erating.base.models import Rating
+from erating.base.models import Agency, Device, Rating
 from erating.base.scoping import agency_scope
 from erating.base.services.ingest import ingest, summarise
 
-from .auth import device_auth, touch
+from .auth import DeviceTokenAuth, touch
 
 router = Router(tags=["ratings"])
+
+
+class CachedDeviceAuth(DeviceTokenAuth):
+    """The token check of every rating, remembered per process for a few seconds: a kiosk
+    flushing its queue, or a busy counter, would otherwise cost a device query per request.
+    Saving or deleting a device (revoke does) clears this process's memory at once; other
+    processes notice within DEVICE_TTL, which bounds how late a revocation may take effect."""
+
+    def authenticate(self, request, token):
+        key = token if token and len(token) <= 200 else None
+        hit = _devices.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            request.device = hit[1]
+            return hit[1]
+        device = super().authenticate(request, token)
+        if device is not None:
+            if len(_devices) > 10_000:
+                _devices.clear()
+            _devices[key] = (time.monotonic() + DEVICE_TTL, device)
+        return device
+
+
+DEVICE_TTL = 5.0
+_devices = {}
+
+
+def _forget_devices(**_kwargs):
+    _devices.clear()
+
+
+for _model in (Device, Agency):
+    post_save.connect(_forget_devices, sender=_model, dispatch_uid=f"ratings_auth_{_model.__name__}")
+    post_delete.connect(_forget_devices, sender=_model, dispatch_uid=f"ratings_auth_del_{_model.__name__}")
+rating_auth = CachedDeviceAuth()
 
 MAX_BODY = 1_000_000
 MAX_ITEMS = 500
@@ -107,7 +143,7 @@ def read_items(request):
 
 
 @router.post(
-    "/ratings", auth=device_auth, url_name="ratings",
+    "/ratings", auth=rating_auth, url_name="ratings",
     response={200: IngestOut, 400: IngestOut | ErrorOut, 401: dict, 413: ErrorOut},
     summary="Submit ratings (one, or a batch of up to 500)",
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": BODY_SCHEMA}}}},
@@ -121,8 +157,10 @@ def post_ratings(request):
         return problem
     with agency_scope(device.agency_id):
         results = ingest(items, channel=Rating.TABLET, device=device)
-    if device.last_seen is None or timezone.now() - device.last_seen > TOUCH_EVERY:
+    now = timezone.now()
+    if device.last_seen is None or now - device.last_seen > TOUCH_EVERY:
         touch(device)
+        device.last_seen = now  # the cached device too, so the next requests skip the UPDATE
     body = {"results": results, **summarise(results)}
     status = 400 if (not is_batch and results[0]["status"] == "rejected") else 200
     return JsonResponse(body, status=status)

@@ -151,3 +151,22 @@ def test_it_describes_the_endpoint_in_openapi(client):
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     assert body["oneOf"][0]["properties"]["score"]["maximum"] == 5
     assert {"200", "400", "401", "413"} <= set(operation["responses"])
+
+
+def test_it_refuses_a_device_revoked_after_its_token_was_remembered(client, world):
+    device, token = make_device(world.home)
+    assert post(client, token, item(world.home.counter)).status_code == 200
+    with scopes_disabled():
+        device.revoked_at = timezone.now()
+        device.save(update_fields=["revoked_at"])  # as the tablets admin's revoke does
+    response = post(client, token, item(world.home.counter))
+    assert response.status_code == 401 and response.json()["detail"] == "device_revoked"
+
+
+def test_it_answers_unknown_codes_after_loading_the_agency_targets(client, world, django_assert_max_num_queries):
+    _, token = make_device(world.home)
+    post(client, token, item(world.home.counter))
+    body = {"ratings": [item(world.home.service), item(world.home.facility), {**item(world.home.counter), "target": "x"}]}
+    with django_assert_max_num_queries(3):  # insert, lookup of the unknown code, stored-before check
+        data = post(client, token, body).json()
+    assert [r["status"] for r in data["results"]] == ["created", "created", "rejected"]

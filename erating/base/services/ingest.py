@@ -13,6 +13,7 @@ SQLite ≥ 3.35). Two concurrent submissions of one UUID therefore store one row
 gets no row back and answers "duplicate".
 """
 import datetime
+import functools
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -70,7 +71,7 @@ def _resolve_target(item, device, errors):
     if fixed and (code is None or code == ""):
         info = target_by_id(fixed)
     elif code:
-        info = target_by_code(clean_text(code)[:32])
+        info = target_by_code(clean_text(code)[:32], device.agency_id if device is not None else None)
     else:
         errors["target"] = _("This field is required.")
         return None
@@ -276,19 +277,30 @@ def insert_new(rows):
     created = set()
     if not rows:
         return created
-    fields = [Rating._meta.get_field(name) for name in COLUMNS]
-    qn = connection.ops.quote_name
-    cols = ", ".join(qn(f.column) for f in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    fields = _fields()
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start:start + INSERT_CHUNK]
         params = [f.get_db_prep_save(row[f.name], connection) for row in chunk for f in fields]
-        sql = (f"INSERT INTO {qn(Rating._meta.db_table)} ({cols}) VALUES {', '.join([one] * len(chunk))} "
-               f"ON CONFLICT ({qn('idempotency_key')}) DO NOTHING RETURNING {qn('idempotency_key')}")
+        sql = _insert_sql(connection.vendor, len(chunk))
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             created.update(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for (v,) in cursor.fetchall())
     return created
+
+
+@functools.cache
+def _fields():
+    return [Rating._meta.get_field(name) for name in COLUMNS]
+
+
+@functools.cache
+def _insert_sql(vendor, count):
+    """The INSERT for `count` rows (cached: building it costs more than running it)."""
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(f.column) for f in _fields())
+    one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+    return (f"INSERT INTO {qn(Rating._meta.db_table)} ({cols}) VALUES {', '.join([one] * count)} "
+            f"ON CONFLICT ({qn('idempotency_key')}) DO NOTHING RETURNING {qn('idempotency_key')}")
 
 
 def summarise(results):

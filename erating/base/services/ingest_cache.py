@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_save
 from erating.base.models import Agency, FollowUpReason, Target, User
 from erating.base.scoping import lookup_scope
 
-TTL = 10.0
+TTL = 30.0
 _entries = {}
 _MISSING = object()
 
@@ -48,16 +48,46 @@ def clear(**_kwargs):
     _entries.clear()
 
 
+INFO_FIELDS = ["id", "code", "agency_id", "premise_id", "officer_id", "kind", "active", "agency__status",
+               "agency__form_size", "agency__reasons_max_score"]
+
+
+def _info(row):
+    row = list(row)
+    row[7] = row[7] == Agency.ACTIVE
+    return TargetInfo(*row)
+
+
 def _load_target(**filters):
     with lookup_scope():
-        t = Target.objects.select_related("agency").filter(**filters).first()
-    if t is None:
-        return None
-    return TargetInfo(t.id, t.code, t.agency_id, t.premise_id, t.officer_id, t.kind, t.active, t.agency.is_active,
-                      t.agency.form_size, t.agency.reasons_max_score)
+        rows = list(Target.objects.filter(**filters).order_by().values_list(*INFO_FIELDS)[:1])
+    return _info(rows[0]) if rows else None
 
 
-def target_by_code(code):
+def _load_agency(agency_id):
+    """Every target of an agency in one query: a kiosk fleet rates many targets of its own agency,
+    and one query per TTL beats one per new code."""
+    with lookup_scope():
+        infos = [_info(row) for row in Target.objects.filter(agency_id=agency_id).order_by()
+                 .values_list(*INFO_FIELDS)]
+    expires = time.monotonic() + TTL
+    for info in infos:
+        _entries[("code", info.code)] = (expires, info)
+    return True
+
+
+def target_by_code(code, agency_id=None):
+    """The target behind a code. With agency_id (a device's agency) a miss first loads the
+    agency's whole target list (once per TTL)."""
+    hit = _entries.get(("code", code), _MISSING)
+    if hit is not _MISSING and hit[0] > time.monotonic():
+        return hit[1]
+    if agency_id is not None:
+        _cached(("agency", agency_id), lambda: _load_agency(agency_id))
+        hit = _entries.get(("code", code), _MISSING)
+        if hit is not _MISSING and hit[0] > time.monotonic():
+            return hit[1]
+    # Unknown codes are remembered too (as None), so a flood of bad codes costs one query each per TTL.
     return _cached(("code", code), lambda: _load_target(code=code))
 
 
