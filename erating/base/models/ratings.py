@@ -12,11 +12,12 @@ class Rating(models.Model):
     TABLET, QR = "tablet", "qr"
     CHANNEL_CHOICES = [(TABLET, _("Tablet")), (QR, _("QR code"))]
 
-    agency = models.ForeignKey("base.Agency", on_delete=models.PROTECT, related_name="+")
-    premise = models.ForeignKey("base.Premise", on_delete=models.PROTECT, related_name="+")
-    target = models.ForeignKey("base.Target", on_delete=models.PROTECT, related_name="ratings")
+    # FK indexes are left to the composite (x, created_at) indexes below, which cover them.
+    agency = models.ForeignKey("base.Agency", on_delete=models.PROTECT, related_name="+", db_index=False)
+    premise = models.ForeignKey("base.Premise", on_delete=models.PROTECT, related_name="+", db_index=False)
+    target = models.ForeignKey("base.Target", on_delete=models.PROTECT, related_name="ratings", db_index=False)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", help_text="The officer credited: the target itself or who was on duty.")
+                                related_name="+", db_index=False, help_text="The officer credited: the target itself or who was on duty.")
     score = models.PositiveSmallIntegerField(_("score"))
     channel = models.CharField(_("channel"), max_length=6, choices=CHANNEL_CHOICES)
     reasons = models.JSONField(_("follow-up reasons"), default=list, blank=True)
