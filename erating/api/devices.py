@@ -68,6 +68,7 @@ def pair(request, payload: PairIn):
     try:
         device, token = devices.pair(payload.code, name=payload.name, ip=ip)
     except devices.PairingError as error:
+        devices.pairing_failed(ip)
         with kiosk_language(request):
             return Status(400, {"detail": str(error.message), "error": error.code})
     return {"token": token, "device_id": device.pk, "config": devices.kiosk_config(device)}

@@ -151,8 +151,17 @@ def _hit(key, limit):
     return count > limit
 
 
+def _pairing_key(ip):
+    return f"kiosk:pair:{ip or 'unknown'}"
+
+
 def pairing_limited(ip):
-    return _hit(f"kiosk:pair:{ip or 'unknown'}", PAIRING_ATTEMPTS)
+    """Only failed attempts count, so a busy site pairing many tablets is never locked out."""
+    return (cache.get(_pairing_key(ip)) or 0) >= PAIRING_ATTEMPTS
+
+
+def pairing_failed(ip):
+    _hit(_pairing_key(ip), PAIRING_ATTEMPTS)
 
 
 def sign_on(device, identifier, pin):
