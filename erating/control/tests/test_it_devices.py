@@ -148,8 +148,14 @@ def test_it_other_agency_admin_gets_404(world, login):
 def test_it_sysadmin_sees_every_agency(world, login):
     _p, home_device = paired(world.home)
     _p, other_device = paired(world.other)
-    body = login(world.sysadmin).get(reverse("control:device_list")).content.decode()
+    client = login(world.sysadmin)
+    body = client.get(reverse("control:device_list")).content.decode()
     assert home_device.name in body and other_device.name in body
+    response = client.post(reverse("control:pairing_create"), {"premise": world.other.branch.pk, "target": ""})
+    assert response.status_code == 302
+    with scopes_disabled():
+        pairing = PairingCode.objects.get(premise=world.other.branch)
+    assert pairing.agency_id == world.other.agency.pk and pairing.created_by == world.sysadmin
 
 
 def test_it_nav_link_only_for_managers(world, login):
