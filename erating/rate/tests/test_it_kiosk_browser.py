@@ -155,6 +155,10 @@ def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world)
     expect(face(page, 5)).to_be_visible()
     assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
     wait_for(lambda: page.evaluate("caches.keys().then(k => k.length)"), message="shell cache")
+    # Installable: Chromium's own checks of manifest, icons and service worker find nothing missing.
+    cdp = page.context.new_cdp_session(page)
+    errors = {e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]}
+    assert errors <= {"in-incognito"}  # Playwright's contexts are incognito-like; nothing else may be missing
     before = tablet_ratings().count()
 
     page.context.set_offline(True)
