@@ -6,7 +6,7 @@ import re
 from django.core.cache import cache
 from django.test import Client
 from django_scopes import scopes_disabled
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from erating.base.models import Rating
@@ -28,6 +28,8 @@ def test_it_never_answers_5xx_to_fuzzed_forms(world):
     seen = {"n": 0}
 
     @given(data=fields, ip=st.ip_addresses(v=4).map(str))
+    @example(data={"score": "1", "comment": "IC 900101-14-5678 tel 012-345 6789", "consent": "1"}, ip="10.9.9.9")
+    @example(data={"score": "4", "comment": "ok 900101145678", "name": "Ali"}, ip="10.9.9.8")
     @settings(max_examples=60, deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     def check(data, ip):
@@ -39,7 +41,7 @@ def test_it_never_answers_5xx_to_fuzzed_forms(world):
             seen["n"] += 1
 
     check()
-    assert seen["n"] > 0  # some fuzzed forms were valid and stored
+    assert seen["n"] > 0  # the storing path was exercised (at least by the explicit examples)
     with scopes_disabled():
         comments = Rating.objects.filter(source__startswith="ip:").values_list("comment", flat=True)
         assert not any(re.search(r"\d{6}-\d{2}-\d{4}", c) for c in comments)
