@@ -15,7 +15,8 @@ SLUG = re.compile(r"^[-a-z0-9_]{1,40}$")
 STATE_LOOKUP = {**{c.lower(): c for c, _n in STATES}, **{n.lower(): c for c, n in STATES}}
 MEDIUMS = {"qr": Premise.QR, "tablet": Premise.TABLET, "both": Premise.BOTH, "": Premise.QR}
 KIND_WORDS = {"counter": Target.COUNTER, "kaunter": Target.COUNTER, "service": Target.SERVICE,
-              "perkhidmatan": Target.SERVICE, "facility": Target.FACILITY, "kemudahan": Target.FACILITY}
+              "perkhidmatan": Target.SERVICE, "facility": Target.FACILITY, "fasiliti": Target.FACILITY,
+              "kemudahan": Target.FACILITY}
 LANGUAGES = {"": "ms", "ms": "ms", "bm": "ms", "melayu": "ms", "bahasa melayu": "ms", "malay": "ms",
              "en": "en", "english": "en", "bi": "en", "inggeris": "en", "bahasa inggeris": "en"}
 
