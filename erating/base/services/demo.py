@@ -108,7 +108,7 @@ class DemoBuilder:
         Target.objects.bulk_create(targets)
         officers = []
         for n in range(rng.randint(3, 8)):
-            name = f"{rng.choice(cat.FIRST_NAMES)} {rng.choice(cat.SURNAMES)}"
+            name = cat.person_name(rng)
             officers.append(User(email=f"petugas.{premise.code}.{n + 1}@{agency.code}.gov.my", full_name=name,
                                  role=User.OFFICER, agency=agency, password=self.password_hash))
         User.objects.bulk_create(officers)

@@ -48,15 +48,24 @@ TOWNS = [
 
 FACILITIES = ["Ruang Menunggu", "Tandas Awam", "Surau", "Tempat Letak Kereta", "Mesin Nombor Giliran"]
 
-FIRST_NAMES = [
-    "Ahmad", "Muhammad", "Nur Aisyah", "Siti Nurhaliza", "Mohd Faizal", "Farah", "Hafiz", "Aminah", "Zulkifli",
-    "Nurul Huda", "Iskandar", "Rosnah", "Lim Wei", "Tan Mei Ling", "Wong Kah Seng", "Chong Li Ying",
-    "Rajesh", "Kavitha", "Suresh", "Priya", "Jaswinder", "Aloysius", "Dayang", "Awang",
+# Full names by community, so that patronymics match the given name.
+PEOPLE = [
+    (["Ahmad", "Muhammad", "Mohd Faizal", "Hafiz", "Zulkifli", "Iskandar", "Awang"],
+     ["bin Abdullah", "bin Hassan", "bin Osman", "bin Ibrahim", "bin Othman"]),
+    (["Nur Aisyah", "Siti Nurhaliza", "Farah", "Aminah", "Nurul Huda", "Rosnah", "Dayang"],
+     ["binti Ismail", "binti Yusof", "binti Rahman", "binti Ahmad"]),
+    (["Wei Ming", "Mei Ling", "Kah Seng", "Li Ying"], ["Lim", "Tan", "Wong", "Chong"]),
+    (["Rajesh", "Suresh", "Jaswinder"], ["a/l Muthu", "a/l Ramasamy", "a/l Singh"]),
+    (["Kavitha", "Priya"], ["a/p Muthu", "a/p Ramasamy"]),
+    (["Aloysius", "Jugah"], ["anak Jugah", "anak Ngelai"]),
 ]
-SURNAMES = [
-    "bin Abdullah", "binti Ismail", "bin Hassan", "binti Yusof", "bin Osman", "binti Rahman", "bin Ibrahim",
-    "binti Ahmad", "a/l Muthu", "a/p Ramasamy", "anak Jugah", "bin Othman",
-]
+
+
+def person_name(rng):
+    given, family = rng.choice(PEOPLE)
+    first, last = rng.choice(given), rng.choice(family)
+    return f"{last} {first}" if last in ("Lim", "Tan", "Wong", "Chong") else f"{first} {last}"
+
 
 REASONS = [
     ("Tidak senyum", "Did not smile"),
