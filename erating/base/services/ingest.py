@@ -189,8 +189,10 @@ def _client_time(item, now, errors):
         if parsed is not None and timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, datetime.UTC)
         if parsed is not None:
+            # Stored in UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
+            # (OverflowError at the calendar's edges is a parse error like any other.)
+            parsed = parsed.astimezone(datetime.UTC)
             skew = int((parsed - now).total_seconds())
-            parsed.astimezone(datetime.UTC)  # raises OverflowError at the calendar's edges
     except (ValueError, OverflowError):
         parsed = None
     if parsed is None:

@@ -132,6 +132,16 @@ def test_it_records_clock_skew_but_keeps_server_time(world):
     assert abs((rating.created_at - now).total_seconds()) < 30
 
 
+@pytest.mark.parametrize("raw", ["3434-10-24T21:38:50+16:25", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-12:00"])
+def test_it_stores_any_parsable_client_time_in_utc(world, raw):
+    [result] = run([item(world.home.counter, client_time=raw)], world.home)
+    assert result["status"] in ("created", "rejected")
+    if result["status"] == "rejected":
+        assert set(result["errors"]) == {"client_time"}
+    else:
+        assert stored(result["id"]).client_time.utcoffset().total_seconds() == 0
+
+
 def test_it_masks_mykad_and_phone_numbers_without_consent(world):
     body = item(world.home.counter, 2, comment="IC 900101-14-5678, call 012-345 6789 or +60123456789",
                 contact={"name": "Ali", "phone": "019-8887777", "consent": False})
