@@ -25,7 +25,8 @@ def qr_language(request):
 
 def find_target(code):
     """(target, None) when the code may be rated, else (None, 404 or 410)."""
-    if not CODE_RE.match(code or ""):
+    code = (code or "").lower()  # codes are lower case; a code typed from a poster may not be
+    if not CODE_RE.match(code):
         return None, 404
     with lookup_scope():
         target = Target.objects.select_related("agency", "premise", "officer").filter(code=code).first()

@@ -56,6 +56,10 @@ def test_it_switches_to_english_with_the_language_switch(world):
     assert "Excellent" in body and "Did not smile" in body and "Counter 1" in body
 
 
+def test_it_accepts_a_code_typed_in_capitals(world):
+    assert phone().get(f"/r/{world.home.counter.code.upper()}").status_code == 200
+
+
 def test_it_names_an_officer_only_by_name(world):
     body = phone().get(url(world.home.officer_target)).content.decode()
     assert world.home.officer.full_name in body and world.home.officer.email not in body
