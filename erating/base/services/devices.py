@@ -16,6 +16,7 @@ from ..models import Device, PairingCode, Target, User
 from ..models.devices import hash_token
 from ..scoping import agency_scope, lookup_scope
 from .audit import log_action
+from .text import clean_text
 
 # Bump with any change to the kiosk's JS/CSS: the service worker's cache is named after it.
 KIOSK_APP_VERSION = "1.0.0"
@@ -108,7 +109,7 @@ def pair(raw_code, *, name="", ip=None):
     with agency_scope(pairing.agency_id), transaction.atomic():
         if PairingCode.objects.filter(pk=pairing.pk, used_at__isnull=True).update(used_at=now) != 1:
             raise PairingError("used")
-        label = (name or "").strip()[:100] or f"{pairing.premise.name} · {code[:4]}"
+        label = clean_text(name or "").strip()[:100] or f"{pairing.premise.name} · {code[:4]}"
         device = Device.objects.create(agency_id=pairing.agency_id, premise=pairing.premise, target=pairing.target,
                                        name=label, token_hash=hash_token(token), last_seen=now,
                                        app_version=KIOSK_APP_VERSION)
@@ -127,7 +128,7 @@ def revoke(device, *, request=None):
 def heartbeat(device, *, queued, app_version):
     with lookup_scope():
         Device.objects.filter(pk=device.pk).update(last_seen=timezone.now(), queued=max(0, min(queued, 10**6)),
-                                                   app_version=(app_version or "")[:40])
+                                                   app_version=clean_text(app_version or "")[:40])
 
 
 def device_status(device, now=None):
@@ -170,8 +171,8 @@ def sign_on(device, identifier, pin):
     key = f"kiosk:signon:{device.pk}"
     if (cache.get(key) or 0) >= SIGN_ON_ATTEMPTS:
         raise SignOnError("locked", _("Too many wrong attempts. Wait 15 minutes and try again."))
-    identifier = (identifier or "").strip()[:150]
-    pin = (pin or "").strip()[:20]
+    identifier = clean_text(identifier or "").strip()[:150]
+    pin = clean_text(pin or "").strip()[:20]
     if not identifier or not pin:
         raise SignOnError("missing", _("Enter your name or e-mail and your PIN."))
     # Users have an unscoped manager for authentication; the agency filter is the tenant boundary.

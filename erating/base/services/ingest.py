@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from erating.base.models import Rating
 from erating.base.services import limits
 from erating.base.services.privacy import mask_pii, normalise_phone
+from erating.base.services.text import clean_text
 from erating.base.services.rating_form import COMMENT_MAX_LENGTH, scores_for
 from erating.base.services.ingest_cache import officer_ok, reason_ids, target_by_code, target_by_id
 
@@ -39,12 +40,6 @@ COLUMNS = ["agency", "premise", "target", "officer", "score", "channel", "reason
 
 class Rejected(Exception):
     pass
-
-
-def clean_text(value):
-    """PostgreSQL refuses NUL bytes and lone surrogates (valid in JSON strings): drop them here
-    so hostile input is a validation matter, never a database error."""
-    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def _is_int(value):
