@@ -101,3 +101,13 @@ def test_it_shows_friendly_404_and_410_pages_that_pass_axe(new_page, home):
         home.service.save()
     assert page.goto(f"/r/{home.service.code}").status == 410
     assert "Kod QR ini tidak lagi digunakan" in page.content()
+
+
+@pytest.mark.parametrize("width", [320, 390, 768])
+def test_it_fits_narrow_phones_without_sideways_scrolling(new_page, home, width):
+    page = new_page(viewport=(width, 700))
+    page.goto(f"/r/{home.counter.code}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for box in [page.locator(f"label[for=score-{s}]").bounding_box() for s in (5, 4, 3, 2, 1)]:
+        assert box["width"] >= 48 and box["height"] >= 48
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
