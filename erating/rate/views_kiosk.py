@@ -81,7 +81,7 @@ def service_worker(request):
 def manifest(request):
     start = reverse("rate:kiosk")
     data = {
-        "name": "eRating Kiosk", "short_name": "eRating", "lang": "ms",
+        "name": str(_("eRating Kiosk")), "short_name": "eRating", "lang": "ms",
         "description": str(_("Customer satisfaction rating kiosk")),
         "start_url": start, "scope": start, "display": "fullscreen", "orientation": "any",
         "background_color": "#ffffff", "theme_color": "#1d4ed8",

@@ -6,6 +6,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from erating.base.models import Agency, Premise, Target, User
 from erating.base.services import officers as staff
@@ -138,7 +139,7 @@ def officer_resend_pending(request):
     if sent is None:
         messages.success(request, _("%(n)s invitations are being sent in the background.") % {"n": len(people)})
     else:
-        messages.success(request, _("%(n)s invitations were sent.") % {"n": sent})
+        messages.success(request, ngettext("%(n)s invitation was sent.", "%(n)s invitations were sent.", sent) % {"n": sent})
     return redirect("control:officer_list")
 
 
