@@ -29,7 +29,8 @@ def run(targets=TARGETS):
     result["within_budget"] = result["seconds"] <= 30 and result["peak_rss_mb"] <= 300
     print(f"bulk posters: {result['pages']} pages in {result['seconds']:.1f} s, peak RSS "
           f"{result['peak_rss_mb']:.0f} MB (before rendering {result['rss_before_mb']:.0f} MB), "
-          f"PDF {result['pdf_mb']:.1f} MB", flush=True)
+          f"PDF {result['pdf_mb']:.1f} MB; baseline (bare QR + one line per page, same run) "
+          f"{result['baseline_seconds']:.1f} s", flush=True)
     return result
 
 
@@ -73,10 +74,34 @@ def child(tmp, count):
     decoded = _decode_page(pdf, pages // 2 or 1, tmp)
     with scopes_disabled():
         codes = set(Target.objects.values_list("code", flat=True))
+    started = time.perf_counter()
+    _baseline(Path(tmp) / "baseline.pdf", sorted(codes)[:pages])
+    baseline_seconds = time.perf_counter() - started
     print(json.dumps({"targets": count, "pages": pages, "seconds": round(seconds, 2),
+                      "baseline_seconds": round(baseline_seconds, 2),
                       "peak_rss_mb": round(peak, 1), "rss_before_mb": round(rss_before, 1),
                       "pdf_mb": round(pdf.stat().st_size / 1e6, 2),
                       "page_decodes": decoded.rsplit("/", 1)[-1] in codes}))
+
+
+def _baseline(path, codes):
+    """The least any poster run must do: one QR image and one line of text per page, no layout."""
+    import io
+
+    import segno
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for code in codes:
+        png = io.BytesIO()
+        segno.make(f"https://erating.gov.my/r/{code}", error="m").save(png, kind="png", scale=8)
+        png.seek(0)
+        pdf.drawImage(ImageReader(png), 150, 300, 300, 300)
+        pdf.drawString(150, 280, code)
+        pdf.showPage()
+    pdf.save()
 
 
 def _decode_page(pdf, page, tmp):
