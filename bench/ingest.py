@@ -198,7 +198,7 @@ def run():
                 api_hex, base_hex = "0246"[r % 4], "8ace"[r % 4]
                 order = [("api", api_runs, api_hex), ("baseline", base_runs, base_hex)]
                 for name, runs, hx in (order if r % 2 == 0 else order[::-1]):
-                    runs.append(phase(name, port, "/api/v1/ratings" if name == "api" else "/bench/baseline", token,
+                    runs.append(phase(name, port, "/api/v1/ratings" if name == "api" else "/api/bench-baseline", token,
                                       codes_file, hx, SOURCES[name]))
             paced = phase("api-paced", port, "/api/v1/ratings", token, codes_file, "4", SOURCES["api"],
                           seconds=max(10, SECONDS // 2), script="ingest_paced.lua")

@@ -1,4 +1,4 @@
-"""The production URLs plus /bench/baseline: a bare view that parses the same JSON and does one
+"""The production URLs plus /api/bench-baseline (under /api/, so it gets the same middleware chain as the API): a bare view that parses the same JSON and does one
 raw INSERT, the yardstick the ingest API is compared with."""
 import json
 import uuid
@@ -29,4 +29,4 @@ def baseline(request):
                                       "errors": {}}]})
 
 
-urlpatterns = [path("bench/baseline", baseline)] + production
+urlpatterns = [path("api/bench-baseline", baseline)] + production

@@ -63,6 +63,13 @@ MIDDLEWARE = [
     "erating.base.middleware.ScopeMiddleware",
 ]
 
+# The API (device tokens, JSON, no cookies) runs behind this shorter chain; see erating/wsgi.py.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "erating.base.middleware.ScopeMiddleware",
+]
+
 ROOT_URLCONF = "erating.urls"
 WSGI_APPLICATION = "erating.wsgi.application"
 

@@ -33,10 +33,12 @@ def dimensions_for(user, view_as_agency_id=None):
 
 
 def dimensions_for_request(request):
-    view_as = None
-    if getattr(request, "user", None) is not None and getattr(request.user, "is_system_admin", False):
-        view_as = request.session.get(VIEW_AS_SESSION_KEY)
-    return dimensions_for(request.user, view_as)
+    # The API's middleware chain has no sessions or users (erating/wsgi.py): no user, no scope.
+    user = getattr(request, "user", None)
+    if user is None:
+        return NOTHING
+    view_as = request.session.get(VIEW_AS_SESSION_KEY) if getattr(user, "is_system_admin", False) else None
+    return dimensions_for(user, view_as)
 
 
 @contextmanager

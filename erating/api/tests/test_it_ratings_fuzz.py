@@ -18,7 +18,7 @@ MODES = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGAT
 @pytest.fixture
 def api_schema():
     from django.core import signals
-    from django.core.wsgi import get_wsgi_application
+    from erating.wsgi import application as wsgi_application
     from django.db import close_old_connections
 
     # As Django's test client does: the raw WSGI handler would otherwise close the test's
@@ -26,7 +26,7 @@ def api_schema():
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_application)
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
