@@ -122,7 +122,8 @@ def _contact(item, errors):
     if not isinstance(out["consent"], bool):
         errors["contact"] = _("Consent must be true or false.")
         return {"consent": False}
-    for field, limit in (("name", 150), ("phone", 30), ("email", 254)):
+    for field, label, limit in (("name", _("Name"), 150), ("phone", _("Phone number"), 30),
+                                ("email", _("E-mail"), 254)):
         value = raw.get(field) or ""
         if not isinstance(value, str):
             errors["contact"] = _("Contact details must be text.")
@@ -130,7 +131,7 @@ def _contact(item, errors):
         value = clean_text(value).strip()
         if len(value) > limit:
             errors["contact"] = _("%(field)s is too long (at most %(limit)d characters).") % {
-                "field": field, "limit": limit}
+                "field": label, "limit": limit}
         out[field] = value
     if out.get("email"):
         try:
