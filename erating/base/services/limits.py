@@ -57,7 +57,7 @@ def source_for(request):
     return "ip:" + _hash(client_ip(request))[:24]
 
 
-def _window_counter(key, window):
+def window_counter(key, window):
     """Increment a fixed-window counter and return its new value (atomic on Redis)."""
     bucket = int(time.time() // window)
     full_key = f"{key}:{bucket}"
@@ -71,7 +71,7 @@ def _window_counter(key, window):
 
 def ip_allowed(request):
     """Counts this submission against the address; False once over the per-minute limit."""
-    return _window_counter("rl:ip:" + _hash(client_ip(request)), 60) <= _setting("RATING_IP_PER_MINUTE", 30)
+    return window_counter("rl:ip:" + _hash(client_ip(request)), 60) <= _setting("RATING_IP_PER_MINUTE", 30)
 
 
 def claim_repeat(phone, target_id):
@@ -93,4 +93,4 @@ def is_burst(target_id, source, device=False):
         return False
     window = _setting("RATING_BURST_WINDOW_SECONDS", 600)
     limit = _setting("RATING_BURST_DEVICE_MAX", 120) if device else _setting("RATING_BURST_MAX", 10)
-    return _window_counter(f"rl:burst:{_hash(source)}:{target_id}", window) > limit
+    return window_counter(f"rl:burst:{_hash(source)}:{target_id}", window) > limit

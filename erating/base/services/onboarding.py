@@ -5,7 +5,6 @@ E-mails carry both languages in one message (BM first): the applicant has no acc
 there is no saved language to choose from."""
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from django_scopes import scopes_disabled
 
 from ..models import Agency, AgencyApplication, FollowUpReason, ScoreCaption, User
 from ..models.settings import DEFAULT_CAPTIONS
+from . import limits
 from .audit import log_action
 
 # Reasons a new agency starts with; it edits its own list in the rating-form settings.
@@ -40,14 +40,7 @@ class OnboardingError(Exception):
 # -- public side ----------------------------------------------------------------------------
 def over_rate_limit(ip):
     """Count one attempt from `ip`; True once the address has used up its allowance."""
-    key = f"erating:apply:{ip or 'unknown'}"
-    cache.add(key, 0, APPLY_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, APPLY_WINDOW_SECONDS)
-        count = 1
-    return count > APPLY_LIMIT
+    return limits.window_counter(f"erating:apply:{ip or 'unknown'}", APPLY_WINDOW_SECONDS) > APPLY_LIMIT
 
 
 def duplicate_message(agency_name, email):
