@@ -49,7 +49,8 @@ def _page(request, template, context, status=200):
 
 
 def _int_or_raw(value):
-    return int(value) if value.isdigit() and len(value) < 10 else value
+    # isascii: '¹'.isdigit() is True but int('¹') fails; only ASCII digits are numbers here.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else value
 
 
 def item_from_post(post, code, form):

@@ -181,3 +181,10 @@ def test_it_shares_limits_through_redis(world, settings):
     assert any(":rl:rep:" in k for k in keys) and any(":rl:ip:" in k for k in keys), keys
     assert qr_ratings().count() == 1
     server.delete(*keys)
+
+
+def test_it_treats_non_ascii_digits_in_the_form_as_invalid_not_a_crash(client, world):
+    for value in ("¹", "٣", "５"):
+        response = client.post(f"/r/{world.home.counter.code}", {"score": value, "reasons": value})
+        assert response.status_code == 400 or response.status_code == 200
+        assert response.status_code < 500
