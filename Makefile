@@ -26,6 +26,7 @@ assets: node_modules/.stamp
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js erating/static/vendor/
 
 messages: $(VENV)/.base-stamp
+	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
 
 system-deps:

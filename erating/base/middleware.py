@@ -1,4 +1,3 @@
-from django.utils import translation
 from django_scopes import scope
 
 from .scoping import dimensions_for_request

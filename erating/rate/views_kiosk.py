@@ -58,8 +58,9 @@ def _strings():
 
 def shell_urls():
     """What the service worker precaches: the page and everything it loads."""
-    return [reverse("rate:kiosk"), reverse("rate:kiosk_manifest"), static("rate/kiosk/kiosk.js"),
-            static("rate/kiosk/kiosk.css"), static("rate/kiosk/icon-192.png"), static("rate/kiosk/icon-512.png")]
+    return [reverse("rate:kiosk"), reverse("rate:kiosk_manifest"), static("rate/kiosk/queue.js"),
+            static("rate/kiosk/kiosk.js"), static("rate/kiosk/kiosk.css"), static("rate/kiosk/icon-192.png"),
+            static("rate/kiosk/icon-512.png")]
 
 
 @cache_control(no_cache=True)

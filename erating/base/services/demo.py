@@ -5,7 +5,7 @@ Ratings are written through the bulk path (COPY on PostgreSQL) so that millions 
 
 import random
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from datetime import timezone as dt_timezone
 from itertools import accumulate
 from zoneinfo import ZoneInfo
@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from ..models import (Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, ScoreCaption, Target,
+from ..models import (Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, Target,
                       User)
-from ..models.settings import DEFAULT_CAPTIONS
 from . import demo_catalogue as cat
 from .bulk import insert_rows
+from .onboarding import create_agency
 
 DEMO_PASSWORD = "eRating-demo-2026"
 MYT = ZoneInfo("Asia/Kuala_Lumpur")
@@ -68,15 +68,11 @@ class DemoBuilder:
         for m_code, m_ms, m_en, agency_rows in cat.MINISTRIES:
             ministry = Ministry.objects.create(code=m_code, name_ms=m_ms, name_en=m_en)
             for code, name_ms, name_en, short, services in agency_rows:
-                agency = Agency.objects.create(ministry=ministry, code=code, name_ms=name_ms, name_en=name_en,
-                                               form_size=3 if code == "jdn" else 5)
+                agency = create_agency(ministry=ministry, code=code, name_ms=name_ms, name_en=name_en)
+                if code == "jdn":  # one agency shows the 3-smiley form
+                    agency.form_size = 3
+                    agency.save(update_fields=["form_size"])
                 agencies.append((agency, short, services))
-                ScoreCaption.objects.bulk_create(
-                    ScoreCaption(agency=agency, score=s, caption_ms=ms, caption_en=en)
-                    for s, (ms, en) in DEFAULT_CAPTIONS.items())
-                FollowUpReason.objects.bulk_create(
-                    FollowUpReason(agency=agency, text_ms=ms, text_en=en, position=i)
-                    for i, (ms, en) in enumerate(cat.REASONS))
         places = [(state, town) for state, towns in cat.TOWNS for town in towns]
         rng.shuffle(places)
         self.targets = []  # (target id, agency id, premise id, officer id, medium, traffic, cum_weights)

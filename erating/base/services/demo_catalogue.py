@@ -66,16 +66,6 @@ def person_name(rng):
     first, last = rng.choice(given), rng.choice(family)
     return f"{last} {first}" if last in ("Lim", "Tan", "Wong", "Chong") else f"{first} {last}"
 
-
-REASONS = [
-    ("Tidak senyum", "Did not smile"),
-    ("Maklumat tidak lengkap", "Incomplete information"),
-    ("Masa menunggu terlalu lama", "Waited too long"),
-    ("Kurang sopan", "Not courteous"),
-    ("Kurang mahir", "Lacked knowledge"),
-    ("Kemudahan tidak bersih", "Facility not clean"),
-]
-
 COMMENTS = {
     "high": [
         "Pegawai sangat membantu dan mesra.", "Urusan cepat, terima kasih!", "Perkhidmatan cemerlang.",

@@ -28,6 +28,7 @@ DEFAULT_REASONS = [
     ("Masa menunggu terlalu lama", "Waited too long"),
     ("Kurang sopan", "Not courteous"),
     ("Kurang mahir", "Lacked knowledge"),
+    ("Kemudahan tidak bersih", "Facility not clean"),
 ]
 APPLY_LIMIT = 5  # applications per address per window: generous for a shared office network
 APPLY_WINDOW_SECONDS = 3600

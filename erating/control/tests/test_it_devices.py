@@ -62,7 +62,7 @@ def test_it_creates_pairing_code_shown_large_and_audited(world, login):
         assert AuditEntry.objects.filter(action="create", object_type="PairingCode", user=home.admin).exists()
     assert response["Location"] == reverse("control:pairing_detail", args=[pairing.pk])
     page = client.get(response["Location"]).content.decode()
-    assert f'class="pairing-code"' in page and pairing.code in page
+    assert 'class="pairing-code"' in page and pairing.code in page
     assert len(pairing.code) == 8
 
 

@@ -34,7 +34,7 @@ def test_it_serves_service_worker_from_kiosk_scope(client):
     body = response.content.decode()
     shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", body).group(1))
     assert "/kiosk/" in shell and any(url.endswith("kiosk.js") for url in shell)
-    assert f'"erating-kiosk-" + VERSION' in body and f'const VERSION = "{KIOSK_APP_VERSION}"' in body
+    assert '"erating-kiosk-" + VERSION' in body and f'const VERSION = "{KIOSK_APP_VERSION}"' in body
     # Everything it precaches exists (a missing file would make the worker's install fail).
     for url in shell:
         if url.startswith("/static/"):
