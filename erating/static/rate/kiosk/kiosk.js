@@ -69,7 +69,9 @@
   }
 
   function flush() {
-    if (flushing || !token) return Promise.resolve();
+    // The browser knows it is offline: keep the queue and wait for its "online" event rather than
+    // send requests that cannot arrive.
+    if (flushing || !token || navigator.onLine === false) return Promise.resolve();
     flushing = true;
     return peek(batchSize).then(function (items) {
       if (!items.length) return 0;
