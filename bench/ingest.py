@@ -1,4 +1,4 @@
-"""Ingest benchmark: gunicorn (production settings) on PostgreSQL, wrk posting single ratings
+"""Ingest benchmark: granian (production settings) on PostgreSQL, wrk posting single ratings
 with random target codes and unique UUIDs at 64 connections, then, against the same server and
 database, the baseline (a bare view: parse the same JSON, one raw INSERT).
 
@@ -7,7 +7,8 @@ database, the baseline (a bare view: parse the same JSON, one raw INSERT).
 Figures: requests/s, p50, p99 for both; the ratio; lost = acknowledged "created" minus rows
 stored; duplicated = rows stored minus distinct keys. Targets: ratio >= 0.6, p99 <= 50 ms,
 zero lost, zero duplicated. Env: BENCH_PG (server URL), BENCH_SECONDS (30), BENCH_CONNECTIONS
-(64), BENCH_TARGETS (3000), BENCH_WORKERS (3), BENCH_THREADS (4).
+(64), BENCH_TARGETS (3000), BENCH_WORKERS (3), BENCH_THREADS (8), BENCH_ROUNDS (2),
+BENCH_SERVER (granian; "gunicorn" runs the same phases on gunicorn gthread, if installed, for comparison).
 """
 import json
 import os
@@ -29,7 +30,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 TARGETS = int(os.environ.get("BENCH_TARGETS", "3000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
-THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+THREADS = int(os.environ.get("BENCH_THREADS", "8"))
+SERVER = os.environ.get("BENCH_SERVER", "granian")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 PACE_MS = int(os.environ.get("BENCH_DELAY_MS", "250"))
 
@@ -97,11 +99,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_gunicorn(port):
-    cmd = [str(Path(PY).parent / "gunicorn"), "erating.wsgi:application", "-b", f"127.0.0.1:{port}",
-           "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS), "--backlog", "2048",
-           "--log-level", "warning", "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(port), start_new_session=True)
+def server_command(port):
+    """The production server command (README, "Deployment"), on the bench port."""
+    bin_dir = Path(PY).parent
+    if SERVER == "gunicorn":
+        return [str(bin_dir / "gunicorn"), "erating.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS),
+                "-k", "gthread", "--threads", str(THREADS), "--backlog", "2048", "--log-level", "warning"]
+    return [str(bin_dir / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(WORKERS), "--blocking-threads", str(THREADS), "--backlog", "2048", "--no-ws",
+            "--log-level", "warning", "erating.wsgi:application"]
+
+
+def start_server(port):
+    proc = subprocess.Popen(server_command(port), cwd=ROOT, env=server_env(port), start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -110,7 +120,7 @@ def start_gunicorn(port):
         except OSError:
             time.sleep(0.3)
     proc.kill()
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"{SERVER} did not start")
 
 
 def ensure_wrk():
@@ -188,8 +198,8 @@ def run():
         subprocess.run([PY, "-m", "bench.ingest", "setup", tmp], cwd=ROOT, env=env, check=True)
         token = (Path(tmp) / "token.txt").read_text().strip()
         codes_file = str(Path(tmp) / "codes.txt")
-        log(f"gunicorn: {WORKERS} workers x {THREADS} threads (gthread), production settings, port {port}")
-        server = start_gunicorn(port)
+        log(f"{SERVER}: {WORKERS} workers x {THREADS} threads, production settings, port {port}")
+        server = start_server(port)
         try:
             # Rounds alternate which side goes first, so background load on a shared machine
             # does not favour one side; each side runs SECONDS continuously per round.
@@ -213,7 +223,7 @@ def run():
         "ratio": ratio, "lost": api["lost"] + paced["lost"], "duplicated": paced["duplicated"],
         "baseline_lost": base["lost"], "acknowledged": api["created"] + paced["created"],
         "non_created": api["other"] + paced["other"], "connections": CONNECTIONS, "seconds_per_run": SECONDS,
-        "rounds": ROUNDS, "workers": WORKERS, "threads": THREADS,
+        "rounds": ROUNDS, "server": SERVER, "workers": WORKERS, "threads": THREADS,
         "paced_rps": paced["rps"], "paced_p50_ms": paced["p50_ms"], "paced_p99_ms": paced["p99_ms"],
         "load_average": os.getloadavg()[0],
         "targets_met": bool(ratio and ratio >= 0.6 and api["p99_ms"] <= 50 and api["lost"] == 0

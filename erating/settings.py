@@ -227,3 +227,5 @@ RATING_IP_PER_MINUTE = int(os.environ.get("RATING_IP_PER_MINUTE", "30"))
 RATING_BURST_WINDOW_SECONDS = int(os.environ.get("RATING_BURST_WINDOW_SECONDS", "600"))
 RATING_BURST_MAX = int(os.environ.get("RATING_BURST_MAX", "10"))
 RATING_BURST_DEVICE_MAX = int(os.environ.get("RATING_BURST_DEVICE_MAX", "120"))
+# PostgreSQL: ratings arriving together in one app process are stored by one INSERT (group commit).
+RATING_GROUP_COMMIT = env_bool("RATING_GROUP_COMMIT", True)

@@ -3,24 +3,29 @@
 The body is parsed by hand rather than by a ninja schema so that one bad item in a queued
 batch is rejected on its own (with field errors) instead of failing the whole batch; the
 schema below documents the accepted shape in OpenAPI. Bad bodies get a structured 4xx:
-400 malformed JSON / wrong shape, 413 over 1 MB or over 500 items, 401 bad or revoked token."""
+400 malformed JSON / wrong shape, 413 over 1 MB or over 500 items, 401 bad or revoked token,
+503 when the ratings could not be stored just now (nothing is acknowledged: send them again)."""
 import json
+import logging
 import time
 from datetime import timedelta
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
-from django.http import JsonResponse, RawPostDataException
+from django.http import HttpResponse, JsonResponse, RawPostDataException
 from django.utils import timezone
 from ninja import Router, Schema
 
 from erating.base.models import Agency, Device, Rating
 from erating.base.scoping import agency_scope
 from erating.base.services.ingest import ingest, summarise
+from erating.base.services.rating_writer import WriteTimeout
 
 from .auth import DeviceTokenAuth, touch
 
 router = Router(tags=["ratings"])
+log = logging.getLogger(__name__)
 
 
 class CachedDeviceAuth(DeviceTokenAuth):
@@ -144,7 +149,7 @@ def read_items(request):
 
 @router.post(
     "/ratings", auth=rating_auth, url_name="ratings",
-    response={200: IngestOut, 400: IngestOut | ErrorOut, 401: dict, 413: ErrorOut},
+    response={200: IngestOut, 400: IngestOut | ErrorOut, 401: dict, 413: ErrorOut, 503: ErrorOut},
     summary="Submit ratings (one, or a batch of up to 500)",
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": BODY_SCHEMA}}}},
 )
@@ -155,12 +160,17 @@ def post_ratings(request):
     items, is_batch, problem = read_items(request)
     if problem is not None:
         return problem
-    with agency_scope(device.agency_id):
-        results = ingest(items, channel=Rating.TABLET, device=device)
+    try:
+        with agency_scope(device.agency_id):
+            results = ingest(items, channel=Rating.TABLET, device=device)
+    except (WriteTimeout, DatabaseError):
+        log.exception("ratings from device %s not stored", device.pk)
+        return error(503, "not_stored", "The ratings could not be stored just now; send them again.")
     now = timezone.now()
     if device.last_seen is None or now - device.last_seen > TOUCH_EVERY:
         touch(device)
         device.last_seen = now  # the cached device too, so the next requests skip the UPDATE
     body = {"results": results, **summarise(results)}
     status = 400 if (not is_batch and results[0]["status"] == "rejected") else 200
-    return JsonResponse(body, status=status)
+    # Plain json.dumps: JsonResponse's encoder class costs more than the rest of the answer.
+    return HttpResponse(json.dumps(body), status=status, content_type="application/json")

@@ -1,12 +1,15 @@
 """The public QR rating page /r/<code>: a plain POST form (works without JavaScript) feeding the
 same ingest service as the kiosk API. BM unless the visitor chose EN with the language switch
 (the browser's Accept-Language is deliberately ignored: the service language is BM)."""
+import logging
 import re
 import uuid
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from erating.base.models import Rating, Target
@@ -14,7 +17,9 @@ from erating.base.scoping import agency_scope, lookup_scope
 from erating.base.services import limits
 from erating.base.services.ingest import ingest
 from erating.base.services.rating_form import form_for
+from erating.base.services.rating_writer import WriteTimeout
 
+log = logging.getLogger(__name__)
 CODE_RE = re.compile(r"^[a-z0-9]{4,16}$")
 
 
@@ -94,15 +99,27 @@ def _submit(request, target, form):
             return redirect("rate:qr_thanks", code=target.code)
         minutes = max(1, limits.repeat_window() // 60)
         return _page(request, "rate/qr_limited.html", {"form": form, "reason": "repeat", "minutes": minutes}, 429)
-    [result] = ingest([item], channel=Rating.QR, source=limits.source_for(request))
+    try:
+        [result] = ingest([item], channel=Rating.QR, source=limits.source_for(request))
+    except (WriteTimeout, DatabaseError):
+        # Not stored, so not acknowledged: the form comes back filled in, with the same key,
+        # so sending it again cannot store it twice.
+        log.exception("QR rating for target %s not stored", target.pk)
+        limits.release_repeat(phone, target.id)
+        errors = {"not_stored": _("Your rating could not be saved just now. Please send it again.")}
+        return _form_again(request, form, item, errors, 503)
     if result["status"] != "rejected":
         response = redirect("rate:qr_thanks", code=target.code)
         response.status_code = 303
         return response
     limits.release_repeat(phone, target.id)
+    return _form_again(request, form, item, result["errors"], 400)
+
+
+def _form_again(request, form, item, errors, status):
     context = {"form": form, "key": _uuid(item["id"]) or uuid.uuid4(), "values": request.POST,
-               "errors": result["errors"], "chosen_reasons": [str(r) for r in item["reasons"]]}
-    return _page(request, "rate/qr_rate.html", context, 400)
+               "errors": errors, "chosen_reasons": [str(r) for r in item["reasons"]]}
+    return _page(request, "rate/qr_rate.html", context, status)
 
 
 def _uuid(value):

@@ -170,3 +170,21 @@ def test_it_answers_unknown_codes_after_loading_the_agency_targets(client, world
     with django_assert_max_num_queries(3):  # insert, lookup of the unknown code, stored-before check
         data = post(client, token, body).json()
     assert [r["status"] for r in data["results"]] == ["created", "created", "rejected"]
+
+
+def test_it_answers_503_and_acknowledges_nothing_when_the_write_fails(client, world, monkeypatch):
+    from erating.base.services import ingest
+    from erating.base.services.rating_writer import WriteTimeout
+
+    def fail(rows):
+        raise WriteTimeout()
+
+    _, token = make_device(world.home)
+    monkeypatch.setattr(ingest, "insert_new", fail)
+    batch = {"ratings": [item(world.home.counter), item(world.home.counter)]}
+    response = post(client, token, batch)
+    assert response.status_code == 503
+    assert response.json()["error"] == "not_stored"
+    monkeypatch.undo()
+    response = post(client, token, batch)  # the kiosk keeps its queue and sends it again
+    assert response.status_code == 200 and response.json()["created"] == 2

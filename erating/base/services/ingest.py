@@ -13,12 +13,10 @@ SQLite ≥ 3.35). Two concurrent submissions of one UUID therefore store one row
 gets no row back and answers "duplicate".
 """
 import datetime
-import functools
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -29,13 +27,10 @@ from erating.base.services.privacy import mask_pii, normalise_phone
 from erating.base.services.text import clean_text
 from erating.base.services.rating_form import COMMENT_MAX_LENGTH, scores_for
 from erating.base.services.ingest_cache import officer_ok, reason_ids, target_by_code, target_by_id
+from erating.base.services.rating_writer import insert_new
 
 MAX_REASONS = 20
 SKEW_LIMIT = 2_000_000_000  # fits the integer column whatever a broken tablet clock says
-INSERT_CHUNK = 200
-COLUMNS = ["agency", "premise", "target", "officer", "score", "channel", "reasons", "comment", "contact_consent",
-           "contact_name", "contact_phone", "contact_email", "created_at", "client_time", "clock_skew_seconds",
-           "idempotency_key", "device", "flagged", "source"]
 
 
 class Rejected(Exception):
@@ -268,37 +263,6 @@ def _mark_seen_rejections(results):
         if result["errors"] and result.get("key") in stored:
             result["status"], result["errors"] = "duplicate", {}
             result["key"] = None
-
-
-def insert_new(rows):
-    """Insert rows, skipping keys already stored; returns the set of keys actually inserted."""
-    created = set()
-    if not rows:
-        return created
-    fields = _fields()
-    for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[start:start + INSERT_CHUNK]
-        params = [f.get_db_prep_save(row[f.name], connection) for row in chunk for f in fields]
-        sql = _insert_sql(connection.vendor, len(chunk))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            created.update(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for (v,) in cursor.fetchall())
-    return created
-
-
-@functools.cache
-def _fields():
-    return [Rating._meta.get_field(name) for name in COLUMNS]
-
-
-@functools.cache
-def _insert_sql(vendor, count):
-    """The INSERT for `count` rows (cached: building it costs more than running it)."""
-    qn = connection.ops.quote_name
-    cols = ", ".join(qn(f.column) for f in _fields())
-    one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    return (f"INSERT INTO {qn(Rating._meta.db_table)} ({cols}) VALUES {', '.join([one] * count)} "
-            f"ON CONFLICT ({qn('idempotency_key')}) DO NOTHING RETURNING {qn('idempotency_key')}")
 
 
 def summarise(results):

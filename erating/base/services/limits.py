@@ -58,15 +58,15 @@ def source_for(request):
 
 
 def window_counter(key, window):
-    """Increment a fixed-window counter and return its new value (atomic on Redis)."""
-    bucket = int(time.time() // window)
-    full_key = f"{key}:{bucket}"
-    cache.add(full_key, 0, timeout=window + 5)
+    """Increment a fixed-window counter and return its new value (atomic on Redis). Increments
+    first: the key usually exists, and then that is the only cache call."""
+    full_key = f"{key}:{int(time.time() // window)}"
     try:
         return cache.incr(full_key)
-    except ValueError:  # expired between add and incr
-        cache.add(full_key, 1, timeout=window + 5)
-        return 1
+    except ValueError:  # first count in this window (or the key just expired)
+        if cache.add(full_key, 1, timeout=window + 5):
+            return 1
+        return cache.incr(full_key)  # another request created it meanwhile
 
 
 def ip_allowed(request):

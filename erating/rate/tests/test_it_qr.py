@@ -188,3 +188,24 @@ def test_it_treats_non_ascii_digits_in_the_form_as_invalid_not_a_crash(client, w
         response = client.post(f"/r/{world.home.counter.code}", {"score": value, "reasons": value})
         assert response.status_code == 400  # the form again, with its error, and nothing stored
     assert not qr_ratings().exists()
+
+
+def test_it_keeps_the_form_filled_when_the_rating_cannot_be_stored(world, monkeypatch):
+    from erating.base.services import ingest
+    from erating.base.services.rating_writer import WriteTimeout
+
+    def fail(rows):
+        raise WriteTimeout()
+
+    client = phone()
+    page = client.get(url(world.home.counter))
+    data = {"id": str(page.context["key"]), "score": "4", "comment": "Cepat"}
+    monkeypatch.setattr(ingest, "insert_new", fail)
+    response = client.post(url(world.home.counter), data)
+    assert response.status_code == 503
+    assert "could not be saved" in response.content.decode() or "tidak dapat disimpan" in response.content.decode()
+    assert response.context["values"]["comment"] == "Cepat" and str(response.context["key"]) == data["id"]
+    assert not qr_ratings().exists()
+    monkeypatch.undo()
+    assert client.post(url(world.home.counter), data).status_code == 303  # the repeat window was released
+    assert qr_ratings(idempotency_key=data["id"]).count() == 1
