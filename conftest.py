@@ -3,16 +3,6 @@ import pytest
 from erating.base.testing import PASSWORD, make_world
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _stop_rating_writer(django_db_setup):
-    """The group-commit writer thread holds its own connection to the test database: close it
-    before pytest-django drops that database (depending on django_db_setup orders the teardowns)."""
-    yield
-    from erating.base.services.rating_writer import GROUP
-
-    GROUP.stop()
-
-
 @pytest.fixture
 def world(db):
     return make_world()

@@ -7,7 +7,7 @@ database, the baseline (a bare view: parse the same JSON, one raw INSERT).
 Figures: requests/s, p50, p99 for both; the ratio; lost = acknowledged "created" minus rows
 stored; duplicated = rows stored minus distinct keys. Targets: ratio >= 0.6, p99 <= 50 ms,
 zero lost, zero duplicated. Env: BENCH_PG (server URL), BENCH_SECONDS (30), BENCH_CONNECTIONS
-(64), BENCH_TARGETS (3000), BENCH_WORKERS (3), BENCH_THREADS (8), BENCH_ROUNDS (2),
+(64), BENCH_TARGETS (3000), BENCH_WORKERS (2), BENCH_THREADS (8), BENCH_ROUNDS (2),
 BENCH_SERVER (granian; "gunicorn" runs the same phases on gunicorn gthread, if installed, for comparison).
 """
 import json
@@ -29,7 +29,7 @@ DB_NAME = "erating_bench"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 TARGETS = int(os.environ.get("BENCH_TARGETS", "3000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 SERVER = os.environ.get("BENCH_SERVER", "granian")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))

@@ -1,12 +1,13 @@
-"""The rating writer on PostgreSQL: group commit across request threads (a key sent twice in one
-batch is credited once, one bad job does not fail the others), the retry on a dead connection,
-and what the API and the QR page answer when a write cannot be confirmed (nothing acknowledged)."""
+"""The rating writer on PostgreSQL: leader/follower group commit across request threads (requests
+queued behind a running write go in one batch, a key sent twice in one batch is credited once,
+one bad job does not fail the others, a request that waits too long is withdrawn unacknowledged),
+the retry on a dead connection, and inserts inside a transaction."""
 import threading
 import uuid
 
 import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -66,8 +67,7 @@ def test_it_credits_a_key_sent_twice_in_one_batch_to_the_first_job():
     shared = uuid.uuid4()
     first = _Job([row(world.home.counter, shared), row(world.home.counter)])
     second = _Job([row(world.home.counter, shared)])
-    conn = connections["default"]
-    GroupCommit._store(conn, [first, second])
+    GroupCommit._store(connection, [first, second])
     assert first.created == {r["idempotency_key"] for r in first.rows}
     assert second.created == set()
     assert len(stored_keys()) == 2
@@ -77,8 +77,8 @@ def test_it_stores_the_good_jobs_of_a_batch_with_a_bad_one():
     world = make_world()
     good, other_good = _Job([row(world.home.counter)]), _Job([row(world.other.counter)])
     bad = _Job([row(world.home.counter, premise=10**12)])  # no such premise: the foreign key fails
-    GroupCommit()._write(connections["default"], [good, bad, other_good])
-    assert all(job.done.is_set() for job in (good, bad, other_good))
+    GroupCommit()._write(connection, [good, bad, other_good])
+    assert all(job.done and job.wake.is_set() for job in (good, bad, other_good))
     assert good.error is None and other_good.error is None
     assert bad.error is not None
     assert stored_keys() == good.created | other_good.created
@@ -97,21 +97,74 @@ def test_it_reopens_a_dead_connection_and_stores_the_rating():
     assert stored_keys() == {r["idempotency_key"]}
 
 
-def test_it_times_out_without_acknowledging(monkeypatch):
+class SlowStore:
+    """Holds every write until released, recording the batch sizes."""
+
+    def __init__(self, monkeypatch):
+        self.entered, self.release, self.sizes = threading.Event(), threading.Event(), []
+        real = GroupCommit._store
+
+        def store(conn, jobs):
+            self.sizes.append(len(jobs))
+            self.entered.set()
+            assert self.release.wait(10)
+            real(conn, jobs)
+        monkeypatch.setattr(GroupCommit, "_store", staticmethod(store))
+
+
+def in_thread(target, *args):
+    def run():
+        try:
+            target(*args)
+        finally:
+            connection.close()
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def wait_for(condition):
+    for _ in range(500):
+        if condition():
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError("condition not reached")
+
+
+def test_it_writes_the_requests_queued_behind_a_write_as_one_batch(monkeypatch):
     world = make_world()
-    slow = GroupCommit(timeout=0.05)
-    release = threading.Event()
-    real_store = GroupCommit._store
-    monkeypatch.setattr(GroupCommit, "_store", staticmethod(lambda conn, jobs: (release.wait(5), real_store(conn, jobs))))
-    late = row(world.home.counter)
-    try:
-        with pytest.raises(WriteTimeout):
-            slow.write([late])
-    finally:
-        release.set()
-        slow.stop()
-    # Stored after all, once the writer got through: the client's retry is then a duplicate.
-    assert stored_keys() == {late["idempotency_key"]}
+    group, slow, answers = GroupCommit(), SlowStore(monkeypatch), {}
+
+    def submit(i):
+        rows = [row(world.home.counter)]
+        answers[i] = (rows, group.write(rows))
+
+    threads = [in_thread(submit, 0)]
+    assert slow.entered.wait(5)  # the first request leads and is writing
+    threads += [in_thread(submit, i) for i in range(1, 6)]
+    wait_for(lambda: len(group._pending) == 5)
+    slow.release.set()
+    for t in threads:
+        t.join()
+    assert slow.sizes == [1, 5]  # the lead passed to a queued request, which wrote all five at once
+    for rows, created in answers.values():
+        assert created == {rows[0]["idempotency_key"]}
+    assert len(stored_keys()) == 6
+    assert not group._leading and not group._pending
+
+
+def test_it_withdraws_a_request_that_waits_too_long_without_acknowledging(monkeypatch):
+    world = make_world()
+    group, slow = GroupCommit(timeout=0.2), SlowStore(monkeypatch)
+    first = row(world.home.counter)
+    leader = in_thread(group.write, [first])
+    assert slow.entered.wait(5)
+    with pytest.raises(WriteTimeout):
+        group.write([row(world.home.counter)])
+    slow.release.set()
+    leader.join()
+    assert stored_keys() == {first["idempotency_key"]}  # the late one was withdrawn, never stored
+    assert not group._leading and not group._pending
 
 
 def test_it_keeps_rows_inside_a_transaction_on_the_callers_connection():
