@@ -3,7 +3,8 @@
 Requests under /api/ are served by a Django handler with a short middleware chain: the API
 authenticates by device token and uses no session, cookie, CSRF, message or login-lockout
 middleware, and on the busiest path (rating ingest) those cost about a quarter of each request.
-Everything else gets the full chain from settings.MIDDLEWARE.
+Everything else gets the full chain from settings.MIDDLEWARE. The busiest request of all, a
+kiosk's POST /api/v1/ratings, skips even that handler (erating/api/fast_ratings.py says why).
 
 Served by granian (README, "Deployment"): request threads spend most of their time waiting on
 the database, so the interpreter is told to hand the GIL over after 1 ms instead of 5 ms; under
@@ -33,7 +34,11 @@ class ApiHandler(WSGIHandler):
 
 api = ApiHandler()
 
+from erating.api import fast_ratings  # noqa: E402  (needs the apps loaded above)
+
 
 def application(environ, start_response):
+    if fast_ratings.handles(environ):
+        return fast_ratings.serve(environ, start_response, django=api)
     handler = api if environ.get("PATH_INFO", "").startswith("/api/") else site
     return handler(environ, start_response)

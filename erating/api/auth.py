@@ -14,9 +14,24 @@ class DeviceRevoked(HttpError):
         super().__init__(401, "device_revoked")
 
 
+def bearer_token(authorization):
+    """The token of an `Authorization: Bearer <token>` header (read as ninja's HttpBearer reads
+    it), or None."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token if scheme.lower() == "bearer" else None
+
+
 class DeviceTokenAuth(HttpBearer):
     """On success returns the Device; request.auth is then the device. Views run their work in
-    `agency_scope(device.agency_id)`."""
+    `agency_scope(device.agency_id)`. Raises DeviceRevoked for a revoked device; None means
+    no or an unknown token (401)."""
+
+    def __call__(self, request):
+        # From META directly: request.headers would build a dict of every header first.
+        token = bearer_token(request.META.get("HTTP_AUTHORIZATION"))
+        return None if token is None else self.authenticate(request, token)
 
     def authenticate(self, request, token):
         if not token or len(token) > 200:

@@ -10,11 +10,13 @@ import logging
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse, JsonResponse, RawPostDataException
-from django.utils import timezone
+from django.http import HttpResponse, RawPostDataException
+from django.utils import timezone, translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import Router, Schema
 
 from erating.base.models import Agency, Device, Rating
@@ -118,11 +120,11 @@ class ErrorOut(Schema):
 
 
 def error(status, code, detail):
-    return JsonResponse({"error": code, "detail": detail}, status=status)
+    return status, json.dumps({"error": code, "detail": detail}).encode()
 
 
 def read_items(request):
-    """(items, is_batch, None) or (None, None, error response)."""
+    """(items, is_batch, None) or (None, None, (status, error body))."""
     try:
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
             return None, None, error(413, "body_too_large", f"The body must be at most {MAX_BODY} bytes.")
@@ -156,21 +158,36 @@ def read_items(request):
 def post_ratings(request):
     """Idempotent: an `id` seen before answers `duplicate` and is stored once. A batch always
     answers 200 with a result per item; a single rating that is rejected answers 400."""
-    device = request.auth
-    items, is_batch, problem = read_items(request)
-    if problem is not None:
-        return problem
-    try:
-        with agency_scope(device.agency_id):
-            results = ingest(items, channel=Rating.TABLET, device=device)
-    except (WriteTimeout, DatabaseError):
-        log.exception("ratings from device %s not stored", device.pk)
-        return error(503, "not_stored", "The ratings could not be stored just now; send them again.")
+    status, body = respond(request, request.auth)
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
+def respond(request, device):
+    """(status, JSON bytes) for an authenticated POST: the whole endpoint after the token
+    check, shared by the ninja operation above and the WSGI fast path (erating/api/fast_ratings.py).
+    Messages are in BM unless the client's Accept-Language asks for English."""
+    with translation.override(answer_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))):
+        items, is_batch, problem = read_items(request)
+        if problem is not None:
+            return problem
+        try:
+            with agency_scope(device.agency_id):
+                results = ingest(items, channel=Rating.TABLET, device=device)
+        except (WriteTimeout, DatabaseError):
+            log.exception("ratings from device %s not stored", device.pk)
+            return error(503, "not_stored", "The ratings could not be stored just now; send them again.")
     now = timezone.now()
     if device.last_seen is None or now - device.last_seen > TOUCH_EVERY:
         touch(device)
         device.last_seen = now  # the cached device too, so the next requests skip the UPDATE
-    body = {"results": results, **summarise(results)}
     status = 400 if (not is_batch and results[0]["status"] == "rejected") else 200
     # Plain json.dumps: JsonResponse's encoder class costs more than the rest of the answer.
-    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+    return status, json.dumps({"results": results, **summarise(results)}).encode()
+
+
+def answer_language(accept_language):
+    for lang, _q in parse_accept_lang_header(accept_language[:255]):
+        lang = lang.split("-")[0]
+        if lang in ("ms", "en"):
+            return lang
+    return settings.LANGUAGE_CODE

@@ -6,10 +6,22 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from erating.api.tests.wsgi_client import WsgiClient, keep_test_connection
 from erating.base.models import Device, Rating
 from erating.base.models.devices import hash_token
 
 URL = "/api/v1/ratings"
+
+
+@pytest.fixture(params=["django", "wsgi"])
+def client(request, client):
+    """Every test here runs twice: through Django's handler and the ninja operation (the test
+    client), and through erating.wsgi.application, whose fast path answers in production."""
+    if request.param == "django":
+        yield client
+    else:
+        with keep_test_connection():
+            yield WsgiClient()
 
 
 def make_device(ns, target=None, revoked=False):
@@ -188,3 +200,16 @@ def test_it_answers_503_and_acknowledges_nothing_when_the_write_fails(client, wo
     monkeypatch.undo()
     response = post(client, token, batch)  # the kiosk keeps its queue and sends it again
     assert response.status_code == 200 and response.json()["created"] == 2
+
+
+def test_it_answers_in_bm_unless_english_is_asked_for(client, world):
+    _, token = make_device(world.home)
+    body = json.dumps({**item(world.home.counter), "score": None})
+    default = client.post(URL, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    english = client.post(URL, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
+                          HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
+    malay = client.post(URL, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
+                        HTTP_ACCEPT_LANGUAGE="fr, ms-MY;q=0.5, en;q=0.3")
+    assert default.json()["results"][0]["errors"]["score"] == "Pilih salah satu ikon wajah."
+    assert english.json()["results"][0]["errors"]["score"] == "Choose one of the smileys."
+    assert malay.json()["results"][0]["errors"]["score"] == "Pilih salah satu ikon wajah."

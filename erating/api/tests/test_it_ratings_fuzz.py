@@ -1,4 +1,5 @@
-"""Schemathesis against the served OpenAPI schema (through the Django WSGI app, in-process):
+"""Schemathesis against the served OpenAPI schema (through erating.wsgi.application, in-process,
+so the ratings fast path is fuzzed too):
 schema-conforming and schema-violating requests to every API operation never get a 5xx."""
 import uuid
 
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from django_scopes import scopes_disabled
 
 from erating.api.tests.test_it_ratings import make_device
+from erating.api.tests.wsgi_client import keep_test_connection
 from erating.base.models import Rating
 
 MODES = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
@@ -17,19 +19,10 @@ MODES = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGAT
 
 @pytest.fixture
 def api_schema():
-    from django.core import signals
     from erating.wsgi import application as wsgi_application
-    from django.db import close_old_connections
 
-    # As Django's test client does: the raw WSGI handler would otherwise close the test's
-    # connection (and its transaction) at the end of every request.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
+    with keep_test_connection():
         yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_application)
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 def operations(schema):

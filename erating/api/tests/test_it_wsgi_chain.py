@@ -1,43 +1,28 @@
 """The API as production serves it: through erating.wsgi.application, whose /api/ handler has
 no session, auth, CSRF or lockout middleware. A kiosk's whole life must work there, and the
 rest of the site must still get the full chain."""
-import io
 import json
-import sys
 import uuid
 
 import pytest
-from django.core import signals
-from django.db import close_old_connections
 from django_scopes import scope, scopes_disabled
 
+from erating.api.tests.wsgi_client import WsgiClient, keep_test_connection
 from erating.base.models import Rating
 from erating.base.services.devices import create_pairing_code
 
 
 @pytest.fixture
 def call():
-    from erating.wsgi import application
-
-    # As Django's test client does: keep the test's connection open between requests.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
+    client = WsgiClient()
 
     def do(method, path, body=None, token=None):
-        raw = json.dumps(body).encode() if body is not None else b""
-        environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
-                   "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http",
-                   "wsgi.input": io.BytesIO(raw), "wsgi.errors": sys.stderr, "CONTENT_LENGTH": str(len(raw)),
-                   "CONTENT_TYPE": "application/json", "REMOTE_ADDR": "127.0.0.1"}
-        if token:
-            environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-        status = []
-        content = b"".join(application(environ, lambda s, h: status.append(s)))
-        return int(status[0].split()[0]), content
+        extra = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+        response = client.request(method, path, json.dumps(body).encode() if body is not None else b"", **extra)
+        return response.status_code, response.content
 
-    yield do
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    with keep_test_connection():
+        yield do
 
 
 def test_it_serves_a_kiosk_through_the_short_api_chain(world, call):
