@@ -42,6 +42,35 @@ def browser():
         b.close()
 
 
+def _production_entry(inner):
+    """The live server's app: static files as Django's live server serves them, and in front of
+    them the route production takes for POST /api/v1/ratings (erating/wsgi.py), so browser tests
+    of the kiosk go through the ratings fast path."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    from erating.api import fast_ratings
+
+    django = StaticFilesHandler(inner)
+
+    def application(environ, start_response):
+        if fast_ratings.handles(environ):
+            return fast_ratings.serve(environ, start_response, django=django)
+        return django(environ, start_response)
+
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost", start=False)
+    server.thread.static_handler = _production_entry
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """new_page(viewport=(w, h), **context_options) → a page in a fresh context; base URL is the live server."""

@@ -149,7 +149,22 @@ def test_it_kiosk_journey_with_officer_sign_on(new_page, world):
     assert tablet_ratings(target=home.counter).count() == 3  # the abandoned rating was never sent
 
 
-def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world):
+@pytest.fixture
+def fast_path_posts(monkeypatch):
+    """Counts the rating POSTs the live server answers through the production fast path."""
+    from erating.api import fast_ratings
+
+    calls, serve = [], fast_ratings.serve
+
+    def counting(environ, start_response, django):
+        calls.append(environ["PATH_INFO"])
+        return serve(environ, start_response, django=django)
+
+    monkeypatch.setattr(fast_ratings, "serve", counting)
+    return calls
+
+
+def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world, fast_path_posts):
     home = world.home
     page = open_paired(new_page, home.premise, target=home.counter)
     expect(face(page, 5)).to_be_visible()
@@ -180,6 +195,7 @@ def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world)
     assert tablet_ratings().count() - before == 50
     assert set(tablet_ratings().values_list("score", flat=True)) == {3, 4, 5}
     assert all(r.clock_skew_seconds is not None or r.client_time for r in tablet_ratings())
+    assert fast_path_posts  # the queue went through the route production takes
 
 
 def test_it_kiosk_pairing_errors_and_revocation(new_page, world):
