@@ -5,8 +5,9 @@ of the benchmark Django's handler, URL resolver, middleware and ninja's operatio
 cost about 250 µs of the ~590 µs of CPU a rating takes; without them throughput rose by about
 a fifth and p99 at 64 saturating connections fell from ~70 ms to ~50 ms (bench/README.md).
 The work itself is not copied: token check (rating_auth) and the endpoint (ratings.respond)
-are the ones the ninja operation uses; that operation still serves the OpenAPI schema and the test client, and the tests run
-the endpoint through both (erating/api/tests/test_it_ratings.py).
+are the ones the ninja operation uses; that operation still serves the OpenAPI schema and
+the test client, and the tests run the endpoint through both
+(erating/api/tests/test_it_ratings.py).
 
 Kept from Django's handler: request_started/request_finished (database connection upkeep),
 WSGIRequest (host, scheme, body limits), the security headers of SecurityMiddleware, and a
