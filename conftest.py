@@ -43,21 +43,13 @@ def browser():
 
 
 def _production_entry(inner):
-    """The live server's app: static files as Django's live server serves them, and in front of
-    them the route production takes for POST /api/v1/ratings (erating/wsgi.py), so browser tests
-    of the kiosk go through the ratings fast path."""
+    """The live server's app: static files as Django's live server serves them, with the fast
+    path production puts in front (erating/wsgi.py), so browser tests of the kiosk take it."""
     from django.contrib.staticfiles.handlers import StaticFilesHandler
 
     from erating.api import fast_ratings
 
-    django = StaticFilesHandler(inner)
-
-    def application(environ, start_response):
-        if fast_ratings.handles(environ):
-            return fast_ratings.serve(environ, start_response, django=django)
-        return django(environ, start_response)
-
-    return application
+    return fast_ratings.in_front_of(StaticFilesHandler(inner))
 
 
 @pytest.fixture(scope="session")

@@ -39,8 +39,9 @@ api = ApiHandler()
 from erating.api import fast_ratings  # noqa: E402  (needs the apps loaded above)
 
 
-def application(environ, start_response):
-    if fast_ratings.handles(environ):
-        return fast_ratings.serve(environ, start_response, django=api)
+def django_app(environ, start_response):
     handler = api if environ.get("PATH_INFO", "").startswith("/api/") else site
     return handler(environ, start_response)
+
+
+application = fast_ratings.in_front_of(django_app)

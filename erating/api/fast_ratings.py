@@ -33,6 +33,18 @@ def handles(environ):
     return environ.get("PATH_INFO") == PATH and environ.get("REQUEST_METHOD") == "POST"
 
 
+def in_front_of(django):
+    """A WSGI app: rating POSTs through the fast path, everything else (and whatever the fast
+    path hands back) to the WSGI app `django`."""
+
+    def application(environ, start_response):
+        if handles(environ):
+            return serve(environ, start_response, django)
+        return django(environ, start_response)
+
+    return application
+
+
 def serve(environ, start_response, django):
     request = WSGIRequest(environ)
     try:
