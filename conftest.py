@@ -56,7 +56,8 @@ def _production_entry(inner):
 def live_server(request):
     from pytest_django.live_server_helper import LiveServer
 
-    server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost", start=False)
+    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(addr, start=False)
     server.thread.static_handler = _production_entry
     server.start()
     yield server

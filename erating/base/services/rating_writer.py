@@ -23,6 +23,7 @@ import functools
 import threading
 import uuid
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 from psycopg.types.json import Jsonb
@@ -46,7 +47,7 @@ def insert_new(rows):
         return set()
     if connection.vendor != "postgresql":
         return _chunked(rows, _insert_django)
-    if connection.in_atomic_block or not getattr(settings, "RATING_GROUP_COMMIT", True):
+    if connection.in_atomic_block or not settings.RATING_GROUP_COMMIT:
         return _chunked(rows, lambda chunk: _insert_postgresql(connection, chunk))
     return GROUP.write(rows)
 
@@ -82,8 +83,6 @@ def _pg_params(chunk):
 
 def _insert_postgresql(conn, chunk):
     """One INSERT on `conn` (a Django connection wrapper) -> keys inserted."""
-    import psycopg
-
     sql = _insert_sql("postgresql", len(chunk))
     params = _pg_params(chunk)
     retry = not conn.in_atomic_block  # inside a transaction a lost connection lost it all
@@ -162,18 +161,16 @@ class GroupCommit:
 
     def _write(self, conn, jobs):
         try:
-            try:
-                self._store(conn, jobs)
-            except Exception:
-                if len(jobs) == 1:
-                    raise
+            self._store(conn, jobs)
+        except Exception as exc:
+            if len(jobs) == 1:
+                jobs[0].error = exc
+            else:
                 for job in jobs:  # one bad job must not fail the others: each on its own
                     try:
                         self._store(conn, [job])
-                    except Exception as exc:
-                        job.error = exc
-        except Exception as exc:
-            jobs[0].error = exc
+                    except Exception as job_exc:
+                        job.error = job_exc
         finally:
             for job in jobs:
                 job.done = True
@@ -190,10 +187,8 @@ class GroupCommit:
                 if key not in owner:
                     owner[key] = job
                     rows.append(row)
-        for start in range(0, len(rows), INSERT_CHUNK):
-            for key in _insert_postgresql(conn, rows[start:start + INSERT_CHUNK]):
-                key = _as_uuid(key)
-                owner[key].created.add(key)
+        for key in _chunked(rows, lambda chunk: _insert_postgresql(conn, chunk)):
+            owner[key].created.add(key)
 
 
 GROUP = GroupCommit()
