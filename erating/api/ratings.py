@@ -21,8 +21,9 @@ from ninja import Router, Schema
 
 from erating.base.models import Agency, Device, Rating
 from erating.base.scoping import agency_scope
-from erating.base.services.ingest import ingest, summarise
-from erating.base.services.rating_writer import WriteTimeout
+from erating.base.services.ingest import finish, needs_lookup, prepare, summarise
+from erating.base.services.ingest_cache import may_query
+from erating.base.services.rating_writer import WriteTimeout, insert_new
 
 from .auth import DeviceTokenAuth, touch
 
@@ -42,6 +43,7 @@ class CachedDeviceAuth(DeviceTokenAuth):
         if hit is not None and hit[0] > time.monotonic():
             request.device = hit[1]
             return hit[1]
+        may_query()
         device = super().authenticate(request, token)
         if device is not None:
             if len(_devices) > 10_000:
@@ -165,24 +167,62 @@ def post_ratings(request):
 def respond(request, device):
     """(status, JSON bytes) for an authenticated POST: the whole endpoint after the token
     check, shared by the ninja operation above and the WSGI fast path (erating/api/fast_ratings.py).
-    Messages are in BM unless the client's Accept-Language asks for English."""
+    Messages are in BM unless the client's Accept-Language asks for English.
+    The asynchronous route (erating/api/fast_ratings_async.py) runs the same three steps,
+    awaiting the write instead of calling insert_new."""
     with translation.override(answer_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))):
-        items, is_batch, problem = read_items(request)
-        if problem is not None:
-            return problem
+        pending = begin(request, device)
+        if isinstance(pending, tuple):
+            return pending
         try:
-            with agency_scope(device.agency_id):
-                results = ingest(items, channel=Rating.TABLET, device=device)
+            created = insert_new(pending.batch.rows)
         except (WriteTimeout, DatabaseError):
-            log.exception("ratings from device %s not stored", device.pk)
-            return error(503, "not_stored", "The ratings could not be stored just now; send them again.")
+            return not_stored(device)
+        return end(pending, created)
+
+
+class Pending:
+    """A validated request waiting for its write."""
+    __slots__ = ("batch", "device", "is_batch", "language")
+
+    def __init__(self, batch, device, is_batch, language):
+        self.batch, self.device, self.is_batch, self.language = batch, device, is_batch, language
+
+
+def begin(request, device):
+    """Read and validate the body: a final (status, body), or a Pending whose rows are to be written."""
+    items, is_batch, problem = read_items(request)
+    if problem is not None:
+        return problem
+    with agency_scope(device.agency_id):
+        batch = prepare(items, channel=Rating.TABLET, device=device)
+    return Pending(batch, device, is_batch, translation.get_language())
+
+
+def end(pending, created):
+    """(status, body) once the rows are written; `created` is the set of keys inserted. Reads
+    the table only when a rejected item carries a key (ingest.needs_lookup), and touches the
+    device at most every TOUCH_EVERY."""
+    with translation.override(pending.language), agency_scope(pending.device.agency_id):
+        results = finish(pending.batch, created)
+    device = pending.device
     now = timezone.now()
     if device.last_seen is None or now - device.last_seen > TOUCH_EVERY:
         touch(device)
         device.last_seen = now  # the cached device too, so the next requests skip the UPDATE
-    status = 400 if (not is_batch and results[0]["status"] == "rejected") else 200
+    status = 400 if (not pending.is_batch and results[0]["status"] == "rejected") else 200
     # Plain json.dumps: JsonResponse's encoder class costs more than the rest of the answer.
     return status, json.dumps({"results": results, **summarise(results)}).encode()
+
+
+def end_needs_database(pending):
+    return needs_lookup(pending.batch) or pending.device.last_seen is None or (
+        timezone.now() - pending.device.last_seen > TOUCH_EVERY)
+
+
+def not_stored(device):
+    log.exception("ratings from device %s not stored", device.pk)
+    return error(503, "not_stored", "The ratings could not be stored just now; send them again.")
 
 
 def answer_language(accept_language):

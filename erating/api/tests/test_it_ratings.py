@@ -185,14 +185,14 @@ def test_it_answers_unknown_codes_after_loading_the_agency_targets(client, world
 
 
 def test_it_answers_503_and_acknowledges_nothing_when_the_write_fails(client, world, monkeypatch):
-    from erating.base.services import ingest
+    from erating.api import ratings
     from erating.base.services.rating_writer import WriteTimeout
 
     def fail(rows):
         raise WriteTimeout()
 
     _, token = make_device(world.home)
-    monkeypatch.setattr(ingest, "insert_new", fail)
+    monkeypatch.setattr(ratings, "insert_new", fail)
     batch = {"ratings": [item(world.home.counter), item(world.home.counter)]}
     response = post(client, token, batch)
     assert response.status_code == 503

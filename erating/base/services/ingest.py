@@ -1,6 +1,8 @@
 """Idempotent rating ingest, shared by the QR page and the kiosk API.
 
     ingest(items, *, channel, device=None, source="", flagged_check=True) -> [result, ...]
+    (= finish(prepare(...), insert_new(rows)); the asynchronous rating route runs the three
+    steps itself, so that the write is awaited instead of blocking a thread)
 
 Each item is a plain dict (the API's JSON item; the QR view builds the same shape):
 id (client UUID), target (code), score, reasons (ids), comment, contact {name, phone, email,
@@ -216,6 +218,22 @@ def validate(item, *, channel, device, now):
 
 
 def ingest(items, *, channel, device=None, source="", flagged_check=True):
+    batch = prepare(items, channel=channel, device=device, source=source, flagged_check=flagged_check)
+    return finish(batch, insert_new(batch.rows))
+
+
+class Prepared:
+    """Validated rows ready for the writer, and the per-item results waiting for its answer."""
+    __slots__ = ("results", "rows")
+
+    def __init__(self, results, rows):
+        self.results, self.rows = results, rows
+
+
+def prepare(items, *, channel, device=None, source="", flagged_check=True):
+    """Validate the items and count them for burst flags; nothing is written. Reads only what
+    ingest_cache holds (so under ingest_cache.cached_only() a miss raises CacheMiss before any
+    counter moved: the caller may then run it again where the database may be read)."""
     now = timezone.now()
     source = (source or (f"device:{device.pk}" if device is not None else ""))[:64]
     results, rows, seen = [], [], set()
@@ -236,11 +254,22 @@ def ingest(items, *, channel, device=None, source="", flagged_check=True):
             continue
         seen.add(key)
         row["idempotency_key"], row["source"] = key, source
-        if flagged_check:
-            row["flagged"] = limits.is_burst(row["target"], source, device=device is not None)
         rows.append(row)
         result["key"] = key
-    created = insert_new(rows)
+    if flagged_check:  # after validation, so a CacheMiss above leaves no counter counted twice
+        for row in rows:
+            row["flagged"] = limits.is_burst(row["target"], source, device=device is not None)
+    return Prepared(results, rows)
+
+
+def needs_lookup(batch):
+    """True when finish() will read the table (a rejected item that carries a key)."""
+    return any(r["errors"] and r.get("key") for r in batch.results)
+
+
+def finish(batch, created):
+    """The per-item results, given the keys the writer inserted."""
+    results = batch.results
     _mark_seen_rejections(results)
     for result in results:
         key = result.pop("key", None)

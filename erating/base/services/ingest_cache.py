@@ -6,6 +6,8 @@ Entries live TTL seconds; any save/delete of the underlying models clears this p
 at once (other processes catch up within TTL, which bounds how long a deactivated target may
 still be rated through the API)."""
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
@@ -16,6 +18,27 @@ from erating.base.scoping import lookup_scope
 TTL = 30.0
 _entries = {}
 _MISSING = object()
+_cached_only = ContextVar("ingest_cache_only", default=False)
+
+
+class CacheMiss(Exception):
+    """A lookup needs the database while only remembered answers may be used."""
+
+
+@contextmanager
+def cached_only():
+    """Lookups inside answer from memory or raise CacheMiss, never query: the asynchronous
+    rating route validates on its event loop this way and goes to a thread on a miss."""
+    token = _cached_only.set(True)
+    try:
+        yield
+    finally:
+        _cached_only.reset(token)
+
+
+def may_query():
+    if _cached_only.get():
+        raise CacheMiss()
 
 
 @dataclass(frozen=True)
@@ -37,6 +60,7 @@ def _cached(key, loader):
     hit = _entries.get(key, _MISSING)
     if hit is not _MISSING and hit[0] > now:
         return hit[1]
+    may_query()
     value = loader()
     if len(_entries) > 50_000:  # a flood of random codes must not grow memory without bound
         _entries.clear()
