@@ -20,23 +20,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "erating.settings")
 sys.setswitchinterval(float(os.environ.get("PY_SWITCH_INTERVAL", "0.02")))
 site = get_wsgi_application()
 
-from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
-
-class ApiHandler(WSGIHandler):
-    def load_middleware(self, is_async=False):
-        full = settings.MIDDLEWARE
-        settings.MIDDLEWARE = settings.API_MIDDLEWARE
-        try:
-            super().load_middleware(is_async)
-        finally:
-            settings.MIDDLEWARE = full
-
-
-api = ApiHandler()
-
 from erating.api import fast_ratings  # noqa: E402  (needs the apps loaded above)
+from erating.api.chain import settle_heap, with_api_chain  # noqa: E402
+
+ApiHandler = with_api_chain(WSGIHandler)
+api = ApiHandler()
 
 
 def django_app(environ, start_response):
@@ -45,3 +35,4 @@ def django_app(environ, start_response):
 
 
 application = fast_ratings.in_front_of(django_app)
+settle_heap()

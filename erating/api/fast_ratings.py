@@ -59,7 +59,7 @@ def serve(environ, start_response, django):
         status, body = _answer(request)
     finally:
         signals.request_finished.send(sender=serve)
-    start_response(f"{status} {HTTPStatus(status).phrase}", _headers(len(body), secure))
+    start_response(f"{status} {HTTPStatus(status).phrase}", response_headers(len(body), secure))
     return [body]
 
 
@@ -78,7 +78,8 @@ def _answer(request):
         return 500, json.dumps({"error": "server_error", "detail": "Something went wrong; send the ratings again."}).encode()
 
 
-def _headers(length, secure):
+def response_headers(length, secure):
+    """The answer's headers, with those SecurityMiddleware would add (shared with the ASGI route)."""
     headers = [("Content-Type", "application/json"), ("Content-Length", str(length))]
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers.append(("X-Content-Type-Options", "nosniff"))

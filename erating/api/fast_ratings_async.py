@@ -1,0 +1,159 @@
+"""POST /api/v1/ratings on the event loop, in front of Django's ASGI handler (erating/asgi.py).
+
+Why: measured on the 2-core benchmark machine, the threaded WSGI route spent its latency tail
+waiting for the GIL, above all the thread writing a group commit that everyone in its batch was
+waiting for. Here one event loop per process validates each rating as it arrives and awaits the
+shared write (rating_writer_async), so no thread hands anything over (bench/README.md).
+
+The work is the endpoint's own (erating/api/ratings.py: begin, then the write, then end) and the
+token check is the same cached one. Validation runs on the loop under ingest_cache.cached_only():
+when it needs the database (a code or token not remembered yet, every TTL seconds) it raises
+CacheMiss before any counter moved, and the request is validated again in a thread, as are the
+rare ends that read or touch the database. A request this route would answer differently from
+Django (a host not allowed, an https redirect due) is handed to Django with its body.
+"""
+import io
+import json
+import logging
+from http import HTTPStatus
+
+import psycopg
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.asgi import ASGIRequest
+from django.db import DatabaseError, close_old_connections
+from django.utils import translation
+
+from erating.base.services.ingest_cache import CacheMiss, cached_only
+from erating.base.services.rating_writer import WriteTimeout
+from erating.base.services.rating_writer_async import WRITER
+
+from .auth import DeviceRevoked
+from .fast_ratings import PATH, response_headers
+from .ratings import MAX_BODY, Pending, answer_language, begin, end, end_needs_database, error, not_stored, \
+    rating_auth
+
+log = logging.getLogger("django.request")
+
+
+def in_front_of(django):
+    """An ASGI app: rating POSTs through this route, everything else to the ASGI app `django`.
+    Answers the lifespan protocol itself (Django's handler refuses it)."""
+
+    async def application(scope, receive, send):
+        if scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "POST":
+            return await serve(scope, receive, send, django)
+        if scope["type"] == "lifespan":
+            return await lifespan(receive, send)
+        return await django(scope, receive, send)
+
+    return application
+
+
+async def lifespan(receive, send):
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def serve(scope, receive, send, django):
+    body, complete = await read_body(receive)
+    request = ASGIRequest(scope, io.BytesIO(body))
+    try:
+        request.get_host()
+        secure = request.is_secure()
+    except DisallowedHost:
+        secure = None
+    if secure is None or (settings.SECURE_SSL_REDIRECT and not secure):
+        return await django(scope, replay(body, complete, receive), send)
+    if not complete:
+        status, out = error(413, "body_too_large", f"The body must be at most {MAX_BODY} bytes.")
+    else:
+        status, out = await answer(request)
+    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response_headers(len(out), secure)]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": out})
+
+
+async def read_body(receive):
+    """(body, complete): stops reading past MAX_BODY, so an oversized body is never held whole."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"".join(chunks), True
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return b"".join(chunks), False
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks), True
+
+
+def replay(body, complete, receive):
+    """A receive() that gives back the body already read, then carries on with the client's."""
+    sent = False
+
+    async def again():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": not complete}
+        return await receive()
+
+    return again
+
+
+async def answer(request):
+    language = answer_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    try:
+        with translation.override(language):
+            try:
+                with cached_only():
+                    pending = _begin(request)
+            except CacheMiss:
+                pending = await sync_to_async(_in_thread, thread_sensitive=False)(_begin, request, language)
+            if not isinstance(pending, Pending):
+                return pending
+            try:
+                created = await WRITER.write(pending.batch.rows)
+            except (WriteTimeout, DatabaseError, psycopg.Error):
+                return not_stored(pending.device)
+            if end_needs_database(pending):
+                return await sync_to_async(_in_thread, thread_sensitive=False)(end, pending, created, language)
+            return end(pending, created)
+    except DeviceRevoked:
+        return 401, b'{"detail": "device_revoked"}'
+    except Exception:
+        if settings.DEBUG_PROPAGATE_EXCEPTIONS:
+            raise
+        log.exception("Internal Server Error: %s", PATH, extra={"status_code": 500, "request": request})
+        return 500, json.dumps({"error": "server_error", "detail": "Something went wrong; send the ratings again."}).encode()
+
+
+def _begin(request):
+    device = rating_auth(request)
+    if device is None:
+        return 401, b'{"detail": "Unauthorized"}'
+    return begin(request, device)
+
+
+def _in_thread(function, *args):
+    """Run database work as a request would: a connection found broken or too old is replaced
+    before, and given back after (Django's request signals do this for its own requests)."""
+    language = args[-1]
+    close_old_connections()
+    try:
+        with translation.override(language):
+            return function(*args[:-1])
+    finally:
+        close_old_connections()
+
+
+__all__ = ["in_front_of", "HTTPStatus"]

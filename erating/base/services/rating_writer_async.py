@@ -1,0 +1,139 @@
+"""Group commit for the asynchronous rating route (erating/api/fast_ratings_async.py), one per
+app process: ratings awaiting their write are stored together by one INSERT … ON CONFLICT DO
+NOTHING RETURNING on the process's own asynchronous PostgreSQL connection, and each request is
+answered only after that commit returned.
+
+    await WRITER.write(rows) -> set of keys this write inserted
+
+Why: in the threaded design (rating_writer.GroupCommit) the thread that writes must win the GIL
+back from the request threads before everyone in its batch can be answered; on the 2-core
+benchmark machine that hand-over, not PostgreSQL, made the latency tail. On an event loop the
+write is one more awaited socket, and there is no hand-over at all.
+
+The SQL and the parameters are rating_writer's (one statement text for both routes). A batch
+that fails is written again job by job, so one bad job fails alone; a connection found dead is
+reopened and the batch retried once (safe: the INSERT is idempotent). On SQLite, or with
+RATING_GROUP_COMMIT=0, rows go to rating_writer.insert_new in a thread instead.
+"""
+import asyncio
+import collections
+
+import psycopg
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connections
+
+from erating.base.services.rating_writer import INSERT_CHUNK, WriteTimeout, _as_uuid, _pg_params, insert_new, \
+    insert_sql_numbered
+
+DEAD = (psycopg.OperationalError, psycopg.InterfaceError)
+
+
+class AsyncGroupCommit:
+    def __init__(self, max_rows=INSERT_CHUNK, timeout=15.0):
+        self.max_rows, self.timeout = max_rows, timeout
+        self._pending = collections.deque()
+        self._running = False
+        self._conn = self._loop = None
+
+    async def write(self, rows):
+        if not rows:
+            return set()
+        if connections["default"].vendor != "postgresql" or not settings.RATING_GROUP_COMMIT:
+            return await sync_to_async(insert_new, thread_sensitive=False)(rows)
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._pending.append((rows, future))
+        if not self._running:
+            self._running = True
+            loop.create_task(self._drain())
+        # A timer rather than asyncio.wait_for, which costs a task per rating; and giving up
+        # leaves the shared write alone (its result for this job is then dropped).
+        timer = loop.call_later(self.timeout, _settle, future, None, WriteTimeout())
+        try:
+            return await future
+        finally:
+            timer.cancel()
+
+    async def _drain(self):
+        try:
+            while self._pending:
+                jobs, count = [], 0
+                while self._pending and (not jobs or count + len(self._pending[0][0]) <= self.max_rows):
+                    jobs.append(self._pending.popleft())
+                    count += len(jobs[-1][0])
+                await self._write(jobs)
+        finally:
+            self._running = False
+
+    async def _write(self, jobs):
+        try:
+            created = await self._store([row for rows, _ in jobs for row in rows])
+        except Exception as exc:
+            if len(jobs) == 1:
+                _settle(jobs[0][1], exc=exc)
+                return
+            for rows, future in jobs:  # one bad job must not fail the others: each on its own
+                try:
+                    _settle(future, await self._store(rows))
+                except Exception as job_exc:
+                    _settle(future, exc=job_exc)
+            return
+        owner = {}  # a key sent by two jobs of the batch is credited to the first
+        for rows, future in jobs:
+            for row in rows:
+                owner.setdefault(row["idempotency_key"], future)
+        for rows, future in jobs:
+            _settle(future, {row["idempotency_key"] for row in rows
+                             if row["idempotency_key"] in created and owner[row["idempotency_key"]] is future})
+
+    async def _store(self, rows):
+        """Insert the rows (a key twice in them is stored once) -> the keys inserted."""
+        unique = list({row["idempotency_key"]: row for row in reversed(rows)}.values())  # first of each key
+        sql, params = insert_sql_numbered(len(unique)), _pg_params(unique)
+        for attempt in (1, 2):
+            conn = await self._connection()
+            try:
+                async with psycopg.AsyncRawCursor(conn) as cursor:
+                    await cursor.execute(sql, params)
+                    return {_as_uuid(key) for (key,) in await cursor.fetchall()}
+            except DEAD:
+                await self._close()
+                if attempt == 2:
+                    raise
+
+    async def _connection(self):
+        loop = asyncio.get_running_loop()
+        if self._conn is not None and (self._loop is not loop or self._conn.closed):
+            await self._close()
+        if self._conn is None:
+            params = connections["default"].get_connection_params()
+            for django_only in ("cursor_factory", "context", "prepare_threshold"):
+                params.pop(django_only, None)
+            self._conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
+            self._loop = loop
+        return self._conn
+
+    async def _close(self):
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if self._loop is asyncio.get_running_loop():
+                await conn.close()
+            else:  # made on a loop that is gone (tests run one loop per request): just hang up
+                conn.pgconn.finish()
+        except Exception:  # already broken: nothing to tidy
+            pass
+
+
+def _settle(future, created=None, exc=None):
+    if future.done():  # its request was cancelled (client went away)
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(created)
+
+
+WRITER = AsyncGroupCommit()
