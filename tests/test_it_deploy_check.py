@@ -64,3 +64,13 @@ def test_it_reports_an_unreachable_database(client):
     assert response.status_code == 503
     assert response.json()["status"] == "error"
     assert "connection refused" not in response.content.decode()  # no internals leak
+
+
+def test_it_collects_static_files_for_production(tmp_path):
+    # The deployment step of the README: the manifest storage refuses a file that references one
+    # it cannot find (e.g. a vendored script's source map), and then no page could be rendered.
+    target = tmp_path / "static"
+    result = manage(tmp_path, "collectstatic", "--noinput", "-v0", STATIC_ROOT=str(target))
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (target / "staticfiles.json").read_text()
+    assert "vendor/chart.umd.min.js" in manifest and "erating/app.css" in manifest
