@@ -10,6 +10,7 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "erating.settings")
+os.environ.setdefault("DB_POOL", "1")  # settings: a connection pool instead of per-thread connections
 site = get_asgi_application()
 
 from django.core.handlers.asgi import ASGIHandler  # noqa: E402
