@@ -13,6 +13,7 @@ Kept from Django's handler: request_started/request_finished (database connectio
 WSGIRequest (host, scheme, body limits), the security headers of SecurityMiddleware, and a
 logged JSON 500 for an unexpected error. A request this path would answer differently
 (an https redirect due, a host not allowed) is handed to Django instead."""
+import functools
 import json
 import logging
 from http import HTTPStatus
@@ -21,6 +22,8 @@ from django.conf import settings
 from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from .auth import DeviceRevoked
 from .ratings import rating_auth, respond
@@ -80,7 +83,14 @@ def _answer(request):
 
 def response_headers(length, secure):
     """The answer's headers, with those SecurityMiddleware would add (shared with the ASGI route)."""
-    headers = [("Content-Type", "application/json"), ("Content-Length", str(length))]
+    return [("Content-Type", "application/json"), ("Content-Length", str(length)), *_security_headers(secure)]
+
+
+@functools.cache
+def _security_headers(secure):
+    # Remembered: eight settings looked up on every rating cost more than the rest of the
+    # headers; a settings change (tests) forgets them.
+    headers = []
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers.append(("X-Content-Type-Options", "nosniff"))
     if settings.SECURE_REFERRER_POLICY:
@@ -94,4 +104,9 @@ def response_headers(length, secure):
         if settings.SECURE_HSTS_PRELOAD:
             value += "; preload"
         headers.append(("Strict-Transport-Security", value))
-    return headers
+    return tuple(headers)
+
+
+@receiver(setting_changed)
+def _forget_headers(**_kwargs):
+    _security_headers.cache_clear()

@@ -183,10 +183,10 @@ def respond(request, device):
 
 class Pending:
     """A validated request waiting for its write."""
-    __slots__ = ("batch", "device", "is_batch", "language")
+    __slots__ = ("batch", "device", "is_batch")
 
-    def __init__(self, batch, device, is_batch, language):
-        self.batch, self.device, self.is_batch, self.language = batch, device, is_batch, language
+    def __init__(self, batch, device, is_batch):
+        self.batch, self.device, self.is_batch = batch, device, is_batch
 
 
 def begin(request, device):
@@ -196,15 +196,14 @@ def begin(request, device):
         return problem
     with agency_scope(device.agency_id):
         batch = prepare(items, channel=Rating.TABLET, device=device)
-    return Pending(batch, device, is_batch, translation.get_language())
+    return Pending(batch, device, is_batch)
 
 
 def end(pending, created):
     """(status, body) once the rows are written; `created` is the set of keys inserted. Reads
     the table only when a rejected item carries a key (ingest.needs_lookup), and touches the
-    device at most every TOUCH_EVERY."""
-    with translation.override(pending.language), agency_scope(pending.device.agency_id):
-        results = finish(pending.batch, created)
+    device at most every TOUCH_EVERY. (No message is made here: the caller's language is enough.)"""
+    results = finish(pending.batch, created)
     device = pending.device
     now = timezone.now()
     if device.last_seen is None or now - device.last_seen > TOUCH_EVERY:

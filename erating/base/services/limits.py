@@ -12,10 +12,32 @@ import secrets
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 PHONE_COOKIE = "erating_phone"
 PHONE_COOKIE_AGE = 2 * 365 * 24 * 3600
+
+
+_shared = None
+
+
+def _cache():
+    """One client of the default cache per process. django.core.cache.cache is one per thread,
+    and on an event loop one per request: a new client (for Redis, a new connection pool) for
+    every rating. LocMemCache and Redis clients are thread-safe, so one is enough."""
+    global _shared
+    if _shared is None:
+        _shared = caches.create_connection(DEFAULT_CACHE_ALIAS)
+    return _shared
+
+
+@receiver(setting_changed)
+def _forget_cache(setting, **_kwargs):
+    global _shared
+    if setting == "CACHES":
+        _shared = None
 
 
 def _setting(name, default):
@@ -62,11 +84,11 @@ def window_counter(key, window):
     first: the key usually exists, and then that is the only cache call."""
     full_key = f"{key}:{int(time.time() // window)}"
     try:
-        return cache.incr(full_key)
+        return _cache().incr(full_key)
     except ValueError:  # first count in this window (or the key just expired)
-        if cache.add(full_key, 1, timeout=window + 5):
+        if _cache().add(full_key, 1, timeout=window + 5):
             return 1
-        return cache.incr(full_key)  # another request created it meanwhile
+        return _cache().incr(full_key)  # another request created it meanwhile
 
 
 def ip_allowed(request):
@@ -77,13 +99,13 @@ def ip_allowed(request):
 def claim_repeat(phone, target_id):
     """Reserve "this phone rated this target" for the window; False if already rated.
     Atomic (cache.add), so two simultaneous submissions cannot both pass."""
-    return cache.add(f"rl:rep:{phone}:{target_id}", 1, timeout=repeat_window())
+    return _cache().add(f"rl:rep:{phone}:{target_id}", 1, timeout=repeat_window())
 
 
 def release_repeat(phone, target_id):
     """Undo a claim when the rating was not stored (e.g. a validation error), so the customer
     can correct the form and send it again."""
-    cache.delete(f"rl:rep:{phone}:{target_id}")
+    _cache().delete(f"rl:rep:{phone}:{target_id}")
 
 
 def is_burst(target_id, source, device=False):

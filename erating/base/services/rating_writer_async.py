@@ -39,7 +39,9 @@ class AsyncGroupCommit:
     async def write(self, rows):
         if not rows:
             return set()
-        if connections["default"].vendor != "postgresql" or not settings.RATING_GROUP_COMMIT:
+        # connections.settings, not connections["default"]: on an event loop every request has
+        # a context of its own, and the latter would build a connection wrapper for each.
+        if not connections.settings["default"]["ENGINE"].endswith("postgresql") or not settings.RATING_GROUP_COMMIT:
             return await sync_to_async(insert_new, thread_sensitive=False)(rows)
         loop = asyncio.get_running_loop()
         future = loop.create_future()
