@@ -6,11 +6,14 @@ Django's ASGI handler: /api/ behind the short chain (erating/api/chain.py), the 
 behind settings.MIDDLEWARE. erating/wsgi.py serves the same site to WSGI servers.
 """
 import os
+import sys
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "erating.settings")
 os.environ.setdefault("DB_POOL", "1")  # settings: a connection pool instead of per-thread connections
+if os.environ.get("PY_SWITCH_INTERVAL"):
+    sys.setswitchinterval(float(os.environ["PY_SWITCH_INTERVAL"]))
 site = get_asgi_application()
 
 from django.core.handlers.asgi import ASGIHandler  # noqa: E402

@@ -7,11 +7,12 @@ shared write (rating_writer_async), so no thread hands anything over (bench/READ
 
 The work is the endpoint's own (erating/api/ratings.py: begin, then the write, then end) and the
 token check is the same cached one. Validation runs on the loop under ingest_cache.cached_only():
-when it needs the database (a code or token not remembered yet, every TTL seconds) it raises
-CacheMiss before any counter moved, and the request is validated again in a thread, as are the
-rare ends that read or touch the database. A request this route would answer differently from
+when it needs the database (a code or token not remembered) it raises CacheMiss before any
+counter moved, and the request is validated again in a thread, as are the rare ends that read
+or touch the database; an entry past its TTL answers once more while a thread reloads it. A request this route would answer differently from
 Django (a host not allowed, an https redirect due) is handed to Django with its body.
 """
+import asyncio
 import io
 import json
 import logging
@@ -25,7 +26,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.db import DatabaseError, close_old_connections
 from django.utils import translation
 
-from erating.base.services.ingest_cache import CacheMiss, cached_only
+from erating.base.services.ingest_cache import CacheMiss, cached_only, refresh, refresh_later
 from erating.base.services.rating_writer import WriteTimeout
 from erating.base.services.rating_writer_async import WRITER
 
@@ -115,8 +116,10 @@ async def answer(request):
     try:
         with translation.override(language):
             try:
-                with cached_only():
+                with cached_only() as stale:
                     pending = _begin(request)
+                if stale:
+                    _refresh_later(stale)
             except CacheMiss:
                 pending = await sync_to_async(_in_thread, thread_sensitive=False)(_begin, request, language)
             if not isinstance(pending, Pending):
@@ -144,13 +147,20 @@ def _begin(request):
     return begin(request, device)
 
 
+def _refresh_later(stale):
+    """Reload what answered past its TTL, in a thread, once (ingest_cache.cached_only says why)."""
+    jobs = refresh_later(stale)
+    if jobs:
+        asyncio.get_running_loop().run_in_executor(None, _in_thread, refresh, jobs, None)
+
+
 def _in_thread(function, *args):
     """Run database work as a request would: a connection found broken or too old is replaced
     before, and given back after (Django's request signals do this for its own requests)."""
     language = args[-1]
     close_old_connections()
     try:
-        with translation.override(language):
+        with translation.override(language):  # None: deactivate (no message is made)
             return function(*args[:-1])
     finally:
         close_old_connections()

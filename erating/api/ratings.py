@@ -9,6 +9,7 @@ import json
 import logging
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -22,10 +23,10 @@ from ninja import Router, Schema
 from erating.base.models import Agency, Device, Rating
 from erating.base.scoping import agency_scope
 from erating.base.services.ingest import finish, needs_lookup, prepare, summarise
-from erating.base.services.ingest_cache import may_query
+from erating.base.services.ingest_cache import _MISSING, may_query, remembered
 from erating.base.services.rating_writer import WriteTimeout, insert_new
 
-from .auth import DeviceTokenAuth, touch
+from .auth import DeviceRevoked, DeviceTokenAuth, touch
 
 router = Router(tags=["ratings"])
 log = logging.getLogger(__name__)
@@ -35,21 +36,39 @@ class CachedDeviceAuth(DeviceTokenAuth):
     """The token check of every rating, remembered per process for a few seconds: a kiosk
     flushing its queue, or a busy counter, would otherwise cost a device query per request.
     Saving or deleting a device (revoke does) clears this process's memory at once; other
-    processes notice within DEVICE_TTL, which bounds how late a revocation may take effect."""
+    processes notice within DEVICE_TTL (on the ASGI route, once the reload that the first
+    request after it starts is done: ingest_cache.GRACE bounds that), which bounds how late a
+    revocation may take effect."""
 
     def authenticate(self, request, token):
         key = token if token and len(token) <= 200 else None
-        hit = _devices.get(key)
-        if hit is not None and hit[0] > time.monotonic():
-            request.device = hit[1]
-            return hit[1]
+        hit = remembered(_devices, key, lambda: self._reload(key, token), time.monotonic())
+        if hit is not _MISSING:
+            request.device = hit
+            return hit
         may_query()
         device = super().authenticate(request, token)
         if device is not None:
-            if len(_devices) > 10_000:
-                _devices.clear()
-            _devices[key] = (time.monotonic() + DEVICE_TTL, device)
+            self._remember(key, device)
         return device
+
+    def _reload(self, key, token):
+        """Off the event loop (ingest_cache.refresh): a device revoked or gone is forgotten, so
+        its next request misses and is refused where the database is read."""
+        try:
+            device = super().authenticate(SimpleNamespace(), token)
+        except DeviceRevoked:
+            device = None
+        if device is None:
+            _devices.pop(key, None)
+        else:
+            self._remember(key, device)
+
+    @staticmethod
+    def _remember(key, device):
+        if len(_devices) > 10_000:
+            _devices.clear()
+        _devices[key] = (time.monotonic() + DEVICE_TTL, device)
 
 
 DEVICE_TTL = 5.0

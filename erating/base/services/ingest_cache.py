@@ -5,6 +5,7 @@ same few codes all day, so this saves two or three queries per rating.
 Entries live TTL seconds; any save/delete of the underlying models clears this process's cache
 at once (other processes catch up within TTL, which bounds how long a deactivated target may
 still be rated through the API)."""
+import logging
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,6 +17,7 @@ from erating.base.models import Agency, FollowUpReason, Target, User
 from erating.base.scoping import lookup_scope
 
 TTL = 30.0
+log = logging.getLogger(__name__)
 _entries = {}
 _MISSING = object()
 _cached_only = ContextVar("ingest_cache_only", default=False)
@@ -25,15 +27,58 @@ class CacheMiss(Exception):
     """A lookup needs the database while only remembered answers may be used."""
 
 
+GRACE = 10.0
+_stale = ContextVar("ingest_cache_stale", default=None)
+_refreshing = set()
+
+
 @contextmanager
 def cached_only():
     """Lookups inside answer from memory or raise CacheMiss, never query: the asynchronous
-    rating route validates on its event loop this way and goes to a thread on a miss."""
-    token = _cached_only.set(True)
+    rating route validates on its event loop this way and goes to a thread on a miss.
+    An entry past its TTL still answers here, for at most GRACE seconds more, and is noted in the
+    dict this yields with the function that reloads it, for the caller to run off the loop
+    (refresh_later): otherwise every request arriving until one reload is done would miss
+    together, go to threads together, and all wait (the latency tail of the route)."""
+    stale = {}
+    only, noted = _cached_only.set(True), _stale.set(stale)
     try:
-        yield
+        yield stale
     finally:
-        _cached_only.reset(token)
+        _cached_only.reset(only)
+        _stale.reset(noted)
+
+
+def remembered(entries, key, reload, now):
+    """entries[key]'s value (entries hold (expires, value)) or _MISSING; past expiry see cached_only()."""
+    hit = entries.get(key, _MISSING)
+    if hit is _MISSING:
+        return _MISSING
+    if hit[0] > now:
+        return hit[1]
+    stale = _stale.get()
+    if stale is not None and hit[0] + GRACE > now:
+        stale.setdefault(key, reload)
+        return hit[1]
+    return _MISSING
+
+
+def refresh_later(stale):
+    """The reloads of `stale` that no other thread is running yet (marked as running)."""
+    jobs = {key: reload for key, reload in stale.items() if key not in _refreshing}
+    _refreshing.update(jobs)
+    return jobs
+
+
+def refresh(jobs):
+    """Run reloads from refresh_later (in a thread: they query)."""
+    for key, reload in jobs.items():
+        try:
+            reload()
+        except Exception:  # the entry stays stale and expires after GRACE: the next miss reloads it
+            log.exception("reloading %s failed", key)
+        finally:
+            _refreshing.discard(key)
 
 
 def may_query():
@@ -56,15 +101,17 @@ class TargetInfo:
 
 
 def _cached(key, loader):
-    now = time.monotonic()
-    hit = _entries.get(key, _MISSING)
-    if hit is not _MISSING and hit[0] > now:
-        return hit[1]
+    hit = remembered(_entries, key, lambda: _put(key, loader()), time.monotonic())
+    if hit is not _MISSING:
+        return hit
     may_query()
-    value = loader()
+    return _put(key, loader())
+
+
+def _put(key, value):
     if len(_entries) > 50_000:  # a flood of random codes must not grow memory without bound
         _entries.clear()
-    _entries[key] = (now + TTL, value)
+    _entries[key] = (time.monotonic() + TTL, value)
     return value
 
 
@@ -103,9 +150,13 @@ def _load_agency(agency_id):
 def target_by_code(code, agency_id=None):
     """The target behind a code. With agency_id (a device's agency) a miss first loads the
     agency's whole target list (once per TTL)."""
-    hit = _entries.get(("code", code), _MISSING)
-    if hit is not _MISSING and hit[0] > time.monotonic():
-        return hit[1]
+    if agency_id is not None:
+        reload = lambda: _put(("agency", agency_id), _load_agency(agency_id))  # noqa: E731
+    else:
+        reload = lambda: _put(("code", code), _load_target(code=code))  # noqa: E731
+    hit = remembered(_entries, ("code", code), reload, time.monotonic())
+    if hit is not _MISSING:
+        return hit
     if agency_id is not None:
         _cached(("agency", agency_id), lambda: _load_agency(agency_id))
         hit = _entries.get(("code", code), _MISSING)
