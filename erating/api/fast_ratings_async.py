@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.db import DatabaseError, close_old_connections
-from django.utils import translation
+from django.utils import timezone, translation
 
 from erating.base.services.ingest_cache import CacheMiss, cached_only, refresh, refresh_later
 from erating.base.services.rating_writer import WriteTimeout
@@ -63,7 +63,9 @@ async def lifespan(receive, send):
 
 
 async def serve(scope, receive, send, django):
-    body, complete = await read_body(receive)
+    body, complete, gone = await read_body(receive)
+    if gone:  # nobody to answer, and a partial body is not a rating
+        return
     request = ASGIRequest(scope, io.BytesIO(body))
     try:
         request.get_host()
@@ -76,25 +78,27 @@ async def serve(scope, receive, send, django):
         status, out = error(413, "body_too_large", f"The body must be at most {MAX_BODY} bytes.")
     else:
         status, out = await answer(request)
-    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response_headers(len(out), secure)]
+    headers = [(name.lower().encode("latin-1"), value.encode("latin-1"))
+               for name, value in response_headers(len(out), secure)]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": out})
 
 
 async def read_body(receive):
-    """(body, complete): stops reading past MAX_BODY, so an oversized body is never held whole."""
+    """(body, complete, gone): stops reading past MAX_BODY (what was read is kept, for a
+    hand-over to Django), so an oversized body is never held whole; gone if the client left."""
     chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            return b"".join(chunks), True
+            return b"".join(chunks), False, True
         chunk = message.get("body", b"")
+        chunks.append(chunk)
         size += len(chunk)
         if size > MAX_BODY:
-            return b"".join(chunks), False
-        chunks.append(chunk)
+            return b"".join(chunks), False, False
         if not message.get("more_body"):
-            return b"".join(chunks), True
+            return b"".join(chunks), True, False
 
 
 def replay(body, complete, receive):
@@ -128,9 +132,10 @@ async def answer(request):
                 created = await WRITER.write(pending.batch.rows)
             except (WriteTimeout, DatabaseError, psycopg.Error):
                 return not_stored(pending.device)
-            if end_needs_database(pending):
-                return await sync_to_async(_in_thread, thread_sensitive=False)(end, pending, created, language)
-            return end(pending, created)
+            now = timezone.now()  # one reading: end() touches the device only if this said so
+            if end_needs_database(pending, now):
+                return await sync_to_async(_in_thread, thread_sensitive=False)(end, pending, created, now, language)
+            return end(pending, created, now)
     except DeviceRevoked:
         return 401, b'{"detail": "device_revoked"}'
     except Exception:

@@ -218,14 +218,14 @@ def begin(request, device):
     return Pending(batch, device, is_batch)
 
 
-def end(pending, created):
+def end(pending, created, now=None):
     """(status, body) once the rows are written; `created` is the set of keys inserted. Reads
     the table only when a rejected item carries a key (ingest.needs_lookup), and touches the
     device at most every TOUCH_EVERY. (No message is made here: the caller's language is enough.)"""
     results = finish(pending.batch, created)
     device = pending.device
-    now = timezone.now()
-    if device.last_seen is None or now - device.last_seen > TOUCH_EVERY:
+    now = now or timezone.now()
+    if _touch_due(device, now):
         touch(device)
         device.last_seen = now  # the cached device too, so the next requests skip the UPDATE
     status = 400 if (not pending.is_batch and results[0]["status"] == "rejected") else 200
@@ -233,9 +233,13 @@ def end(pending, created):
     return status, json.dumps({"results": results, **summarise(results)}).encode()
 
 
-def end_needs_database(pending):
-    return needs_lookup(pending.batch) or pending.device.last_seen is None or (
-        timezone.now() - pending.device.last_seen > TOUCH_EVERY)
+def end_needs_database(pending, now):
+    """Whether end(pending, created, now) will query (ask with the `now` then given to end)."""
+    return needs_lookup(pending.batch) or _touch_due(pending.device, now)
+
+
+def _touch_due(device, now):
+    return device.last_seen is None or now - device.last_seen > TOUCH_EVERY
 
 
 def not_stored(device):

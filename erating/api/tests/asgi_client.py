@@ -13,6 +13,7 @@ from asgiref.sync import async_to_sync
 
 from erating.api.tests.wsgi_client import Response, keep_test_connection
 
+TIMEOUT = 20
 CHUNK = 65536  # as servers deliver a body: in pieces, so the app must follow more_body
 
 
@@ -83,7 +84,10 @@ async def call(app, scope, body=b"", receive=None):
             if not message.get("more_body"):
                 answered.set()
 
-    await app(scope, receive or receive_body, send)
+    try:  # a request waiting for a body that never comes would hang a real server too: fail instead
+        await asyncio.wait_for(app(scope, receive or receive_body, send), TIMEOUT)
+    except TimeoutError:
+        raise AssertionError(f"no answer within {TIMEOUT} s") from None
     assert start and answered.is_set(), "the app returned without a complete response"
     return start[0]["status"], start[0].get("headers", []), b"".join(chunks)
 

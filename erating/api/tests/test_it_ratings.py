@@ -220,7 +220,6 @@ def test_it_answers_unknown_codes_after_loading_the_agency_targets(client, world
 def test_it_answers_503_and_acknowledges_nothing_when_the_write_fails(client, world, monkeypatch):
     from erating.api import ratings
     from erating.base.services.rating_writer import WriteTimeout
-
     from erating.base.services.rating_writer_async import WRITER
 
     def fail(rows):

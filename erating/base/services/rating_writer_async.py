@@ -34,7 +34,7 @@ class AsyncGroupCommit:
         self.max_rows, self.timeout = max_rows, timeout
         self._pending = collections.deque()
         self._running = False
-        self._conn = self._loop = None
+        self._conn = self._loop = self._task = None
 
     async def write(self, rows):
         if not rows:
@@ -48,7 +48,7 @@ class AsyncGroupCommit:
         self._pending.append((rows, future))
         if not self._running:
             self._running = True
-            loop.create_task(self._drain())
+            self._task = loop.create_task(self._drain())  # held: the loop keeps only weak references
         # A timer rather than asyncio.wait_for, which costs a task per rating; and giving up
         # leaves the shared write alone (its result for this job is then dropped).
         timer = loop.call_later(self.timeout, _settle, future, None, WriteTimeout())
@@ -62,9 +62,12 @@ class AsyncGroupCommit:
             while self._pending:
                 jobs, count = [], 0
                 while self._pending and (not jobs or count + len(self._pending[0][0]) <= self.max_rows):
-                    jobs.append(self._pending.popleft())
-                    count += len(jobs[-1][0])
-                await self._write(jobs)
+                    job = self._pending.popleft()
+                    if not job[1].done():  # timed out (answered 503) or its client left: not written
+                        jobs.append(job)
+                        count += len(job[0])
+                if jobs:
+                    await self._write(jobs)
         finally:
             self._running = False
 
@@ -110,6 +113,9 @@ class AsyncGroupCommit:
             await self._close()
         if self._conn is None:
             params = connections["default"].get_connection_params()
+            # psycopg's default prepare_threshold (prepared after 5 runs), not Django's None: the
+            # INSERT is the same few statement texts all day. (Behind PgBouncer in transaction
+            # mode this needs PgBouncer >= 1.21 with max_prepared_statements set.)
             for django_only in ("cursor_factory", "context", "prepare_threshold"):
                 params.pop(django_only, None)
             self._conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
