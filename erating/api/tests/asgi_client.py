@@ -9,7 +9,7 @@ import gc
 import os
 from contextlib import contextmanager
 
-from asgiref.sync import async_to_sync
+import threading
 
 from erating.api.tests.wsgi_client import Response, keep_test_connection
 
@@ -54,7 +54,7 @@ def serve(scope, body=b"", receive=None):
     # that a query on the event loop fails as it would in production.
     allowed = os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     try:
-        return async_to_sync(call)(application, scope, body, receive)
+        return run(call(application, scope, body, receive))
     finally:
         if allowed is not None:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = allowed
@@ -92,12 +92,35 @@ async def call(app, scope, body=b"", receive=None):
     return start[0]["status"], start[0].get("headers", []), b"".join(chunks)
 
 
+def run(coroutine):
+    """Run it on a loop of its own; in a thread of its own if this thread already runs a loop
+    (Playwright's sync API leaves one running in the test thread once a browser test ran)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # re-raised in the test thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def hang_up_writer():
     """Close the async writer's own connection (it outlives the test's loops; on PostgreSQL an
     open one would keep the test database from being dropped)."""
     from erating.base.services.rating_writer_async import WRITER
 
-    async_to_sync(WRITER._close)()
+    run(WRITER._close())
 
 
 @contextmanager

@@ -8,7 +8,6 @@ import logging
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.core.handlers.asgi import ASGIHandler
 from django_scopes import scopes_disabled
 
@@ -16,6 +15,7 @@ from erating.api import fast_ratings_async, ratings
 from erating.api.chain import with_api_chain
 from erating.api.ratings import MAX_BODY
 from erating.api.tests.asgi_client import asgi_client, http_scope, serve
+from erating.api.tests.asgi_client import run as run_loop
 from erating.api.tests.test_it_fast_ratings import SECURITY_HEADERS, auth
 from erating.api.tests.test_it_ratings import URL, item, make_device, stored
 from erating.base.models import Device
@@ -168,7 +168,7 @@ def test_it_answers_the_lifespan_protocol():
 
         await asyncio.wait_for(application({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send), 5)
 
-    async_to_sync(run)()
+    run_loop(run())
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
 
 

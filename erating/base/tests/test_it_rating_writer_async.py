@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from django.db import connection
 
+from erating.api.tests.asgi_client import run
 from erating.base.services.rating_writer import COLUMNS, WriteTimeout
 from erating.base.services.rating_writer_async import WRITER, AsyncGroupCommit
 from erating.base.testing import make_world
@@ -27,7 +28,7 @@ def postgresql_only():
 @pytest.fixture(autouse=True)
 def hang_up():
     yield
-    asyncio.run(WRITER._close())  # its connection outlives the loop; left open, the test database can't be dropped
+    run(WRITER._close())  # its connection outlives the loop; left open, the test database can't be dropped
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def write_together(*jobs):
     """Each job's answer (or exception), the writes awaited concurrently on one loop."""
     async def main():
         return await asyncio.gather(*(WRITER.write(rows) for rows in jobs), return_exceptions=True)
-    return asyncio.run(main())
+    return run(main())
 
 
 def keys(rows):
@@ -112,7 +113,7 @@ def test_it_reopens_a_dead_connection_and_stores_the_rating(inserts, how):
         created = await WRITER.write([after])
         return pid, created, WRITER._conn.info.backend_pid
 
-    old_pid, created, new_pid = asyncio.run(main())
+    old_pid, created, new_pid = run(main())
     assert created == keys([after]) and new_pid != old_pid
     # a connection the server ended is found dead by the INSERT itself, which is sent again
     assert inserts == ([1, 1, 1] if how == "terminated by the server" else [1, 1])
@@ -137,7 +138,7 @@ def test_it_does_not_acknowledge_a_write_that_does_not_finish_in_time(monkeypatc
             await group.write([late])
         return loop.time() - started
 
-    assert asyncio.run(main()) < 5  # given up after the timeout, not after the stuck write
+    assert run(main()) < 5  # given up after the timeout, not after the stuck write
     assert writing == [keys([late])]  # it was being written when the request gave up
     assert stored_keys() == set()
 
@@ -162,6 +163,6 @@ def test_it_does_not_write_a_job_that_timed_out_while_queued(monkeypatch):
         await asyncio.sleep(0.6)  # the stuck batch ends; the writer would now take the queued job
         return answers
 
-    answers = asyncio.run(main())
+    answers = run(main())
     assert all(isinstance(a, WriteTimeout) for a in answers)
     assert written == [keys([first])]  # the queued job was dropped, not written after its 503
