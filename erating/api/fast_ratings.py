@@ -72,13 +72,19 @@ def _answer(request):
         if device is None:
             return 401, b'{"detail": "Unauthorized"}'
         return respond(request, device)
-    except DeviceRevoked:
+    except Exception as exc:
+        return failure(exc, request)
+
+
+def failure(exc, request):
+    """(status, body) for an exception that escaped the endpoint; call it in the except block
+    (shared with the ASGI route). An unexpected one is logged as Django logs a 500."""
+    if isinstance(exc, DeviceRevoked):
         return 401, b'{"detail": "device_revoked"}'
-    except Exception:
-        if settings.DEBUG_PROPAGATE_EXCEPTIONS:
-            raise
-        log.exception("Internal Server Error: %s", PATH, extra={"status_code": 500, "request": request})
-        return 500, json.dumps({"error": "server_error", "detail": "Something went wrong; send the ratings again."}).encode()
+    if settings.DEBUG_PROPAGATE_EXCEPTIONS:
+        raise exc
+    log.exception("Internal Server Error: %s", PATH, extra={"status_code": 500, "request": request})
+    return 500, json.dumps({"error": "server_error", "detail": "Something went wrong; send the ratings again."}).encode()
 
 
 def response_headers(length, secure):

@@ -14,9 +14,6 @@ Django (a host not allowed, an https redirect due) is handed to Django with its 
 """
 import asyncio
 import io
-import json
-import logging
-from http import HTTPStatus
 
 import psycopg
 from asgiref.sync import sync_to_async
@@ -30,12 +27,9 @@ from erating.base.services.ingest_cache import CacheMiss, cached_only, refresh, 
 from erating.base.services.rating_writer import WriteTimeout
 from erating.base.services.rating_writer_async import WRITER
 
-from .auth import DeviceRevoked
-from .fast_ratings import PATH, response_headers
+from .fast_ratings import PATH, failure, response_headers
 from .ratings import MAX_BODY, Pending, answer_language, begin, end, end_needs_database, error, not_stored, \
     rating_auth
-
-log = logging.getLogger("django.request")
 
 
 def in_front_of(django):
@@ -136,13 +130,8 @@ async def answer(request):
             if end_needs_database(pending, now):
                 return await sync_to_async(_in_thread, thread_sensitive=False)(end, pending, created, now, language)
             return end(pending, created, now)
-    except DeviceRevoked:
-        return 401, b'{"detail": "device_revoked"}'
-    except Exception:
-        if settings.DEBUG_PROPAGATE_EXCEPTIONS:
-            raise
-        log.exception("Internal Server Error: %s", PATH, extra={"status_code": 500, "request": request})
-        return 500, json.dumps({"error": "server_error", "detail": "Something went wrong; send the ratings again."}).encode()
+    except Exception as exc:
+        return failure(exc, request)
 
 
 def _begin(request):
@@ -170,5 +159,3 @@ def _in_thread(function, *args):
     finally:
         close_old_connections()
 
-
-__all__ = ["in_front_of", "HTTPStatus"]

@@ -16,7 +16,7 @@ from erating.api.chain import with_api_chain
 from erating.api.ratings import MAX_BODY
 from erating.api.tests.asgi_client import asgi_client, http_scope, serve
 from erating.api.tests.asgi_client import run as run_loop
-from erating.api.tests.test_it_fast_ratings import SECURITY_HEADERS, auth
+from erating.api.tests.test_it_fast_ratings import auth, redirected_by_django, same_security_headers_as_django
 from erating.api.tests.test_it_ratings import URL, item, make_device, stored
 from erating.base.models import Device
 
@@ -41,18 +41,7 @@ def fresh_api_handler(monkeypatch):
 
 
 def test_it_sends_the_security_headers_django_sends(client, asgi, world, settings):
-    settings.SECURE_HSTS_SECONDS = 3600
-    _, token = make_device(world.home)
-    fast = asgi.post(URL, json.dumps(item(world.home.counter)), scheme="https", **auth(token))
-    slow = client.post(URL, json.dumps(item(world.home.counter)), content_type="application/json", secure=True,
-                       **auth(token))
-    assert fast.status_code == slow.status_code == 200
-    assert {h: fast.headers.get(h) for h in SECURITY_HEADERS} == {h: slow.headers.get(h) for h in SECURITY_HEADERS}
-    assert fast.headers["strict-transport-security"].startswith("max-age=3600")
-    plain = asgi.post(URL, json.dumps(item(world.home.counter)), **auth(token))
-    assert plain.status_code == 200 and "strict-transport-security" not in plain.headers  # never over http
-    assert fast.headers["content-type"] == "application/json"
-    assert int(fast.headers["content-length"]) == len(fast.content)
+    same_security_headers_as_django(asgi, client, world, settings)
 
 
 def test_it_leaves_a_host_that_is_not_allowed_to_django(asgi, world, settings):
@@ -67,13 +56,7 @@ def test_it_leaves_a_host_that_is_not_allowed_to_django(asgi, world, settings):
 def test_it_leaves_the_https_redirect_to_django(asgi, world, settings, fresh_api_handler):
     settings.SECURE_SSL_REDIRECT = True
     fresh_api_handler()
-    _, token = make_device(world.home)
-    body = item(world.home.counter)
-    response = asgi.post(URL, json.dumps(body), **auth(token))
-    assert response.status_code == 301 and response.headers["location"].startswith("https://")
-    assert not stored(idempotency_key=body["id"]).exists()
-    behind_proxy = asgi.post(URL, json.dumps(body), HTTP_X_FORWARDED_PROTO="https", **auth(token))
-    assert behind_proxy.status_code == 200 and behind_proxy.json()["created"] == 1
+    redirected_by_django(asgi, world)
 
 
 def test_it_hands_django_the_whole_body_it_already_read(asgi, world, settings, fresh_api_handler):
