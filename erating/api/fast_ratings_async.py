@@ -119,7 +119,7 @@ async def answer(request):
                 if stale:
                     _refresh_later(stale)
             except CacheMiss:
-                pending = await sync_to_async(_in_thread, thread_sensitive=False)(_begin, request, language)
+                pending = await sync_to_async(_in_thread, thread_sensitive=False)(language, _begin, request)
             if not isinstance(pending, Pending):
                 return pending
             try:
@@ -128,7 +128,7 @@ async def answer(request):
                 return not_stored(pending.device)
             now = timezone.now()  # one reading: end() touches the device only if this said so
             if end_needs_database(pending, now):
-                return await sync_to_async(_in_thread, thread_sensitive=False)(end, pending, created, now, language)
+                return await sync_to_async(_in_thread, thread_sensitive=False)(language, end, pending, created, now)
             return end(pending, created, now)
     except Exception as exc:
         return failure(exc, request)
@@ -145,17 +145,17 @@ def _refresh_later(stale):
     """Reload what answered past its TTL, in a thread, once (ingest_cache.cached_only says why)."""
     jobs = refresh_later(stale)
     if jobs:
-        asyncio.get_running_loop().run_in_executor(None, _in_thread, refresh, jobs, None)
+        asyncio.get_running_loop().run_in_executor(None, _in_thread, None, refresh, jobs)
 
 
-def _in_thread(function, *args):
-    """Run database work as a request would: a connection found broken or too old is replaced
-    before, and given back after (Django's request signals do this for its own requests)."""
-    language = args[-1]
+def _in_thread(language, function, *args):
+    """Run database work as a request would, in `language` (None: no message is made): a
+    connection found broken or too old is replaced before, and given back after (Django's
+    request signals do this for its own requests)."""
     close_old_connections()
     try:
-        with translation.override(language):  # None: deactivate (no message is made)
-            return function(*args[:-1])
+        with translation.override(language):
+            return function(*args)
     finally:
         close_old_connections()
 

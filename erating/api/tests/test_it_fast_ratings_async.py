@@ -5,6 +5,7 @@ answer differently is handed to Django, and with warm caches a rating is validat
 import asyncio
 import json
 import logging
+import time
 from datetime import timedelta
 
 import pytest
@@ -95,9 +96,9 @@ def thread_calls(monkeypatch):
     """The names of the functions the route sent to a thread."""
     real, calls = fast_ratings_async._in_thread, []
 
-    def counting(function, *args):
+    def counting(language, function, *args):
         calls.append(function.__name__)
-        return real(function, *args)
+        return real(language, function, *args)
 
     monkeypatch.setattr(fast_ratings_async, "_in_thread", counting)
     return calls
@@ -169,3 +170,19 @@ def test_it_logs_an_unexpected_error_and_answers_json_500(asgi, world, monkeypat
     settings.DEBUG_PROPAGATE_EXCEPTIONS = True  # as the fuzz tests set it: the traceback reaches the test
     with pytest.raises(RuntimeError):
         asgi.post(URL, json.dumps(item(world.home.counter)), **auth(token))
+
+
+def test_it_answers_from_an_expired_entry_and_reloads_it_in_one_thread(asgi, world, thread_calls):
+    from erating.base.services import ingest_cache
+
+    device, token = make_device(world.home)
+    assert asgi.post(URL, json.dumps(item(world.home.counter)), **auth(token)).status_code == 200
+    thread_calls.clear()
+    for entries in (ingest_cache._entries, ratings._devices):  # every entry just past its TTL
+        for key, (_expires, value) in list(entries.items()):
+            entries[key] = (time.monotonic() - 1, value)
+    second = asgi.post(URL, json.dumps(item(world.home.counter)), **auth(token))
+    assert second.status_code == 200 and second.json()["created"] == 1
+    assert thread_calls == ["refresh"]  # validated on the loop; one reload, not one per request
+    assert ingest_cache._refreshing == set()
+    assert all(expires > time.monotonic() for expires, _ in ratings._devices.values())  # reloaded
