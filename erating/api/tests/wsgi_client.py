@@ -42,12 +42,15 @@ class WsgiClient:
                    "wsgi.errors": sys.stderr, "CONTENT_LENGTH": str(len(raw)), "CONTENT_TYPE": content_type,
                    "REMOTE_ADDR": "127.0.0.1", **extra}
         started = []
-        chunks = application(environ, lambda status, headers: started.append((status, headers)))
-        try:
-            content = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+        # Per request, as Django's test client does: a test-client request in between connects
+        # close_old_connections again, and it would close the test's connection (in a transaction).
+        with keep_test_connection():
+            chunks = application(environ, lambda status, headers: started.append((status, headers)))
+            try:
+                content = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
         return Response(*started[0], content)
 
     def post(self, path, data=b"", content_type="application/json", **extra):
