@@ -23,7 +23,7 @@ from ninja import Router, Schema
 from erating.base.models import Agency, Device, Rating
 from erating.base.scoping import agency_scope
 from erating.base.services.ingest import finish, needs_lookup, prepare, summarise
-from erating.base.services.ingest_cache import _MISSING, may_query, remembered
+from erating.base.services.ingest_cache import MISSING, may_query, remembered
 from erating.base.services.rating_writer import WriteTimeout, insert_new
 
 from .auth import DeviceRevoked, DeviceTokenAuth, touch
@@ -43,7 +43,7 @@ class CachedDeviceAuth(DeviceTokenAuth):
     def authenticate(self, request, token):
         key = token if token and len(token) <= 200 else None
         hit = remembered(_devices, key, lambda: self._reload(key, token), time.monotonic())
-        if hit is not _MISSING:
+        if hit is not MISSING:
             request.device = hit
             return hit
         may_query()
@@ -191,7 +191,7 @@ def respond(request, device):
     awaiting the write instead of calling insert_new."""
     with translation.override(answer_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))):
         pending = begin(request, device)
-        if isinstance(pending, tuple):
+        if not isinstance(pending, Pending):
             return pending
         try:
             created = insert_new(pending.batch.rows)

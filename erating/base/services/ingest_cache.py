@@ -19,7 +19,7 @@ from erating.base.scoping import lookup_scope
 TTL = 30.0
 log = logging.getLogger(__name__)
 _entries = {}
-_MISSING = object()
+MISSING = object()
 _cached_only = ContextVar("ingest_cache_only", default=False)
 
 
@@ -50,17 +50,17 @@ def cached_only():
 
 
 def remembered(entries, key, reload, now):
-    """entries[key]'s value (entries hold (expires, value)) or _MISSING; past expiry see cached_only()."""
-    hit = entries.get(key, _MISSING)
-    if hit is _MISSING:
-        return _MISSING
+    """entries[key]'s value (entries hold (expires, value)) or MISSING; past expiry see cached_only()."""
+    hit = entries.get(key, MISSING)
+    if hit is MISSING:
+        return MISSING
     if hit[0] > now:
         return hit[1]
     stale = _stale.get()
     if stale is not None and hit[0] + GRACE > now:
         stale.setdefault(key, reload)
         return hit[1]
-    return _MISSING
+    return MISSING
 
 
 def refresh_later(stale):
@@ -102,7 +102,7 @@ class TargetInfo:
 
 def _cached(key, loader):
     hit = remembered(_entries, key, lambda: _put(key, loader()), time.monotonic())
-    if hit is not _MISSING:
+    if hit is not MISSING:
         return hit
     may_query()
     return _put(key, loader())
@@ -155,12 +155,12 @@ def target_by_code(code, agency_id=None):
     else:
         reload = lambda: _put(("code", code), _load_target(code=code))  # noqa: E731
     hit = remembered(_entries, ("code", code), reload, time.monotonic())
-    if hit is not _MISSING:
+    if hit is not MISSING:
         return hit
     if agency_id is not None:
         _cached(("agency", agency_id), lambda: _load_agency(agency_id))
-        hit = _entries.get(("code", code), _MISSING)
-        if hit is not _MISSING and hit[0] > time.monotonic():
+        hit = _entries.get(("code", code), MISSING)
+        if hit is not MISSING and hit[0] > time.monotonic():
             return hit[1]
     # Unknown codes are remembered too (as None), so a flood of bad codes costs one query each per TTL.
     return _cached(("code", code), lambda: _load_target(code=code))
