@@ -179,16 +179,31 @@ class GroupCommit:
     @staticmethod
     def _store(conn, jobs):
         """Store the jobs' rows; a key sent twice in the batch is credited to its first job."""
-        owner, rows = {}, []
-        for job in jobs:
-            job.created = set()
-            for row in job.rows:
-                key = row["idempotency_key"]
-                if key not in owner:
-                    owner[key] = job
-                    rows.append(row)
-        for key in _chunked(rows, lambda chunk: _insert_postgresql(conn, chunk)):
-            owner[key].created.add(key)
+        rows, credit = first_senders([job.rows for job in jobs])
+        created = credit(_chunked(rows, lambda chunk: _insert_postgresql(conn, chunk)))
+        for job, keys in zip(jobs, created):
+            job.created = keys
+
+
+def first_senders(row_lists):
+    """For a batch made of several requests' rows: (the rows with each key once, credit), where
+    credit(keys inserted) -> one set per request of the keys it is answered "created" for; a key
+    sent by two requests of the batch is credited to the first (shared by both group commits)."""
+    owner, rows = {}, []
+    for index, job_rows in enumerate(row_lists):
+        for row in job_rows:
+            key = row["idempotency_key"]
+            if key not in owner:
+                owner[key] = index
+                rows.append(row)
+
+    def credit(inserted):
+        created = [set() for _ in row_lists]
+        for key in inserted:
+            created[owner[key]].add(key)
+        return created
+
+    return rows, credit
 
 
 GROUP = GroupCommit()

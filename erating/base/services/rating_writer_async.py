@@ -23,8 +23,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
-from erating.base.services.rating_writer import INSERT_CHUNK, WriteTimeout, _as_uuid, _pg_params, insert_new, \
-    insert_sql_numbered
+from erating.base.services.rating_writer import INSERT_CHUNK, WriteTimeout, _as_uuid, _pg_params, first_senders, \
+    insert_new, insert_sql_numbered
 
 DEAD = (psycopg.OperationalError, psycopg.InterfaceError)
 
@@ -72,8 +72,9 @@ class AsyncGroupCommit:
             self._running = False
 
     async def _write(self, jobs):
+        rows, credit = first_senders([job_rows for job_rows, _ in jobs])
         try:
-            created = await self._store([row for rows, _ in jobs for row in rows])
+            created = credit(await self._store(rows))
         except Exception as exc:
             if len(jobs) == 1:
                 _settle(jobs[0][1], exc=exc)
@@ -84,18 +85,12 @@ class AsyncGroupCommit:
                 except Exception as job_exc:
                     _settle(future, exc=job_exc)
             return
-        owner = {}  # a key sent by two jobs of the batch is credited to the first
-        for rows, future in jobs:
-            for row in rows:
-                owner.setdefault(row["idempotency_key"], future)
-        for rows, future in jobs:
-            _settle(future, {row["idempotency_key"] for row in rows
-                             if row["idempotency_key"] in created and owner[row["idempotency_key"]] is future})
+        for (_rows, future), keys in zip(jobs, created):
+            _settle(future, keys)
 
     async def _store(self, rows):
-        """Insert the rows (a key twice in them is stored once) -> the keys inserted."""
-        unique = list({row["idempotency_key"]: row for row in reversed(rows)}.values())  # first of each key
-        sql, params = insert_sql_numbered(len(unique)), _pg_params(unique)
+        """Insert the rows (each key once: first_senders, or one request's own) -> the keys inserted."""
+        sql, params = insert_sql_numbered(len(rows)), _pg_params(rows)
         for attempt in (1, 2):
             conn = await self._connection()
             try:
