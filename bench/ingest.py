@@ -241,6 +241,7 @@ def run():
         "api_rps": api["rps"], "api_p50_ms": api["p50_ms"], "api_p99_ms": api["p99_ms"],
         "baseline_rps": base["rps"], "baseline_p50_ms": base["p50_ms"], "baseline_p99_ms": base["p99_ms"],
         "ratio": ratio, "lost": api["lost"] + paced["lost"] + sum(r["lost"] for r in asgi_runs),
+        # rows minus distinct keys over every API row so far: the last phase's count covers all
         "duplicated": paced["duplicated"] if not asgi_runs else asgi_runs[-1]["duplicated"],
         "baseline_lost": base["lost"], "acknowledged": api["created"] + paced["created"],
         "non_created": api["other"] + paced["other"], "connections": CONNECTIONS, "seconds_per_run": SECONDS,
