@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def production_env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ERATING_", "DATABASE_", "DEBUG",
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ERATING_", "DATABASE_", "DB_", "DEBUG",
                                                                       "SECURE", "HSTS"))}
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     env.update(DJANGO_SETTINGS_MODULE="erating.settings", DEBUG="0",
