@@ -1,5 +1,7 @@
 """How long the disk under PostgreSQL takes to make 8 KB durable, as PostgreSQL's WAL needs
-it for every commit: one writer, pwrite + fdatasync in a loop, on the data directory's disk.
+it for every commit: one writer, pwrite + fdatasync 200 times a second (about the commit rate
+of the ingest benchmark; a tight loop would measure the disk under a load of its own making),
+on the data directory's disk.
 
 Why the ingest benchmark runs it: an acknowledged rating is a committed one, so every answer
 waits for a WAL flush. When the disk stalls for 50 ms or more, every request in flight waits
@@ -16,20 +18,25 @@ from urllib.parse import urlparse
 
 BLOCK = b"x" * 8192
 FILE_SIZE = 16 << 20  # a WAL segment's size; rewritten in place like a recycled segment
+INTERVAL = 0.005
 
 
-def flush_probe(directory, seconds=10.0):
+def flush_probe(directory, seconds=10.0, interval=INTERVAL):
     fd, path = tempfile.mkstemp(prefix="erating-flush-probe-", dir=directory)
     try:
         os.write(fd, b"\0" * FILE_SIZE)
         os.fsync(fd)
         latencies, offset, end = [], 0, time.monotonic() + seconds
-        while time.monotonic() < end:
+        next_at = time.monotonic()
+        while next_at < end:
             start = time.perf_counter()
             os.pwrite(fd, BLOCK, offset)
             os.fdatasync(fd)
             latencies.append(time.perf_counter() - start)
             offset = (offset + len(BLOCK)) % FILE_SIZE
+            # Paced on a fixed schedule: a stall is followed by no burst of catch-up flushes.
+            next_at = max(next_at + interval, time.monotonic())
+            time.sleep(max(0.0, next_at - time.monotonic()))
     finally:
         os.close(fd)
         os.unlink(path)
