@@ -24,7 +24,9 @@ from django.utils.datastructures import MultiValueDict
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone, translation
 
+from erating.base.services import counters
 from erating.base.services.ingest_cache import CacheMiss, cached_only, refresh, refresh_later
+from erating.base.services.limits import aflag_bursts
 from erating.base.services.rating_writer import WriteTimeout
 from erating.base.services.rating_writer_async import WRITER
 
@@ -151,13 +153,18 @@ async def answer(request):
     speaking = nullcontext() if translation.get_language() == language else translation.override(language)
     try:
         with speaking:
+            # With Redis the burst counters are a network round trip: awaited, not run on the loop.
+            on_loop_counters = counters.redis_url() is None
             try:
                 with cached_only() as stale:
-                    pending = _begin(request)
+                    pending = _begin(request, on_loop_counters)
                 if stale:
                     _refresh_later(stale)
             except CacheMiss:
                 pending = await sync_to_async(_in_thread, thread_sensitive=False)(language, _begin, request)
+            else:
+                if isinstance(pending, Pending) and not on_loop_counters:
+                    await aflag_bursts(pending.batch.rows, device=True)
             if not isinstance(pending, Pending):
                 return pending
             try:
@@ -172,11 +179,11 @@ async def answer(request):
         return failure(exc, request)
 
 
-def _begin(request):
+def _begin(request, flag=True):
     device = rating_auth(request)
     if device is None:
         return 401, b'{"detail": "Unauthorized"}'
-    return begin(request, device)
+    return begin(request, device, flag)
 
 
 def _refresh_later(stale):

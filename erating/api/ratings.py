@@ -208,13 +208,14 @@ class Pending:
         self.batch, self.device, self.is_batch = batch, device, is_batch
 
 
-def begin(request, device):
-    """Read and validate the body: a final (status, body), or a Pending whose rows are to be written."""
+def begin(request, device, flag=True):
+    """Read and validate the body: a final (status, body), or a Pending whose rows are to be
+    written (counted for burst flags, unless flag=False: the caller then does that itself)."""
     items, is_batch, problem = read_items(request)
     if problem is not None:
         return problem
     with agency_scope(device.agency_id):
-        batch = prepare(items, channel=Rating.TABLET, device=device)
+        batch = prepare(items, channel=Rating.TABLET, device=device, flagged_check=flag)
     return Pending(batch, device, is_batch)
 
 

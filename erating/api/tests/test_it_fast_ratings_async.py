@@ -5,7 +5,9 @@ answer differently is handed to Django, and with warm caches a rating is validat
 import asyncio
 import json
 import logging
+import os
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -20,6 +22,7 @@ from erating.api.tests.asgi_client import run as run_loop
 from erating.api.tests.test_it_fast_ratings import auth, redirected_by_django, same_security_headers_as_django
 from erating.api.tests.test_it_ratings import URL, item, make_device, stored
 from erating.base.models import Device
+from erating.base.services import counters
 
 # The route writes on its own connection and validates in threads: the rows must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -116,6 +119,33 @@ def test_it_validates_on_the_loop_once_the_caches_are_warm(asgi, world, thread_c
     assert stored(device=device).count() == 2
 
 
+def test_it_awaits_redis_burst_counters_instead_of_blocking_the_loop(asgi, world, thread_calls, settings,
+                                                                     monkeypatch):
+    redis_url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
+                                   "KEY_PREFIX": prefix}}
+    settings.RATING_BURST_DEVICE_MAX = 1
+    device, token = make_device(world.home)
+    assert asgi.post(URL, json.dumps(item(world.home.counter)), **auth(token)).status_code == 200  # warms caches
+    blocking_add = counters.add
+
+    def add_off_the_loop(deltas, window):
+        with pytest.raises(RuntimeError):  # no event loop runs in this thread
+            asyncio.get_running_loop()
+        return blocking_add(deltas, window)
+
+    monkeypatch.setattr(counters, "add", add_off_the_loop)
+    thread_calls.clear()
+    second = asgi.post(URL, json.dumps(item(world.home.counter)), **auth(token))
+    assert second.status_code == 200 and second.json()["created"] == 1
+    assert thread_calls == []
+    assert list(stored(device=device).order_by("id").values_list("flagged", flat=True)) == [False, True]
+    import redis
+    server = redis.Redis.from_url(redis_url)
+    server.delete(*server.keys(f"{prefix}:*"))
+
+
 def test_it_touches_the_device_in_a_thread_when_due(asgi, world, thread_calls, monkeypatch):
     device, token = make_device(world.home)
     assert asgi.post(URL, json.dumps(item(world.home.counter)), **auth(token)).status_code == 200
@@ -159,7 +189,7 @@ def test_it_answers_the_lifespan_protocol():
 def test_it_logs_an_unexpected_error_and_answers_json_500(asgi, world, monkeypatch, caplog, settings):
     _, token = make_device(world.home)
 
-    def broken(request):
+    def broken(request, *_flag):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(fast_ratings_async, "_begin", broken)

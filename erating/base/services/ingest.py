@@ -257,8 +257,7 @@ def prepare(items, *, channel, device=None, source="", flagged_check=True):
         rows.append(row)
         result["key"] = key
     if flagged_check:  # after validation, so a CacheMiss above leaves no counter counted twice
-        for row in rows:
-            row["flagged"] = limits.is_burst(row["target"], source, device=device is not None)
+        limits.flag_bursts(rows, device=device is not None)
     return Prepared(results, rows)
 
 

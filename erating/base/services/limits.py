@@ -8,36 +8,18 @@ server). Counters are fixed windows: cheap (one or two cache calls) and good eno
   RATING_BURST_WINDOW_SECONDS look scripted: they are stored but flagged, never dropped.
 """
 import hashlib
+import logging
 import secrets
 import time
 
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 
+from erating.base.services import counters
+from erating.base.services.counters import cache as _cache
+
+log = logging.getLogger(__name__)
 PHONE_COOKIE = "erating_phone"
 PHONE_COOKIE_AGE = 2 * 365 * 24 * 3600
-
-
-_shared = None
-
-
-def _cache():
-    """One client of the default cache per process. django.core.cache.cache is one per thread,
-    and on an event loop one per request: a new client (for Redis, a new connection pool) for
-    every rating. LocMemCache and Redis clients are thread-safe, so one is enough."""
-    global _shared
-    if _shared is None:
-        _shared = caches.create_connection(DEFAULT_CACHE_ALIAS)
-    return _shared
-
-
-@receiver(setting_changed)
-def _forget_cache(setting, **_kwargs):
-    global _shared
-    if setting == "CACHES":
-        _shared = None
 
 
 def _setting(name, default):
@@ -80,15 +62,8 @@ def source_for(request):
 
 
 def window_counter(key, window):
-    """Increment a fixed-window counter and return its new value (atomic on Redis). Increments
-    first: the key usually exists, and then that is the only cache call."""
-    full_key = f"{key}:{int(time.time() // window)}"
-    try:
-        return _cache().incr(full_key)
-    except ValueError:  # first count in this window (or the key just expired)
-        if _cache().add(full_key, 1, timeout=window + 5):
-            return 1
-        return _cache().incr(full_key)  # another request created it meanwhile
+    """Count one event in the key's current fixed window; -> the count so far (atomic on Redis)."""
+    return counters.add({key: 1}, window)[key]
 
 
 def ip_allowed(request):
@@ -108,11 +83,66 @@ def release_repeat(phone, target_id):
     _cache().delete(f"rl:rep:{phone}:{target_id}")
 
 
-def is_burst(target_id, source, device=False):
-    """Count a rating of target from source; True when the count in the window looks scripted.
-    A kiosk rates one counter all day, so its threshold is far higher than a phone's."""
-    if not source:
-        return False
+def flag_bursts(rows, device=False):
+    """Count each row against its (source, target) and set row["flagged"] when that count in
+    the window looks scripted. A kiosk rates one counter all day, so its threshold is far
+    higher than a phone's. One counter call for the whole batch."""
+    plan = _burst_plan(rows, device)
+    if plan:
+        _flag(rows, plan, _counted(counters.add, plan))
+
+
+async def aflag_bursts(rows, device=False):
+    """flag_bursts without blocking the event loop on Redis."""
+    plan = _burst_plan(rows, device)
+    if plan:
+        _flag(rows, plan, await _acounted(plan))
+
+
+def _burst_plan(rows, device):
+    keys, deltas = [], {}
+    for row in rows:
+        row["flagged"] = False
+        key = f"rl:burst:{_hash(row['source'])}:{row['target']}" if row.get("source") else None
+        keys.append(key)
+        if key:
+            deltas[key] = deltas.get(key, 0) + 1
+    if not deltas:
+        return None
     window = _setting("RATING_BURST_WINDOW_SECONDS", 600)
     limit = _setting("RATING_BURST_DEVICE_MAX", 120) if device else _setting("RATING_BURST_MAX", 10)
-    return window_counter(f"rl:burst:{_hash(source)}:{target_id}", window) > limit
+    return keys, deltas, window, limit
+
+
+def _counted(add, plan):
+    _keys, deltas, window, _limit = plan
+    try:
+        return add(deltas, window)
+    except counters.UNAVAILABLE:
+        return _not_counted()
+
+
+async def _acounted(plan):
+    _keys, deltas, window, _limit = plan
+    try:
+        return await counters.aadd(deltas, window)
+    except counters.UNAVAILABLE:
+        return _not_counted()
+
+
+def _not_counted():
+    # The flag is advice for dashboards; the rating itself must not wait for the counter store.
+    log.warning("burst counters unavailable: ratings stored unflagged", exc_info=True)
+    return None
+
+
+def _flag(rows, plan, totals):
+    if totals is None:
+        return
+    keys, deltas, _window, limit = plan
+    seen = {}
+    for row, key in zip(rows, keys):
+        if key:
+            # The count this row brought its key to: the batch's rows count in order.
+            seen[key] = seen.get(key, 0) + 1
+            row["flagged"] = totals[key] - deltas[key] + seen[key] > limit

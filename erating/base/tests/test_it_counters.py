@@ -1,0 +1,112 @@
+"""Fixed-window counters (erating/base/services/counters.py) in process memory and in Redis:
+batched deltas, expiry with the window, the same counts from the blocking and the awaited call."""
+import asyncio
+import os
+import time
+import uuid
+
+import pytest
+
+from erating.base.services import counters
+
+REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store(request, settings):
+    if request.param == "memory":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                       "LOCATION": f"counters-{uuid.uuid4().hex}"}}
+        yield None
+        return
+    import redis
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running")
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                                   "KEY_PREFIX": prefix}}
+    yield server
+    keys = server.keys(f"{prefix}:*")
+    if keys:
+        server.delete(*keys)
+
+
+def test_it_adds_each_delta_and_returns_the_window_counts(store, monkeypatch):
+    monkeypatch.setattr(counters.time, "time", lambda: 1_000_000.0)
+    assert counters.add({"a": 2, "b": 1}, 60) == {"a": 2, "b": 1}
+    assert counters.add({"a": 3}, 60) == {"a": 5}
+    assert counters.add({}, 60) == {}
+    # The counters are the cache's own entries: what Django's cache API reads.
+    assert counters.cache().get(f"a:{1_000_000 // 60}") == 5
+
+
+def test_it_counts_the_same_when_awaited(store):
+    counters.add({"k": 1}, 60)
+    assert asyncio.run(counters.aadd({"k": 2, "other": 1}, 60)) == {"k": 3, "other": 1}
+    assert counters.add({"k": 1}, 60) == {"k": 4}
+
+
+def test_redis_counters_expire_with_their_window(store):
+    if store is None:
+        pytest.skip("Redis only: process memory expires entries through the cache's timeout")
+    counters.add({"w": 1}, 30)
+    [key] = store.keys("*:w:*")
+    assert 0 < store.ttl(key) <= 35
+    counters.add({"w": 1}, 30)
+    assert 0 < store.ttl(key) <= 35  # counting again does not extend the window
+
+
+def test_it_starts_a_new_count_in_the_next_window(store, monkeypatch):
+    now = 1_000_000.0
+    monkeypatch.setattr(counters.time, "time", lambda: now)
+    assert counters.add({"n": 4}, 60) == {"n": 4}
+    now += 60
+    assert counters.add({"n": 1}, 60) == {"n": 1}
+
+
+def test_it_reads_the_write_server_of_a_redis_location(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://primary:6379/0;redis://replica:6379/0"}}
+    assert counters.redis_url() == "redis://primary:6379/0"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert counters.redis_url() is None
+
+
+def test_awaited_counts_arriving_together_share_one_round_trip(store):
+    if store is None:
+        pytest.skip("Redis only: process memory has no round trip to share")
+
+    async def together():
+        coalescer = counters._coalescer()
+        real, round_trips = coalescer.client.pipeline, []
+
+        def counting(**kwargs):
+            round_trips.append(kwargs)
+            return real(**kwargs)
+
+        coalescer.client.pipeline = counting
+        first = await counters.aadd({"c": 1}, 60)  # alone: its own round trip
+        results = await asyncio.gather(*(counters.aadd({"c": 2, f"own{i}": 1}, 60) for i in range(5)))
+        return first, results, len(round_trips)
+
+    first, results, round_trips = asyncio.run(together())
+    assert first == {"c": 1}
+    # As if one after another, in the order they arrived.
+    assert [r["c"] for r in results] == [3, 5, 7, 9, 11]
+    assert all(r[f"own{i}"] == 1 for i, r in enumerate(results))
+    assert round_trips == 2
+    assert counters.add({"c": 1}, 60) == {"c": 12}
+
+
+def test_a_failed_round_trip_fails_every_caller_sharing_it(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
+
+    async def together():
+        return await asyncio.gather(*(counters.aadd({"x": 1}, 60) for _ in range(3)), return_exceptions=True)
+
+    outcomes = asyncio.run(together())
+    assert len(outcomes) == 3 and all(isinstance(o, counters.UNAVAILABLE) for o in outcomes)
