@@ -1,6 +1,6 @@
 -- wrk script for bench/ingest.py: POST one rating per request with a random target code and a
 -- unique UUID. Environment: BENCH_CODES (file, one code a line), BENCH_TOKEN, BENCH_PATH,
--- BENCH_PHASE (one hex digit, keeps keys of the two phases apart), BENCH_ACKED (output file of
+-- BENCH_PHASE (two hex digits, a fresh pair for every wrk run: keeps the runs' keys apart), BENCH_ACKED (output file of
 -- the keys acknowledged as created).
 local threads = {}
 local counter = 0
@@ -27,8 +27,8 @@ end
 
 local function uuid()
   n = n + 1
-  return string.format("%08x-%04x-4%s%02x-%04x-%012x", math.random(0, 0x7fffffff), tid, phase,
-    math.random(0, 255), 0x8000 + math.random(0, 0x3fff), n)
+  return string.format("%08x-%04x-4%s%x-%04x-%012x", math.random(0, 0x7fffffff), tid, phase,
+    math.random(0, 15), 0x8000 + math.random(0, 0x3fff), n)
 end
 
 function request()

@@ -11,7 +11,8 @@ stored; duplicated = rows stored minus distinct keys. Targets: ratio >= 0.6, p99
 zero lost, zero duplicated. Env: BENCH_PG (server URL), BENCH_SECONDS (30), BENCH_CONNECTIONS
 (64), BENCH_TARGETS (3000), BENCH_WORKERS (2), BENCH_THREADS (8), BENCH_ROUNDS (2),
 BENCH_SERVER (granian-wsgi; "gunicorn", if installed, runs the same phases on gunicorn gthread),
-BENCH_ASGI_TIER (1; 0 skips the ASGI tier's rounds), BENCH_DIAGNOSTICS (1; 0 skips the disk
+BENCH_ASGI_TIER (1; 0 skips the ASGI tier's rounds), BENCH_REDIS (redis://127.0.0.1:6379/15, for
+one more ASGI round with REDIS_URL set; skipped if it does not answer), BENCH_DIAGNOSTICS (1; 0 skips the disk
 flush probes and the non-durable diagnostic round, README "Where the tail comes from").
 """
 import json
@@ -42,6 +43,7 @@ ASGI_TIER = os.environ.get("BENCH_ASGI_TIER", "1") == "1"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 PACE_MS = int(os.environ.get("BENCH_DELAY_MS", "250"))
 DIAGNOSTICS = os.environ.get("BENCH_DIAGNOSTICS", "1") == "1"
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15")
 PROBE_SECONDS = 10
 
 
@@ -121,8 +123,9 @@ def server_command(port, server=SERVER):
     return common + ["--interface", "asgi", "erating.asgi:application"]
 
 
-def start_server(port, server=SERVER):
-    proc = subprocess.Popen(server_command(port, server), cwd=ROOT, env=server_env(port), start_new_session=True)
+def start_server(port, server=SERVER, extra_env=None):
+    proc = subprocess.Popen(server_command(port, server), cwd=ROOT, env={**server_env(port), **(extra_env or {})},
+                            start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -173,11 +176,19 @@ def count_rows(source_filter, keys=()):
     return stored, unique, found
 
 
-def phase(name, port, path, token, codes_file, hexphase, source_filter, seconds=SECONDS, script="ingest.lua"):
-    run_wrk(port, path, token, codes_file, hexphase, 3)  # warm-up: connections and caches
+_runs = iter(range(256))
+
+
+def next_run_id():
+    """Two hex digits in every key of one wrk run: no two runs of a benchmark share a key."""
+    return f"{next(_runs):02x}"
+
+
+def phase(name, port, path, token, codes_file, source_filter, seconds=SECONDS, script="ingest.lua"):
+    run_wrk(port, path, token, codes_file, next_run_id(), 3)  # warm-up: connections and caches
     before, _, _ = count_rows(source_filter)
     log(f"{name}: {seconds}s at {CONNECTIONS} connections ({script})")
-    figures = run_wrk(port, path, token, codes_file, chr(ord(hexphase) + 1), seconds, script)
+    figures = run_wrk(port, path, token, codes_file, next_run_id(), seconds, script)
     time.sleep(1)  # requests still in flight when wrk stopped finish on the server
     keys = figures.pop("acked_keys")
     stored, unique, found = count_rows(source_filter, keys)
@@ -224,6 +235,24 @@ def set_commit_mode(mode):
             conn.execute(f"ALTER DATABASE {DB_NAME} SET synchronous_commit = {mode}")
 
 
+def redis_round(port, token, codes_file):
+    """One ASGI round with REDIS_URL set, as on several app servers (README, Deployment): the
+    abuse limits' counters then live in Redis. Skipped when BENCH_REDIS does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError:
+        log(f"no Redis at {REDIS}: the round with REDIS_URL is skipped")
+        return None
+    log(f"the ASGI ingest tier with REDIS_URL={REDIS} (shared limits, as on several app servers)")
+    server = start_server(port, "granian-asgi", {"REDIS_URL": REDIS})
+    try:
+        return phase("api-asgi-redis", port, "/api/v1/ratings", token, codes_file, SOURCES["api"])
+    finally:
+        stop_server(server)
+
+
 def diagnostic_round(port, token, codes_file):
     """The ASGI tier once more with synchronous_commit off: commits stop waiting for the disk
     (a crash could then lose the last ~0.6 s of acknowledged ratings, so eRating never runs
@@ -234,7 +263,7 @@ def diagnostic_round(port, token, codes_file):
     try:
         server = start_server(port, "granian-asgi")
         try:
-            return phase("api-asgi-nodurable", port, "/api/v1/ratings", token, codes_file, "6", SOURCES["api"])
+            return phase("api-asgi-nodurable", port, "/api/v1/ratings", token, codes_file, SOURCES["api"])
         finally:
             stop_server(server)
     finally:
@@ -260,31 +289,30 @@ def run():
             # does not favour one side; each side runs SECONDS continuously per round.
             api_runs, base_runs = [], []
             for r in range(ROUNDS):
-                api_hex, base_hex = "0246"[r % 4], "8ace"[r % 4]
-                order = [("api", api_runs, api_hex), ("baseline", base_runs, base_hex)]
-                for name, runs, hx in (order if r % 2 == 0 else order[::-1]):
+                order = [("api", api_runs), ("baseline", base_runs)]
+                for name, runs in (order if r % 2 == 0 else order[::-1]):
                     runs.append(phase(name, port, "/api/v1/ratings" if name == "api" else "/api/bench-baseline", token,
-                                      codes_file, hx, SOURCES[name]))
-            paced = phase("api-paced", port, "/api/v1/ratings", token, codes_file, "4", SOURCES["api"],
+                                      codes_file, SOURCES[name]))
+            paced = phase("api-paced", port, "/api/v1/ratings", token, codes_file, SOURCES["api"],
                           seconds=max(10, SECONDS // 2), script="ingest_paced.lua")
         finally:
             stop_server(server)
-        asgi_runs = []
+        asgi_runs, redis_run = [], None
         if ASGI_TIER:
             log(f"the ASGI ingest tier (erating.asgi): {WORKERS} workers, same database")
             server = start_server(port, "granian-asgi")
             try:
-                for r in range(ROUNDS):
-                    asgi_runs.append(phase("api-asgi", port, "/api/v1/ratings", token, codes_file, "ce"[r % 2],
-                                           SOURCES["api"]))
+                for _ in range(ROUNDS):
+                    asgi_runs.append(phase("api-asgi", port, "/api/v1/ratings", token, codes_file, SOURCES["api"]))
             finally:
                 stop_server(server)
+            redis_run = redis_round(port, token, codes_file)
         diagnostic = diagnostic_round(port, token, codes_file) if DIAGNOSTICS and ASGI_TIER else None
     disk_after = probe_disk("after")
     api, base = combine(api_runs), combine(base_runs)
     tier = combine(asgi_runs) if asgi_runs else None
     # rows minus distinct keys over every API row so far: the last phase's count covers all
-    duplicated = (diagnostic or (asgi_runs or [paced])[-1])["duplicated"]
+    duplicated = (diagnostic or redis_run or (asgi_runs or [paced])[-1])["duplicated"]
 
     def verdict(side):
         ratio = round(side["rps"] / base["rps"], 3) if base["rps"] else None
@@ -295,10 +323,10 @@ def run():
         "api_rps": api["rps"], "api_p50_ms": api["p50_ms"], "api_p99_ms": api["p99_ms"],
         "baseline_rps": base["rps"], "baseline_p50_ms": base["p50_ms"], "baseline_p99_ms": base["p99_ms"],
         "ratio": ratio, "wsgi_targets_met": wsgi_met,
-        "lost": api["lost"] + paced["lost"] + (tier or {}).get("lost", 0) + (diagnostic or {}).get("lost", 0),
+        "lost": sum(side["lost"] for side in (api, paced, tier, redis_run, diagnostic) if side),
         "duplicated": duplicated, "baseline_lost": base["lost"],
-        "acknowledged": api["created"] + paced["created"] + (tier or {}).get("created", 0),
-        "non_created": api["other"] + paced["other"] + (tier or {}).get("other", 0),
+        "acknowledged": sum(side["created"] for side in (api, paced, tier, redis_run) if side),
+        "non_created": sum(side["other"] for side in (api, paced, tier, redis_run) if side),
         "connections": CONNECTIONS, "seconds_per_run": SECONDS,
         "rounds": ROUNDS, "server": SERVER, "workers": WORKERS, "threads": THREADS,
         "paced_rps": paced["rps"], "paced_p50_ms": paced["p50_ms"], "paced_p99_ms": paced["p99_ms"],
@@ -309,6 +337,9 @@ def run():
         result.update({"asgi_tier_rps": tier["rps"], "asgi_tier_p50_ms": tier["p50_ms"],
                        "asgi_tier_p99_ms": tier["p99_ms"], "asgi_tier_lost": tier["lost"],
                        "asgi_tier_ratio": tier_ratio, "asgi_tier_targets_met": tier_met})
+    if redis_run:
+        result.update({"asgi_tier_redis_rps": redis_run["rps"], "asgi_tier_redis_p50_ms": redis_run["p50_ms"],
+                       "asgi_tier_redis_p99_ms": redis_run["p99_ms"], "asgi_tier_redis_lost": redis_run["lost"]})
     if diagnostic:
         result.update({"nodurable_asgi_rps": diagnostic["rps"], "nodurable_asgi_p50_ms": diagnostic["p50_ms"],
                        "nodurable_asgi_p99_ms": diagnostic["p99_ms"], "nodurable_asgi_lost": diagnostic["lost"]})
