@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from erating.base.testing import PASSWORD, make_world
@@ -6,6 +8,39 @@ from erating.base.testing import PASSWORD, make_world
 @pytest.fixture
 def world(db):
     return make_world()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the Redis server this machine runs (REDIS_TEST_URL), under a key
+    prefix of this test's own, as app servers with REDIS_URL use it -> a client of that server."""
+    import uuid
+
+    import redis
+
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
+    server = redis.Redis.from_url(url)
+    try:
+        server.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"Redis is not running at {url}")
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": prefix}}
+    server.test_prefix = prefix
+    yield server
+    keys = server.keys(f"{prefix}:*")
+    if keys:
+        server.delete(*keys)
+
+
+@pytest.fixture
+def memory_cache(settings):
+    """The default cache in process memory, empty: as one app server without REDIS_URL."""
+    import uuid
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture
@@ -23,8 +58,6 @@ def login(client):
 
 
 # --- Browser tests: Debian's Chromium driven by Playwright (never a downloaded browser) ---------
-import os  # noqa: E402
-
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

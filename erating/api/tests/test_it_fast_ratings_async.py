@@ -5,9 +5,7 @@ answer differently is handed to Django, and with warm caches a rating is validat
 import asyncio
 import json
 import logging
-import os
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -120,11 +118,7 @@ def test_it_validates_on_the_loop_once_the_caches_are_warm(asgi, world, thread_c
 
 
 def test_it_awaits_redis_burst_counters_instead_of_blocking_the_loop(asgi, world, thread_calls, settings,
-                                                                     monkeypatch):
-    redis_url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
-    prefix = f"t{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
-                                   "KEY_PREFIX": prefix}}
+                                                                     monkeypatch, redis_cache):
     settings.RATING_BURST_DEVICE_MAX = 1
     device, token = make_device(world.home)
     assert asgi.post(URL, json.dumps(item(world.home.counter)), **auth(token)).status_code == 200  # warms caches
@@ -141,9 +135,6 @@ def test_it_awaits_redis_burst_counters_instead_of_blocking_the_loop(asgi, world
     assert second.status_code == 200 and second.json()["created"] == 1
     assert thread_calls == []
     assert list(stored(device=device).order_by("id").values_list("flagged", flat=True)) == [False, True]
-    import redis
-    server = redis.Redis.from_url(redis_url)
-    server.delete(*server.keys(f"{prefix}:*"))
 
 
 def test_it_touches_the_device_in_a_thread_when_due(asgi, world, thread_calls, monkeypatch):

@@ -2,36 +2,14 @@
 in process memory or in Redis (on the ASGI route awaited, not blocking the loop), in order within
 a batch, and never a reason to refuse a rating when the counter store is down."""
 import logging
-import os
-import uuid
 
 import pytest
 
 from erating.api.tests.test_it_ratings import client, item, make_device, post, stored  # noqa: F401 (fixture)
 
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
-
-
 @pytest.fixture(params=["memory", "redis"])
-def counter_store(request, settings):
-    if request.param == "memory":
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                       "LOCATION": f"bursts-{uuid.uuid4().hex}"}}
-        yield
-        return
-    import redis
-    server = redis.Redis.from_url(REDIS_URL)
-    try:
-        server.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not running")
-    prefix = f"t{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                                   "KEY_PREFIX": prefix}}
-    yield
-    keys = server.keys(f"{prefix}:*")
-    if keys:
-        server.delete(*keys)
+def counter_store(request):
+    request.getfixturevalue("memory_cache" if request.param == "memory" else "redis_cache")
 
 
 def flags(device, target):

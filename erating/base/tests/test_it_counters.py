@@ -1,37 +1,18 @@
 """Fixed-window counters (erating/base/services/counters.py) in process memory and in Redis:
 batched deltas, expiry with the window, the same counts from the blocking and the awaited call."""
 import asyncio
-import os
-import time
-import uuid
 
 import pytest
 
 from erating.base.services import counters
 
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
-
-
 @pytest.fixture(params=["memory", "redis"])
-def store(request, settings):
+def store(request):
+    """None for process memory, else the Redis server (conftest.redis_cache)."""
     if request.param == "memory":
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                       "LOCATION": f"counters-{uuid.uuid4().hex}"}}
-        yield None
-        return
-    import redis
-    server = redis.Redis.from_url(REDIS_URL)
-    try:
-        server.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not running")
-    prefix = f"t{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                                   "KEY_PREFIX": prefix}}
-    yield server
-    keys = server.keys(f"{prefix}:*")
-    if keys:
-        server.delete(*keys)
+        request.getfixturevalue("memory_cache")
+        return None
+    return request.getfixturevalue("redis_cache")
 
 
 def test_it_adds_each_delta_and_returns_the_window_counts(store, monkeypatch):

@@ -1,7 +1,5 @@
 """The public QR page /r/<code>: form, submission through the ingest service, friendly 404/410,
 language, abuse limits (locmem and real Redis) and flags."""
-import os
-import uuid
 
 import pytest
 from django.core.cache import cache
@@ -160,17 +158,8 @@ def test_it_flags_scripted_bursts_but_stores_them(world, settings):
     assert flags == [False, False, False, True, True]
 
 
-def test_it_shares_limits_through_redis(world, settings):
-    redis_url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
-    prefix = f"t{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
-                                   "KEY_PREFIX": prefix}}
-    import redis
-    server = redis.Redis.from_url(redis_url)
-    try:
-        server.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not running")
+def test_it_shares_limits_through_redis(world, settings, redis_cache):
+    server, prefix = redis_cache, redis_cache.test_prefix
     settings.RATING_IP_PER_MINUTE = 2
     client = phone("10.3.3.3")
     assert send(client, world.home.counter).status_code == 303
@@ -180,7 +169,6 @@ def test_it_shares_limits_through_redis(world, settings):
     keys = {k.decode() for k in server.keys(f"{prefix}:*")}
     assert any(":rl:rep:" in k for k in keys) and any(":rl:ip:" in k for k in keys), keys
     assert qr_ratings().count() == 1
-    server.delete(*keys)
 
 
 def test_it_treats_non_ascii_digits_in_the_form_as_invalid_not_a_crash(client, world):
