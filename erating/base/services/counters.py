@@ -142,7 +142,9 @@ def _coalescer():
     if _async[0] is not loop:
         import redis.asyncio
 
-        _async = (loop, _Coalescer(redis.asyncio.Redis.from_url(redis_url())))
+        options = settings.CACHES[DEFAULT_CACHE_ALIAS].get("OPTIONS", {})
+        timeouts = {name: options[name] for name in ("socket_connect_timeout", "socket_timeout") if name in options}
+        _async = (loop, _Coalescer(redis.asyncio.Redis.from_url(redis_url(), **timeouts)))
     return _async[1]
 
 

@@ -62,8 +62,19 @@ def source_for(request):
 
 
 def window_counter(key, window):
-    """Count one event in the key's current fixed window; -> the count so far (atomic on Redis)."""
-    return counters.add({key: 1}, window)[key]
+    """Count one event in the key's current fixed window; -> the count so far (atomic on Redis),
+    or 0 when the counter store cannot be reached (limits fail open: see _unavailable)."""
+    try:
+        return counters.add({key: 1}, window)[key]
+    except counters.UNAVAILABLE:
+        return _unavailable(0)
+
+
+def _unavailable(answer):
+    # Redis down must not turn citizens away or lose ratings: the limits let the request
+    # through (as django-ratelimit's fail-open setting does) and say so in the log.
+    log.warning("abuse-limit counters unavailable: limits not applied", exc_info=True)
+    return answer
 
 
 def ip_allowed(request):
@@ -74,13 +85,19 @@ def ip_allowed(request):
 def claim_repeat(phone, target_id):
     """Reserve "this phone rated this target" for the window; False if already rated.
     Atomic (cache.add), so two simultaneous submissions cannot both pass."""
-    return _cache().add(f"rl:rep:{phone}:{target_id}", 1, timeout=repeat_window())
+    try:
+        return _cache().add(f"rl:rep:{phone}:{target_id}", 1, timeout=repeat_window())
+    except counters.UNAVAILABLE:
+        return _unavailable(True)
 
 
 def release_repeat(phone, target_id):
     """Undo a claim when the rating was not stored (e.g. a validation error), so the customer
     can correct the form and send it again."""
-    _cache().delete(f"rl:rep:{phone}:{target_id}")
+    try:
+        _cache().delete(f"rl:rep:{phone}:{target_id}")
+    except counters.UNAVAILABLE:
+        _unavailable(None)
 
 
 def flag_bursts(rows, device=False):

@@ -91,3 +91,26 @@ def test_a_failed_round_trip_fails_every_caller_sharing_it(settings):
 
     outcomes = asyncio.run(together())
     assert len(outcomes) == 3 and all(isinstance(o, counters.UNAVAILABLE) for o in outcomes)
+
+
+def test_a_redis_that_stops_answering_fails_within_the_timeout(settings):
+    """A host that accepts the connection and never replies (hung, or a black hole): the call
+    gives up after the configured timeout, so the limits can let the request through."""
+    import socket
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{port}/0",
+                                   "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3}}}
+    try:
+        for call in (lambda: counters.add({"h": 1}, 60), lambda: asyncio.run(counters.aadd({"h": 1}, 60))):
+            start = time.monotonic()
+            with pytest.raises(counters.UNAVAILABLE):
+                call()
+            assert time.monotonic() - start < 3
+    finally:
+        listener.close()

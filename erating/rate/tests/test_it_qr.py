@@ -1,6 +1,8 @@
 """The public QR page /r/<code>: form, submission through the ingest service, friendly 404/410,
 language, abuse limits (locmem and real Redis) and flags."""
 
+import logging
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -169,6 +171,16 @@ def test_it_shares_limits_through_redis(world, settings, redis_cache):
     keys = {k.decode() for k in server.keys(f"{prefix}:*")}
     assert any(":rl:rep:" in k for k in keys) and any(":rl:ip:" in k for k in keys), keys
     assert qr_ratings().count() == 1
+
+
+def test_it_takes_the_rating_when_the_limits_store_is_down(world, settings, caplog):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
+    with caplog.at_level(logging.WARNING, logger="erating.base.services.limits"):
+        response = send(phone("10.4.4.4"), world.home.counter)
+    assert response.status_code == 303  # the thank-you page, not a 500
+    assert qr_ratings().count() == 1 and not qr_ratings().get().flagged
+    assert any("limits not applied" in r.getMessage() for r in caplog.records)
 
 
 def test_it_treats_non_ascii_digits_in_the_form_as_invalid_not_a_crash(client, world):
