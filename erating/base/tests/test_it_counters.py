@@ -4,6 +4,8 @@ import asyncio
 
 import pytest
 
+from erating.api.tests.asgi_client import run  # a loop of its own, even after a browser test
+
 from erating.base.services import counters
 
 @pytest.fixture(params=["memory", "redis"])
@@ -26,7 +28,7 @@ def test_it_adds_each_delta_and_returns_the_window_counts(store, monkeypatch):
 
 def test_it_counts_the_same_when_awaited(store):
     counters.add({"k": 1}, 60)
-    assert asyncio.run(counters.aadd({"k": 2, "other": 1}, 60)) == {"k": 3, "other": 1}
+    assert run(counters.aadd({"k": 2, "other": 1}, 60)) == {"k": 3, "other": 1}
     assert counters.add({"k": 1}, 60) == {"k": 4}
 
 
@@ -73,7 +75,7 @@ def test_awaited_counts_arriving_together_share_one_round_trip(store):
         results = await asyncio.gather(*(counters.aadd({"c": 2, f"own{i}": 1}, 60) for i in range(5)))
         return first, results, len(round_trips)
 
-    first, results, round_trips = asyncio.run(together())
+    first, results, round_trips = run(together())
     assert first == {"c": 1}
     # As if one after another, in the order they arrived.
     assert [r["c"] for r in results] == [3, 5, 7, 9, 11]
@@ -89,7 +91,7 @@ def test_a_failed_round_trip_fails_every_caller_sharing_it(settings):
     async def together():
         return await asyncio.gather(*(counters.aadd({"x": 1}, 60) for _ in range(3)), return_exceptions=True)
 
-    outcomes = asyncio.run(together())
+    outcomes = run(together())
     assert len(outcomes) == 3 and all(isinstance(o, counters.UNAVAILABLE) for o in outcomes)
 
 
@@ -107,7 +109,7 @@ def test_a_redis_that_stops_answering_fails_within_the_timeout(settings):
                                    "LOCATION": f"redis://127.0.0.1:{port}/0",
                                    "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3}}}
     try:
-        for call in (lambda: counters.add({"h": 1}, 60), lambda: asyncio.run(counters.aadd({"h": 1}, 60))):
+        for call in (lambda: counters.add({"h": 1}, 60), lambda: run(counters.aadd({"h": 1}, 60))):
             start = time.monotonic()
             with pytest.raises(counters.UNAVAILABLE):
                 call()
