@@ -32,9 +32,8 @@ def test_it_counts_the_same_when_awaited(store):
     assert counters.add({"k": 1}, 60) == {"k": 4}
 
 
-def test_redis_counters_expire_with_their_window(store):
-    if store is None:
-        pytest.skip("Redis only: process memory expires entries through the cache's timeout")
+def test_redis_counters_expire_with_their_window(redis_cache):
+    store = redis_cache
     counters.add({"w": 1}, 30)
     [key] = store.keys("*:w:*")
     assert 0 < store.ttl(key) <= 35
@@ -58,10 +57,7 @@ def test_it_reads_the_write_server_of_a_redis_location(settings):
     assert counters.redis_url() is None
 
 
-def test_awaited_counts_arriving_together_share_one_round_trip(store):
-    if store is None:
-        pytest.skip("Redis only: process memory has no round trip to share")
-
+def test_awaited_counts_arriving_together_share_one_round_trip(redis_cache):
     async def together():
         coalescer = counters._coalescer()
         real, round_trips = coalescer.client.pipeline, []
