@@ -66,3 +66,38 @@ def test_it_translates_to_malay_not_english(extracted):
     same = [e["msgid"] for e in entries if e["msgstr"] == [e["msgid"]] and len(e["msgid"]) > 25]
     # Long sentences identical in both languages mean someone copied the English.
     assert same == []
+
+
+def test_translation_functions_go_by_names_makemessages_extracts():
+    """xgettext finds strings only by the functions' known names: a string wrapped in an alias
+    (e.g. gettext_lazy imported as _lazy) is never extracted, so it shows in English in BM."""
+    import re
+
+    known = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext",
+             "pgettext_lazy", "npgettext", "npgettext_lazy"}
+    aliases = []
+    for path in (ROOT / "erating").rglob("*.py"):
+        for name, alias in re.findall(r"from django\.utils\.translation import (\w+) as (\w+)", path.read_text()):
+            if "gettext" in name and alias not in known:
+                aliases.append(f"{path.relative_to(ROOT)}: {name} as {alias}")
+    assert aliases == []
+
+
+def test_django_strings_its_malay_catalogue_lacks_are_malay_in_ours(settings):
+    """erating/base/i18n_django.py: what Django's ms catalogue misses or gets wrong."""
+    from django import forms
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    def errors(password):
+        with pytest.raises(ValidationError) as caught:
+            validate_password(password)
+        return caught.value.messages
+
+    with translation.override("ms"):
+        assert errors("Pendek!") == ["Kata laluan ini terlalu pendek. Ia mesti mengandungi sekurang-kurangnya 10 aksara."]
+        assert errors("password123") == ["Kata laluan ini terlalu biasa digunakan."]  # Django's says "too short"
+        assert str(forms.ModelChoiceField(queryset=None).empty_label) == "- Pilih satu -"
+    with translation.override("en"):
+        assert errors("password123") == ["This password is too common."]

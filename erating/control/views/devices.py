@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from erating.base.models import Device, PairingCode, Premise, Target
@@ -22,11 +22,11 @@ class TargetChoiceField(forms.ModelChoiceField):
 
 
 class PairingForm(forms.Form):
-    premise = forms.ModelChoiceField(label=_lazy("Premise"), queryset=Premise.objects.none())
+    premise = forms.ModelChoiceField(label=gettext_lazy("Premise"), queryset=Premise.objects.none())
     target = TargetChoiceField(
-        label=_lazy("Fixed to a counter or officer"), required=False, queryset=Target.objects.none(),
-        empty_label=_lazy("Not fixed: the premise's counters are listed on the tablet"),
-        help_text=_lazy("Optional. A fixed tablet rates only this counter or officer."))
+        label=gettext_lazy("Fixed to a counter or officer"), required=False, queryset=Target.objects.none(),
+        empty_label=gettext_lazy("Not fixed: the premise's counters are listed on the tablet"),
+        help_text=gettext_lazy("Optional. A fixed tablet rates only this counter or officer."))
 
     def __init__(self, *args, premise=None, **kwargs):
         super().__init__(*args, **kwargs)
