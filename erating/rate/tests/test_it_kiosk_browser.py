@@ -255,3 +255,22 @@ def test_it_kiosk_pairing_errors_and_revocation(new_page, world):
     page.reload()
     expect(page.locator("#pair-title")).to_be_visible()
     expect(page.locator("#pair-revoked")).to_be_visible()
+
+
+def test_it_lets_a_long_counter_list_scroll_from_its_heading(new_page, world):
+    """A premise with more counters than fit on the tablet: the list starts under the header
+    with its heading and scrolls down; nothing overflows upwards out of reach."""
+    from erating.base.models import Target
+
+    home = world.home
+    with scopes_disabled():
+        for n in range(2, 25):
+            Target.objects.create(agency=home.agency, premise=home.premise, kind=Target.COUNTER, name=f"Kaunter {n}")
+    page = open_paired(new_page, home.premise)
+    title = page.locator("#pick-title")
+    expect(title).to_be_visible()
+    header_bottom = page.locator(".k-top").bounding_box()
+    assert title.bounding_box()["y"] >= header_bottom["y"] + header_bottom["height"]
+    last = page.get_by_role("button", name="Kaunter 24")
+    last.scroll_into_view_if_needed()
+    expect(last).to_be_in_viewport()
