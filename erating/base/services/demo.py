@@ -102,9 +102,12 @@ class DemoBuilder:
         targets += [Target(agency=agency, premise=premise, kind=Target.FACILITY, name=f)
                     for f in rng.sample(cat.FACILITIES, 2)]
         Target.objects.bulk_create(targets)
-        officers = []
+        officers, names = [], set()
         for n in range(rng.randint(3, 8)):
             name = cat.person_name(rng)
+            while name in names:  # two namesakes on one tablet's list would look like a bug
+                name = cat.person_name(rng)
+            names.add(name)
             officers.append(User(email=f"petugas.{premise.code}.{n + 1}@{agency.code}.gov.my", full_name=name,
                                  role=User.OFFICER, agency=agency, password=self.password_hash))
         User.objects.bulk_create(officers)

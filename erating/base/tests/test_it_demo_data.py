@@ -45,6 +45,9 @@ def test_it_builds_the_tenants(demo):
         assert officers.count() >= 12 * 3
         assert officers.count() == Target.objects.filter(kind=Target.OFFICER).count()
         assert OfficerCounter.objects.count() >= officers.count()
+        # A tablet lists a premise's officers by name: no two alike on one list.
+        per_premise = Counter(Target.objects.filter(kind=Target.OFFICER).values_list("premise", "name"))
+        assert max(per_premise.values()) == 1
         assert User.objects.filter(role=User.AGENCY_ADMIN).count() == 6
         for agency in Agency.objects.all():
             assert agency.captions.count() == 5 and agency.reasons.count() >= 3
