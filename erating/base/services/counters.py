@@ -8,8 +8,9 @@ Why not cache.incr(): Django's Redis backend makes two round trips per increment
 INCRBY), and on the ASGI ingest tier each blocks the worker's event loop: with REDIS_URL set that
 halved the tier's ratings/s (3,600 -> 1,730 on the benchmark machine). Here all keys of a call
 share one pipelined round trip (SET NX with the window's expiry, then INCRBY), and aadd() awaits
-it on redis.asyncio instead of blocking, sharing it with every aadd() waiting at that moment. Keys are made by the cache's own make_key, so the
-counters are the cache's entries (cache.get reads them).
+it on redis.asyncio instead of blocking, sharing it with every aadd() waiting at that moment.
+Keys are made by the cache's own make_key, so the counters are the cache's entries (cache.get
+reads them).
 """
 import asyncio
 import re

@@ -106,7 +106,7 @@ def flag_bursts(rows, device=False):
     higher than a phone's. One counter call for the whole batch."""
     plan = _burst_plan(rows, device)
     if plan:
-        _flag(rows, plan, _counted(counters.add, plan))
+        _flag(rows, plan, _counted(plan))
 
 
 async def aflag_bursts(rows, device=False):
@@ -117,10 +117,13 @@ async def aflag_bursts(rows, device=False):
 
 
 def _burst_plan(rows, device):
-    keys, deltas = [], {}
+    keys, deltas, hashed = [], {}, {}
     for row in rows:
         row["flagged"] = False
-        key = f"rl:burst:{_hash(row['source'])}:{row['target']}" if row.get("source") else None
+        source = row.get("source")
+        if source and source not in hashed:
+            hashed[source] = _hash(source)
+        key = f"rl:burst:{hashed[source]}:{row['target']}" if source else None
         keys.append(key)
         if key:
             deltas[key] = deltas.get(key, 0) + 1
@@ -131,10 +134,10 @@ def _burst_plan(rows, device):
     return keys, deltas, window, limit
 
 
-def _counted(add, plan):
+def _counted(plan):
     _keys, deltas, window, _limit = plan
     try:
-        return add(deltas, window)
+        return counters.add(deltas, window)
     except counters.UNAVAILABLE:
         return _not_counted()
 
