@@ -7,6 +7,7 @@ import pytest
 
 from erating.api.tests.test_it_ratings import client, item, make_device, post, stored  # noqa: F401 (fixture)
 
+
 @pytest.fixture(params=["memory", "redis"])
 def counter_store(request):
     request.getfixturevalue("memory_cache" if request.param == "memory" else "redis_cache")
