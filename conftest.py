@@ -35,6 +35,15 @@ def redis_cache(settings):
 
 
 @pytest.fixture
+def still_clock(monkeypatch):
+    """The abuse limits' fixed windows held at one instant: a window ending mid-test would
+    reset a count the test is building up."""
+    from erating.base.services import counters
+
+    monkeypatch.setattr(counters, "clock", lambda: 1_000_000.0)
+
+
+@pytest.fixture
 def memory_cache(settings):
     """The default cache in process memory, empty: as one app server without REDIS_URL."""
     import uuid

@@ -118,7 +118,7 @@ def test_it_validates_on_the_loop_once_the_caches_are_warm(asgi, world, thread_c
 
 
 def test_it_awaits_redis_burst_counters_instead_of_blocking_the_loop(asgi, world, thread_calls, settings,
-                                                                     monkeypatch, redis_cache):
+                                                                     monkeypatch, redis_cache, still_clock):
     settings.RATING_BURST_DEVICE_MAX = 1
     device, token = make_device(world.home)
     assert asgi.post(URL, json.dumps(item(world.home.counter)), **auth(token)).status_code == 200  # warms caches

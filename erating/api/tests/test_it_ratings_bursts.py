@@ -17,7 +17,8 @@ def flags(device, target):
     return list(stored(device=device, target=target).order_by("id").values_list("flagged", flat=True))
 
 
-def test_it_flags_a_kiosk_burst_in_order_and_stores_every_rating(client, world, settings, counter_store):
+def test_it_flags_a_kiosk_burst_in_order_and_stores_every_rating(client, world, settings, counter_store,
+                                                                 still_clock):
     settings.RATING_BURST_DEVICE_MAX = 3
     device, token = make_device(world.home)
     counter, service = world.home.counter, world.home.service

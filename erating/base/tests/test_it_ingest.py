@@ -184,7 +184,7 @@ def test_it_answers_duplicate_for_a_stored_rating_that_no_longer_validates(world
     assert run([body], world.home)[0]["status"] == "duplicate"
 
 
-def test_it_flags_bursts_but_stores_them(world, settings):
+def test_it_flags_bursts_but_stores_them(world, settings, still_clock):
     settings.RATING_BURST_MAX = 3
     from django.core.cache import cache
     cache.clear()

@@ -144,7 +144,7 @@ def test_it_lets_one_phone_rate_a_target_once_per_window(world, settings):
     assert qr_ratings().count() == 3
 
 
-def test_it_limits_submissions_per_address(world, settings):
+def test_it_limits_submissions_per_address(world, settings, still_clock):
     settings.RATING_IP_PER_MINUTE = 3
     targets = [world.home.counter, world.home.service, world.home.facility, world.home.officer_target]
     statuses = [send(phone("10.1.1.1", ua=f"UA{i}"), t).status_code for i, t in enumerate(targets)]
@@ -152,7 +152,7 @@ def test_it_limits_submissions_per_address(world, settings):
     assert qr_ratings().count() == 3
 
 
-def test_it_flags_scripted_bursts_but_stores_them(world, settings):
+def test_it_flags_scripted_bursts_but_stores_them(world, settings, still_clock):
     settings.RATING_BURST_MAX = 3
     for i in range(5):  # a script throwing its cookies away, from one address
         assert send(phone("10.2.2.2", ua=f"bot{i}"), world.home.counter).status_code == 303
@@ -160,7 +160,7 @@ def test_it_flags_scripted_bursts_but_stores_them(world, settings):
     assert flags == [False, False, False, True, True]
 
 
-def test_it_shares_limits_through_redis(world, settings, redis_cache):
+def test_it_shares_limits_through_redis(world, settings, redis_cache, still_clock):
     server, prefix = redis_cache, redis_cache.test_prefix
     settings.RATING_IP_PER_MINUTE = 2
     client = phone("10.3.3.3")
