@@ -15,6 +15,7 @@ BENCH_ASGI_TIER (1; 0 skips the ASGI tier's rounds), BENCH_REDIS (redis://127.0.
 one more ASGI round with REDIS_URL set; skipped if it does not answer), BENCH_DIAGNOSTICS (1; 0 skips the disk
 flush probes and the non-durable diagnostic round, README "Where the tail comes from").
 """
+import contextlib
 import json
 import os
 import shutil
@@ -142,6 +143,15 @@ def stop_server(proc):
     proc.wait(timeout=30)
 
 
+@contextlib.contextmanager
+def serving(port, server=SERVER, extra_env=None):
+    proc = start_server(port, server, extra_env)
+    try:
+        yield
+    finally:
+        stop_server(proc)
+
+
 def ensure_wrk():
     if shutil.which("wrk"):
         return
@@ -246,11 +256,8 @@ def redis_round(port, token, codes_file):
         log(f"no Redis at {REDIS}: the round with REDIS_URL is skipped")
         return None
     log(f"the ASGI ingest tier with REDIS_URL={REDIS} (shared limits, as on several app servers)")
-    server = start_server(port, "granian-asgi", {"REDIS_URL": REDIS})
-    try:
+    with serving(port, "granian-asgi", {"REDIS_URL": REDIS}):
         return phase("api-asgi-redis", port, "/api/v1/ratings", token, codes_file, SOURCES["api"])
-    finally:
-        stop_server(server)
 
 
 def diagnostic_round(port, token, codes_file):
@@ -261,11 +268,8 @@ def diagnostic_round(port, token, codes_file):
     log("diagnostic, not a deployment: the ASGI tier with synchronous_commit = off")
     set_commit_mode("off")
     try:
-        server = start_server(port, "granian-asgi")
-        try:
+        with serving(port, "granian-asgi"):
             return phase("api-asgi-nodurable", port, "/api/v1/ratings", token, codes_file, SOURCES["api"])
-        finally:
-            stop_server(server)
     finally:
         set_commit_mode(None)
 
@@ -283,8 +287,7 @@ def run():
         token = (Path(tmp) / "token.txt").read_text().strip()
         codes_file = str(Path(tmp) / "codes.txt")
         log(f"{SERVER}: {WORKERS} workers x {THREADS} threads, production settings, port {port}")
-        server = start_server(port)
-        try:
+        with serving(port):
             # Rounds alternate which side goes first, so background load on a shared machine
             # does not favour one side; each side runs SECONDS continuously per round.
             api_runs, base_runs = [], []
@@ -295,17 +298,12 @@ def run():
                                       codes_file, SOURCES[name]))
             paced = phase("api-paced", port, "/api/v1/ratings", token, codes_file, SOURCES["api"],
                           seconds=max(10, SECONDS // 2), script="ingest_paced.lua")
-        finally:
-            stop_server(server)
         asgi_runs, redis_run = [], None
         if ASGI_TIER:
             log(f"the ASGI ingest tier (erating.asgi): {WORKERS} workers, same database")
-            server = start_server(port, "granian-asgi")
-            try:
+            with serving(port, "granian-asgi"):
                 for _ in range(ROUNDS):
                     asgi_runs.append(phase("api-asgi", port, "/api/v1/ratings", token, codes_file, SOURCES["api"]))
-            finally:
-                stop_server(server)
             redis_run = redis_round(port, token, codes_file)
         diagnostic = diagnostic_round(port, token, codes_file) if DIAGNOSTICS and ASGI_TIER else None
     disk_after = probe_disk("after")

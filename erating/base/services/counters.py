@@ -20,11 +20,7 @@ from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-
-try:
-    from redis.exceptions import RedisError as UNAVAILABLE
-except ImportError:  # redis-py is only needed with REDIS_URL
-    UNAVAILABLE = OSError
+from redis.exceptions import RedisError as UNAVAILABLE
 
 clock = time.time  # the windows' clock (tests hold it still, so no window ends mid-test)
 _shared = None
