@@ -1,4 +1,5 @@
 """The domain model. Tenant tables all carry `agency` so data can be partitioned by agency."""
+from .analysis import RatingDay, RatingHour, RatingMonth, RatingReasonDay
 from .audit import AuditEntry
 from .devices import Device, PairingCode
 from .onboarding import AgencyApplication
@@ -10,5 +11,5 @@ from .users import User
 
 __all__ = [
     "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
-    "PairingCode", "Premise", "Rating", "ScoreCaption", "Target", "User",
+    "PairingCode", "Premise", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ScoreCaption", "Target", "User",
 ]
