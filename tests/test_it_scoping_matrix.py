@@ -364,3 +364,44 @@ def test_it_keeps_a_home_device_on_the_api_to_its_own_agency(world, other):
             if leaked or response.status_code >= 500:
                 problems.append(f"{method.upper()} {url} → {response.status_code} {leaked}")
     assert not problems, "\n".join(problems)
+
+
+# -- Analysis: filters in the query string ----------------------------------------------------
+def _analysis_urls():
+    return [u for u in all_urls() if (u.name or "").startswith("control:analysis")]
+
+
+@pytest.mark.parametrize("role", ["admin", "supervisor", "officer"])
+def test_it_refuses_other_agency_ids_in_analysis_filters(world, other, role):
+    """Every Analysis URL (dashboard, sections, live stamp), with each filter naming the other
+    agency's object, answers 404 and shows nothing of it; without filters, the own scope only."""
+    client = Client()
+    client.force_login(getattr(world.home, role))
+    filters = {"agency": other.agency.pk, "ministry": other.agency.ministry_id, "premise": other.premise.pk,
+               "target": other.counter.pk, "officer": other.officer.pk}
+    urls = _analysis_urls()
+    assert len(urls) >= 8, "the Analysis URLs were not found"
+    problems = []
+    for u in urls:
+        url = build_url(u, {})
+        for name, value in filters.items():
+            response = client.get(url, {name: value})
+            if response.status_code != 404:
+                problems.append(f"GET {url}?{name}={value} → {response.status_code}")
+            leaked = [n for n in other.names if n in _shown(response, url)]
+            if leaked:
+                problems.append(f"GET {url}?{name}={value} shows {leaked}")
+        response = client.get(url, {"period": "year"})
+        if response.status_code != 200 or [n for n in other.names if n in _shown(response, url)]:
+            problems.append(f"GET {url}?period=year → {response.status_code} or shows the other agency")
+    assert not problems, "\n".join(problems)
+
+
+def test_it_refuses_a_supervisor_the_unsupervised_premise_in_analysis(world):
+    client = Client()
+    client.force_login(world.home.supervisor)
+    for u in _analysis_urls():
+        url = build_url(u, {})
+        assert client.get(url, {"premise": world.home.branch.pk}).status_code == 404
+        assert client.get(url, {"target": world.home.branch_counter.pk}).status_code == 404
+        assert client.get(url, {"premise": world.home.premise.pk}).status_code == 200

@@ -102,6 +102,9 @@ def _whole_months(c):
 
 
 def _sum_rows(qs, group):
+    if not group:  # values_list() without fields would mean every field
+        sums = qs.aggregate(*[Sum(f) for f in N + C])
+        return [tuple(sums[f"{f}__sum"] or 0 for f in N + C)]
     return qs.order_by().values_list(*group).annotate(*[Sum(f) for f in N + C])
 
 
@@ -368,9 +371,10 @@ def ranking(c, dimension, *, show_officers_below_minimum=False):
     return {"ranked": ranked, "few": few, "hidden": hidden}
 
 
-def movers(c, dimension, *, limit=5, show_officers_below_minimum=False):
-    """Rows ranked in both periods, by change of satisfaction index: (top risers, top fallers)."""
-    now = ranking(c, dimension, show_officers_below_minimum=show_officers_below_minimum)["ranked"]
+def movers(c, dimension, *, limit=5, now=None):
+    """Rows ranked in both periods, by change of satisfaction index: (top risers, top fallers).
+    `now`: this period's ranked rows if already computed."""
+    now = ranking(c, dimension)["ranked"] if now is None else now
     before = {r["id"]: r for r in ranking(c.previous(), dimension)["ranked"]}
     both = [dict(r, change=r["csat"] - before[r["id"]]["csat"]) for r in now if r["id"] in before]
     up = sorted((r for r in both if r["change"] > 0), key=lambda r: (-r["change"], r["label"]))[:limit]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from .views import analysis
+
+urlpatterns = [
+    path("analysis/", analysis.dashboard, name="analysis"),
+    path("analysis/stamp/", analysis.stamp, name="analysis_stamp"),
+] + [path(f"analysis/{part}/", analysis.section, {"part": part}, name=f"analysis_{part}")
+     for part in analysis.SECTIONS]

@@ -1,0 +1,173 @@
+"""Section contexts of the Analysis dashboard: for each chart the data (JSON for Chart.js), a data
+table with the same numbers, and a one-paragraph text summary, so no figure is only a picture."""
+from datetime import timedelta
+
+from django.utils import formats
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext
+
+from erating.base.analysis import criteria as cr
+from erating.base.analysis import figures
+
+SCORE_NAMES = {1: gettext_lazy("Very dissatisfied"), 2: gettext_lazy("Dissatisfied"), 3: gettext_lazy("Neutral"),
+               4: gettext_lazy("Satisfied"), 5: gettext_lazy("Very satisfied")}
+
+
+def num(value, places=0):
+    if value is None:
+        return "–"
+    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+
+
+def link(c, **changes):
+    return "?" + urlencode(cr.to_query(c, **changes))
+
+
+def _weekdays():
+    return [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+
+
+def _score_names():
+    return {s: str(name) for s, name in SCORE_NAMES.items()}
+
+
+def summary(c, head):
+    prev_label = _("previous %(days)s days") % {"days": num(c.days)}
+    cards = []
+    for key, label, fmt, unit, better in (
+            ("ratings", _("Ratings"), 0, "", None), ("csat", _("Satisfaction index"), 1, "%", "up"),
+            ("mean", _("Mean score"), 2, "", "up"), ("low_share", _("Low scores"), 1, "%", "down"),
+            ("comment_share", _("With comments"), 1, "%", None)):
+        change = head["change"].get("ratings_pct" if key == "ratings" else key)
+        cards.append({
+            "key": key, "label": label, "value": num(head[key], fmt) + (unit if head[key] is not None else ""),
+            "change": None if change is None else num(abs(change), 1 if key != "mean" else 2),
+            "direction": None if change is None else ("up" if change > 0 else "down" if change < 0 else "same"),
+            "good": None if change is None or better is None or change == 0 else (
+                (change > 0) == (better == "up")),
+            "unit": "%" if key == "ratings" else (_("points") if unit == "%" else ""),
+        })
+    names = _score_names()
+    dist = head["distribution"]
+    total = head["ratings"]
+    dist_rows = [{"score": s, "name": names[s], "n": num(dist[s - 1]),
+                  "share": num(100.0 * dist[s - 1] / total, 1) if total else "–",
+                  "href": link(c, score_min=s, score_max=s)} for s in range(5, 0, -1)]
+    channel_rows = [{"key": ch, "name": _("Tablet") if ch == "tablet" else _("QR code"), "n": num(n),
+                     "share": num(100.0 * n / total, 1) if total else "–", "href": link(c, channel=ch)}
+                    for ch, n in figures.channels(c)]
+    text = (_("%(n)s ratings in the period; satisfaction index %(csat)s%%, mean score %(mean)s of 5.")
+            % {"n": num(total), "csat": num(head["csat"], 1), "mean": num(head["mean"], 2)}) if total else \
+        _("No ratings in this period.")
+    return {
+        "cards": cards, "prev_label": prev_label, "text": text, "dist_rows": dist_rows, "channel_rows": channel_rows,
+        "dist_chart": {"type": "bar", "label": _("Ratings"), "labels": [f"{s} · {names[s]}" for s in range(5, 0, -1)],
+                       "values": [dist[s - 1] for s in range(5, 0, -1)], "links": [r["href"] for r in dist_rows],
+                       "palette": "scores"},
+        "channel_chart": {"type": "doughnut", "label": _("Ratings"), "labels": [r["name"] for r in channel_rows],
+                          "values": [n for _ch, n in figures.channels(c)], "links": [r["href"] for r in channel_rows]},
+    }
+
+
+def _bucket_label(grain, key):
+    if grain == "hour":
+        day, hour = key
+        return f"{formats.date_format(day, 'j M')} {hour:02d}:00"
+    if grain == "month":
+        return formats.date_format(key, "M Y")
+    if grain == "week":
+        return pgettext("week starting", "wk %(date)s") % {"date": formats.date_format(key, "j M")}
+    return formats.date_format(key, "j M")
+
+
+def _bucket_link(c, grain, key):
+    if grain == "hour":
+        return None
+    if grain == "day":
+        start = end = key
+    elif grain == "week":
+        start, end = key, key + timedelta(days=6)
+    else:
+        start, end = key, (key.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    start, end = max(start, c.start), min(end, c.end)
+    return link(c, period="custom", start=start.isoformat(), end=end.isoformat())
+
+
+def trend(c):
+    grain, series = figures.trend(c)
+    rows = [{"label": _bucket_label(grain, key), "n": num(k.total), "csat": num(k.csat, 1), "mean": num(k.mean, 2),
+             "href": _bucket_link(c, grain, key)} for key, k in series]
+    busiest = max(series, key=lambda s: s[1].total) if series else None
+    text = _("No ratings in this period.")
+    if busiest and busiest[1].total:
+        text = _("Busiest %(grain)s: %(label)s with %(n)s ratings.") % {
+            "grain": {"hour": _("hour"), "day": _("day"), "week": _("week"), "month": _("month")}[grain],
+            "label": _bucket_label(grain, busiest[0]), "n": num(busiest[1].total)}
+    return {"grain": grain, "rows": rows, "text": text,
+            "chart": {"type": "trend", "labels": [r["label"] for r in rows],
+                      "values": [k.total for _key, k in series],
+                      "csat": [round(k.csat, 1) if k.csat is not None else None for _key, k in series],
+                      "label": _("Ratings"), "label2": _("Satisfaction index (%)"),
+                      "links": [r["href"] for r in rows]}}
+
+
+def heatmap(c):
+    grid = figures.heatmap(c)
+    days = _weekdays()
+    cells = [{"x": h, "y": d, "v": grid[d][h].total} for d in range(7) for h in range(24)]
+    top = max(cells, key=lambda cell: cell["v"])
+    text = _("No ratings in this period.")
+    if top["v"]:
+        text = _("Most ratings arrive on %(day)s at %(hour)s:00 (%(n)s ratings in the period).") % {
+            "day": days[top["y"]], "hour": f"{top['x']:02d}", "n": num(top["v"])}
+    hours = [h for h in range(24) if any(grid[d][h].total for d in range(7))] or list(range(8, 18))
+    return {"text": text, "hours": hours,
+            "rows": [{"day": days[d], "cells": [num(grid[d][h].total) for h in hours]} for d in range(7)],
+            "chart": {"type": "heatmap", "cells": cells, "days": days, "label": _("Ratings"),
+                      "hours": [f"{h:02d}" for h in range(24)]}}
+
+
+def reasons(c):
+    rows = figures.reasons(c)
+    out = [{"label": r.text if r else "?", "n": num(n), "value": n} for r, n in rows]
+    text = _("No follow-up reasons were given in this period.") if not out else \
+        _("Most given reason: %(label)s (%(n)s times).") % {"label": out[0]["label"], "n": out[0]["n"]}
+    return {"rows": out, "text": text,
+            "chart": {"type": "hbar", "labels": [r["label"] for r in out], "values": [r["value"] for r in out],
+                      "label": _("Times given"), "links": []}}
+
+
+def _table(c, dimension, title, *, show_officers=False):
+    result = figures.ranking(c, dimension, show_officers_below_minimum=show_officers)
+    param = {"counter": "target", "service": "target", "facility": "target"}.get(dimension, dimension)
+
+    def row(r, rank=None):
+        return {"rank": rank, "label": r["label"], "n": num(r["total"]), "csat": num(r["csat"], 1),
+                "mean": num(r["mean"], 2), "score": num(r["score"], 1), "minimum": r["minimum"],
+                "href": link(c, **{param: r["id"]})}
+
+    up, down = figures.movers(c, dimension, now=result["ranked"])
+    mover = lambda r: {"label": r["label"], "change": num(abs(r["change"]), 1), "href": link(c, **{param: r["id"]})}  # noqa: E731
+    return {"key": dimension, "title": title, "ranked": [row(r, i + 1) for i, r in enumerate(result["ranked"][:20])],
+            "more": max(0, len(result["ranked"]) - 20), "few": [row(r) for r in result["few"][:20]],
+            "hidden": result["hidden"], "up": [mover(r) for r in up], "down": [mover(r) for r in down]}
+
+
+def rankings(c, *, national, show_officers):
+    tables = []
+    if national and c.agency_id is None:
+        if c.ministry_id is None:
+            tables.append(_table(c, "ministry", _("Ministries")))
+        tables.append(_table(c, "agency", _("Agencies")))
+        return {"tables": tables}
+    if c.premise_id is None:
+        tables.append(_table(c, "premise", _("Premises")))
+    if c.target_id is None:
+        for kind, title in (("counter", _("Counters")), ("service", _("Services")), ("facility", _("Facilities"))):
+            if c.kind in (None, kind):
+                tables.append(_table(c, kind, title))
+    if c.officer_id is None:
+        tables.append(_table(c, "officer", _("Officers"), show_officers=show_officers))
+    return {"tables": tables}
