@@ -1,5 +1,5 @@
 """The Analysis dashboard (Modul Analisis). The URL holds the filters; the page is rendered whole
-on first load, then each section is refreshed by htmx when the live stamp (polled every 4 s)
+on first load, then each section is refreshed by htmx when the live stamp (polled every 3 s)
 reports a new rating inside the criteria. The figures come from erating.base.analysis."""
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
