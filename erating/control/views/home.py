@@ -1,44 +1,55 @@
-from datetime import timedelta
-
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
-from django.utils import timezone
 
-from erating.base.models import Agency, Premise, Rating, Target
-from erating.base.services import stats
+from erating.base.analysis import criteria as cr
+from erating.base.analysis import figures
+from erating.base.models import Agency, Premise, Target
 
 from ..permissions import ANY_ROLE, role_required
 
 RECENT_DAYS = 30
 
 
-def _recent(ratings):
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
-    return ratings.filter(created_at__gte=since, flagged=False)
+def _summary(head):
+    return {"total": head["ratings"], "csat": _round(head["csat"], 1), "mean": _round(head["mean"], 2),
+            "low": figures_low(head)}
+
+
+def _round(value, places):
+    return None if value is None else round(value, places)
+
+
+def figures_low(head):
+    """Count of low scores (the agency's follow-up threshold), from the headline's share."""
+    return round(head["low_share"] * head["ratings"] / 100) if head["ratings"] else 0
+
+
+def _ranking(c, dimension):
+    result = figures.ranking(c, dimension)
+    return [{"label": r["label"], "total": r["total"], "csat": _round(r["csat"], 1), "mean": _round(r["mean"], 2)}
+            for r in (result["ranked"] + result["few"])[:10]]
 
 
 @role_required(*ANY_ROLE)
 def home(request):
+    """Each role's overview of the last 30 days, from the analysis aggregates; the Analysis
+    dashboard (linked from here) has the filters, charts and live figures."""
     user = request.user
-    ratings = _recent(Rating.objects.all())
-    context = {"days": RECENT_DAYS, "summary": stats.summary(ratings)}
+    c = cr.parse({"period": "30d"}, user=user, scope=request.scope)
+    head = figures.headline(c)
+    context = {"days": RECENT_DAYS, "summary": _summary(head), "analysis": True,
+               "distribution": [(s, head["distribution"][s - 1]) for s in range(5, 0, -1)]}
     if user.is_officer:
-        context.update(
-            target=Target.objects.filter(officer=user).first(),
-            comments=ratings.exclude(comment="").select_related("target")[:10],
-            distribution=stats.distribution(ratings),
-        )
+        context.update(target=Target.objects.filter(officer=user).first(), comments=figures.latest_comments(c))
         return render(request, "control/home_officer.html", context)
     if user.is_system_admin and request.scope.get("agency") is None:
-        agencies = Agency.objects.select_related("ministry").annotate(
-            premise_count=Count("premises", distinct=True))
-        context.update(agencies=agencies, ranking=stats.ranked(ratings, "agency_id", "agency__name_ms"))
+        agencies = Agency.objects.select_related("ministry").annotate(premise_count=Count("premises", distinct=True))
+        context.update(agencies=agencies, ranking=_ranking(c, "agency"))
         return render(request, "control/home_sysadmin.html", context)
     context.update(
         premise_count=Premise.objects.filter(active=True).count(),
-        distribution=stats.distribution(ratings),
-        ranking=stats.ranked(ratings, "premise_id", "premise__name"),
-        comments=ratings.exclude(comment="").select_related("target", "premise")[:10],
-        low_count=ratings.filter(Q(score__lte=2)).count(),
+        ranking=_ranking(c, "premise"),
+        comments=figures.latest_comments(c),
+        low_count=context["summary"]["low"],
     )
     return render(request, "control/home_agency.html", context)
