@@ -17,7 +17,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 
-from erating.base.models import Rating, RatingDay, RatingHour, RatingMonth, RatingReasonDay
+from erating.base.models import (HeatMonth, PremiseDay, PremiseMonth, Rating, RatingDay, RatingHour, RatingMonth,
+                                 RatingReasonDay)
 
 MYT = zoneinfo.ZoneInfo("Asia/Kuala_Lumpur")
 COUNTS = ["n1", "n2", "n3", "n4", "n5", "c1", "c2", "c3", "c4", "c5"]
@@ -28,6 +29,16 @@ TABLES = {
     RatingMonth: (["month"] + TARGET_KEY, COUNTS),
     RatingHour: (["day", "hour", "agency_id", "premise_id", "channel", "flagged"], COUNTS),
     RatingReasonDay: (["day"] + TARGET_KEY + ["score", "reason_id"], ["n"]),
+    PremiseDay: (["agency_id", "day", "premise_id", "channel", "flagged"], COUNTS),
+    PremiseMonth: (["agency_id", "month", "premise_id", "channel", "flagged"], COUNTS),
+    HeatMonth: (["agency_id", "month", "weekday", "hour", "channel", "flagged"], COUNTS),
+}
+# Tables summed from another, finer one: (source, key of a source key).
+DERIVED = {
+    RatingMonth: (RatingDay, lambda k: (k[0].replace(day=1),) + k[1:]),
+    PremiseDay: (RatingDay, lambda k: (k[1], k[0], k[2], k[5], k[6])),
+    PremiseMonth: (RatingDay, lambda k: (k[1], k[0].replace(day=1), k[2], k[5], k[6])),
+    HeatMonth: (RatingHour, lambda k: (k[2], k[0].replace(day=1), k[0].weekday(), k[1], k[4], k[5])),
 }
 CHUNK = 400
 
@@ -40,16 +51,21 @@ def deltas(rows):
     """rows (dicts as the writer inserts them: agency, premise, target, officer, score, channel,
     reasons, comment, created_at, flagged) -> {model: {key tuple: [counts]}}."""
     out = {model: {} for model in TABLES}
-    day_t, month_t, hour_t, reason_t = (out[m] for m in (RatingDay, RatingMonth, RatingHour, RatingReasonDay))
+    reason_t = out[RatingReasonDay]
     for r in rows:
         local = r["created_at"].astimezone(MYT)
         d = local.date()
+        m = d.replace(day=1)
         score = int(r["score"])
-        base = (_id(r["agency"]), _id(r["premise"]), _id(r["target"]), _id(r["officer"]) or 0, r["channel"],
-                bool(r["flagged"]))
+        agency, premise, channel, flagged = _id(r["agency"]), _id(r["premise"]), r["channel"], bool(r["flagged"])
+        base = (agency, premise, _id(r["target"]), _id(r["officer"]) or 0, channel, flagged)
         commented = bool(r["comment"])
-        for table, key in ((day_t, (d,) + base), (month_t, (d.replace(day=1),) + base),
-                           (hour_t, (d, local.hour, base[0], base[1], base[4], base[5]))):
+        for model, key in ((RatingDay, (d,) + base), (RatingMonth, (m,) + base),
+                           (RatingHour, (d, local.hour, agency, premise, channel, flagged)),
+                           (PremiseDay, (agency, d, premise, channel, flagged)),
+                           (PremiseMonth, (agency, m, premise, channel, flagged)),
+                           (HeatMonth, (agency, m, d.weekday(), local.hour, channel, flagged))):
+            table = out[model]
             counts = table.get(key)
             if counts is None:
                 counts = table[key] = [0] * 10
@@ -65,6 +81,8 @@ def deltas(rows):
 
 def upserts(rows, vendor):
     """The statements (%s placeholders) that add `rows` to the aggregates, in a fixed order."""
+    if vendor == "postgresql":
+        return [_pg_upsert(rows)] if rows else []
     statements = []
     for model, per_key in deltas(rows).items():
         if not per_key:
@@ -77,12 +95,36 @@ def upserts(rows, vendor):
             for key, counts in chunk:
                 params += [_param(v, vendor) for v in key] + counts
             statements.append((_upsert_sql(model, keys, values, len(chunk)), params))
-    if vendor == "postgresql" and len(statements) > 1:
-        # One round trip: data-modifying CTEs all run, in this order, within the one statement.
-        sql = "WITH " + ", ".join(f"u{i} AS ({s})" for i, (s, _p) in enumerate(statements[:-1]))
-        sql += " " + statements[-1][0]
-        statements = [(sql, [p for _s, ps in statements for p in ps])]
     return statements
+
+
+PG_TYPES = {"day": "date", "month": "date", "agency_id": "bigint", "premise_id": "bigint", "target_id": "bigint",
+            "officer_id": "bigint", "channel": "text", "flagged": "boolean", "hour": "integer", "weekday": "integer",
+            "score": "integer", "reason_id": "bigint"}
+_PG_SQL = []
+
+
+def _pg_upsert(rows):
+    """PostgreSQL: one statement for every table and any number of rows (arrays, unnest), so its
+    text never changes and psycopg prepares it once: no parsing or planning per batch. The
+    data-modifying CTEs all run, in order, in the INSERT's transaction."""
+    if not _PG_SQL:
+        parts = []
+        for model, (keys, values) in TABLES.items():
+            table = model._meta.db_table
+            arrays = ", ".join(f"%s::{PG_TYPES.get(col, 'integer')}[]" for col in keys + values)
+            parts.append(
+                f"INSERT INTO {table} ({', '.join(keys + values)}) SELECT * FROM unnest({arrays}) "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+                + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values))
+        _PG_SQL.append("WITH " + ", ".join(f"u{i} AS ({p})" for i, p in enumerate(parts[:-1])) + " " + parts[-1])
+    params = []
+    for model, per_key in deltas(rows).items():
+        keys, values = TABLES[model]
+        items = sorted(per_key.items())  # one lock order for every writer
+        columns = list(zip(*[key + tuple(counts) for key, counts in items])) if items else [()] * (len(keys) + len(values))
+        params += [list(column) for column in columns]
+    return _PG_SQL[0], params
 
 
 def _param(value, vendor):
@@ -149,11 +191,13 @@ def _expr():
         local = "(r.created_at AT TIME ZONE 'Asia/Kuala_Lumpur')"
         return {"day": f"CAST({local} AS date)", "hour": f"CAST(EXTRACT(HOUR FROM {local}) AS integer)",
                 "month_of_day": "CAST(date_trunc('month', d.day) AS date)",
+                "weekday_of_day": "CAST(EXTRACT(ISODOW FROM d.day) AS integer) - 1",
                 "reasons": "jsonb_array_elements_text(r.reasons) AS x(reason)", "reason": "CAST(x.reason AS integer)",
                 "distinct_reasons": "DISTINCT"}
     local = "r.created_at, '+8 hours'"
     return {"day": f"date({local})", "hour": f"CAST(strftime('%%H', {local}) AS integer)",
-            "month_of_day": "date(d.day, 'start of month')", "reasons": "json_each(r.reasons) AS x",
+            "month_of_day": "date(d.day, 'start of month')",
+            "weekday_of_day": "(CAST(strftime('%%w', d.day) AS integer) + 6) %% 7", "reasons": "json_each(r.reasons) AS x",
             "reason": "CAST(x.value AS integer)", "distinct_reasons": "DISTINCT"}
 
 
@@ -180,18 +224,24 @@ def _raw_selects(agency):
                          f"COUNT(*) FROM (SELECT {e['distinct_reasons']} r.id, {e['day']} AS day, {target.replace('COALESCE(r.officer_id, 0)', 'COALESCE(r.officer_id, 0) AS officer_id')}, "
                          f"r.score, {e['reason']} AS reason FROM {rating} r, {e['reasons']} WHERE {where}) s "
                          f"GROUP BY day, agency_id, premise_id, target_id, officer_id, channel, flagged, score, reason",
-        # Months are summed from the rebuilt days.
-        RatingMonth: f"SELECT {e['month_of_day']}, d.agency_id, d.premise_id, d.target_id, d.officer_id, d.channel, "
-                     f"d.flagged, {', '.join(f'SUM(d.{c})' for c in COUNTS)} FROM {day} d "
-                     f"WHERE d.day >= %s AND d.day <= %s" + (" AND d.agency_id = %s" if agency else "")
-                     + f" GROUP BY {e['month_of_day']}, d.agency_id, d.premise_id, d.target_id, d.officer_id, "
-                     f"d.channel, d.flagged",
+        # Coarser tables are summed from the rebuilt finer ones.
+        RatingMonth: _derived_sql(day, f"{e['month_of_day']}, d.agency_id, d.premise_id, d.target_id, d.officer_id, "
+                                       f"d.channel, d.flagged", agency),
+        PremiseDay: _derived_sql(day, "d.agency_id, d.day, d.premise_id, d.channel, d.flagged", agency),
+        PremiseMonth: _derived_sql(day, f"d.agency_id, {e['month_of_day']}, d.premise_id, d.channel, d.flagged", agency),
+        HeatMonth: _derived_sql(RatingHour._meta.db_table, f"d.agency_id, {e['month_of_day']}, {e['weekday_of_day']}, "
+                                                           f"d.hour, d.channel, d.flagged", agency),
     }
+
+
+def _derived_sql(source, key, agency):
+    return (f"SELECT {key}, {', '.join(f'SUM(d.{c})' for c in COUNTS)} FROM {source} d "
+            f"WHERE d.day >= %s AND d.day <= %s" + (" AND d.agency_id = %s" if agency else "") + f" GROUP BY {key}")
 
 
 def _params(model, start, end, agency):
     vendor = connection.vendor
-    if model is RatingMonth:
+    if model in DERIVED:
         params = [_param(start, vendor), _param(end, vendor)]
     else:
         since, until = _bounds(start, end)
@@ -206,7 +256,10 @@ def _utc_text(moment):
 
 
 def _date_field(model):
-    return "month" if model is RatingMonth else "day"
+    return "month" if model in (RatingMonth, PremiseMonth, HeatMonth) else "day"
+
+
+ORDER = (RatingDay, RatingHour, RatingReasonDay, RatingMonth, PremiseDay, PremiseMonth, HeatMonth)
 
 
 def rebuild(start, end, agency=None):
@@ -219,7 +272,7 @@ def rebuild(start, end, agency=None):
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {Rating._meta.db_table} IN SHARE MODE")
-        for model in (RatingDay, RatingHour, RatingReasonDay, RatingMonth):
+        for model in ORDER:
             field = _date_field(model)
             rows = model._base_manager.filter(**{f"{field}__gte": start, f"{field}__lte": end})
             if agency:
@@ -237,25 +290,25 @@ def check(start, end, agency=None):
     selects = _raw_selects(agency)
     differences = []
     with connection.cursor() as cursor:
-        raw_days = None
-        for model in (RatingDay, RatingHour, RatingReasonDay, RatingMonth):
+        raw = {}
+        for model in ORDER:
             keys, values = TABLES[model]
             field = _date_field(model)
-            if model is RatingMonth:
+            if model in DERIVED:
+                source, key_of = DERIVED[model]
                 expected = {}
-                for key, counts in raw_days.items():
-                    mkey = (key[0].replace(day=1),) + key[1:]
-                    expected[mkey] = [a + b for a, b in zip(expected.get(mkey, [0] * 10), counts)]
+                for key, counts in raw[source].items():
+                    k = key_of(key)
+                    expected[k] = [a + b for a, b in zip(expected.get(k, [0] * 10), counts)]
             else:
                 cursor.execute(selects[model], _params(model, start, end, agency))
                 expected = {_norm(row[:len(keys)]): list(row[len(keys):]) for row in cursor.fetchall()}
+            raw[model] = expected
             rows = model._base_manager.filter(**{f"{field}__gte": start, f"{field}__lte": end})
             if agency:
                 rows = rows.filter(agency_id=agency)
             stored = {_norm(row[:len(keys)]): list(row[len(keys):]) for row in rows.values_list(*keys, *values)}
             stored = {k: v for k, v in stored.items() if any(v)}
-            if model is RatingDay:
-                raw_days = expected
             for key in sorted(set(stored) | set(expected), key=repr):
                 if stored.get(key) != expected.get(key):
                     differences.append((model.__name__, key, stored.get(key), expected.get(key)))

@@ -1,8 +1,11 @@
 """Every figure the dashboard (and reports, and the portal) shows, for a Criteria.
 
 All counts come from the aggregate tables, chosen so each answer is exact:
-  - period sums: whole calendar months from RatingMonth, the rest from RatingDay;
-  - per-day series: RatingDay;
+  - period sums: whole calendar months from a month table, the rest from a day table; the
+    premise-grain tables (PremiseMonth, PremiseDay) when nothing below the premise is asked for
+    (no target, officer or target kind), else the target-grain ones (RatingMonth, RatingDay);
+  - per-day series: PremiseDay or RatingDay, by the same rule;
+  - heat map: HeatMonth (per agency) for whole months when no premise narrows it, else RatingHour;
   - per-hour series (heat map, hour trend): RatingHour when no filter below the premise applies,
     else the raw ratings of that target / officer / kind (an indexed, narrow read);
   - reasons: RatingReasonDay.
@@ -15,8 +18,8 @@ from datetime import date, timedelta
 from django.db.models import Sum
 from django_scopes import scopes_disabled
 
-from erating.base.models import (Agency, FollowUpReason, Ministry, Premise, Rating, RatingDay, RatingHour,
-                                 RatingMonth, RatingReasonDay, Target, User)
+from erating.base.models import (Agency, FollowUpReason, HeatMonth, Ministry, Premise, PremiseDay, PremiseMonth,
+                                 RatingDay, RatingHour, RatingMonth, RatingReasonDay, Target, User)
 
 from . import criteria as cr
 
@@ -108,19 +111,30 @@ def _sum_rows(qs, group):
     return qs.order_by().values_list(*group).annotate(*[Sum(f) for f in N + C])
 
 
+PREMISE_GRAIN = {"agency_id", "premise_id", "channel", "agency__ministry_id"}
+
+
+def _tables(c, group=(), kind=None):
+    """(month table, day table) able to answer exactly: the premise-grain pair when possible."""
+    if kind is None and not _below_premise(c) and set(group) <= PREMISE_GRAIN:
+        return PremiseMonth, PremiseDay
+    return RatingMonth, RatingDay
+
+
 def counts(c, group=(), kind=None):
     """-> {group values tuple: Counts} over the Criteria's period."""
     group = list(group)
+    month_model, day_model = _tables(c, group, kind)
     out = defaultdict(Counts)
     months = _whole_months(c)
     parts = []
     if months:
         first, after = months
-        parts.append(_filtered(RatingMonth, c, kind).filter(month__gte=first, month__lt=after))
-        day_q = _filtered(RatingDay, c, kind).filter(day__gte=c.start, day__lte=c.end)
+        parts.append(_filtered(month_model, c, kind).filter(month__gte=first, month__lt=after))
+        day_q = _filtered(day_model, c, kind).filter(day__gte=c.start, day__lte=c.end)
         parts.append(day_q.exclude(day__gte=first, day__lt=after))
     else:
-        parts.append(_filtered(RatingDay, c, kind).filter(day__gte=c.start, day__lte=c.end))
+        parts.append(_filtered(day_model, c, kind).filter(day__gte=c.start, day__lte=c.end))
     for qs in parts:
         for row in _sum_rows(qs, group):
             out[tuple(row[:len(group)])].add(_masked(c, row[len(group):]))
@@ -138,7 +152,8 @@ def _below_premise(c):
 def daily(c, group=()):
     """-> {(day, *group): Counts}."""
     out = defaultdict(Counts)
-    for row in _sum_rows(_filtered(RatingDay, c).filter(day__gte=c.start, day__lte=c.end), ["day", *group]):
+    day_model = _tables(c, group)[1]
+    for row in _sum_rows(_filtered(day_model, c).filter(day__gte=c.start, day__lte=c.end), ["day", *group]):
         out[tuple(row[:1 + len(group)])].add(_masked(c, row[1 + len(group):]))
     return out
 
@@ -263,10 +278,11 @@ def counts_by_month(c):
     """-> {month start: Counts}: whole months from RatingMonth, partial ones from RatingDay."""
     out = defaultdict(Counts)
     months = _whole_months(c)
-    day_q = _filtered(RatingDay, c).filter(day__gte=c.start, day__lte=c.end)
+    month_model, day_model = _tables(c)
+    day_q = _filtered(day_model, c).filter(day__gte=c.start, day__lte=c.end)
     if months:
         first, after = months
-        qs = _filtered(RatingMonth, c).filter(month__gte=first, month__lt=after)
+        qs = _filtered(month_model, c).filter(month__gte=first, month__lt=after)
         for row in _sum_rows(qs, ["month"]):
             out[row[0]].add(_masked(c, row[1:]))
         day_q = day_q.exclude(day__gte=first, day__lt=after)
@@ -280,6 +296,18 @@ def counts_by_month(c):
 def heatmap(c):
     """-> 7 × 24 list of Counts: [weekday Monday=0][hour], Malaysia time."""
     grid = [[Counts() for _ in range(24)] for _ in range(7)]
+    months = _whole_months(c)
+    if months and not _below_premise(c) and c.premise_id is None and c.scope_premises is None:
+        first, after = months
+        qs = HeatMonth.objects.filter(**cr.filters(c)).filter(month__gte=first, month__lt=after)
+        for weekday, hour, *values in _sum_rows(qs, ["weekday", "hour"]):
+            grid[weekday][hour].add(_masked(c, values))
+        edges = [(c.start, first - timedelta(days=1)), (after, c.end)]
+        for start, end in edges:
+            if start <= end:
+                for (day, hour), k in hourly(c.replace(start=start, end=end)).items():
+                    grid[day.weekday()][hour] += k
+        return grid
     for (day, hour), k in hourly(c).items():
         grid[day.weekday()][hour] += k
     return grid

@@ -4,16 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def build_from_existing_ratings(apps, schema_editor):
-    """Ratings stored before this migration are counted once, from the raw table."""
-    from django.db.models import Max, Min
-
-    from erating.base.analysis import aggregates
-
-    span = apps.get_model("base", "Rating").objects.aggregate(first=Min("created_at"), last=Max("created_at"))
-    if span["first"] is not None:
-        aggregates.rebuild(span["first"].astimezone(aggregates.MYT).date(),
-                           span["last"].astimezone(aggregates.MYT).date())
 
 
 class Migration(migrations.Migration):
@@ -128,5 +118,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('day', 'agency', 'premise', 'target', 'officer_id', 'channel', 'flagged', 'score', 'reason_id'), name='ratingreasonday_key')],
             },
         ),
-        migrations.RunPython(build_from_existing_ratings, migrations.RunPython.noop),
     ]

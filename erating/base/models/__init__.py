@@ -1,5 +1,5 @@
 """The domain model. Tenant tables all carry `agency` so data can be partitioned by agency."""
-from .analysis import RatingDay, RatingHour, RatingMonth, RatingReasonDay
+from .analysis import HeatMonth, PremiseDay, PremiseMonth, RatingDay, RatingHour, RatingMonth, RatingReasonDay
 from .audit import AuditEntry
 from .devices import Device, PairingCode
 from .onboarding import AgencyApplication
@@ -11,7 +11,7 @@ from .tenancy import Agency, Ministry, Premise
 from .users import User
 
 __all__ = [
-    "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
-    "PairingCode", "PeriodicRun", "Premise", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay",
+    "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "HeatMonth", "Ministry", "OfficerCounter",
+    "PairingCode", "PeriodicRun", "Premise", "PremiseDay", "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay",
     "ScoreCaption", "Target", "User",
 ]

@@ -46,8 +46,7 @@ class RatingDay(_TargetCounts):
     class Meta:
         constraints = [models.UniqueConstraint(
             fields=["day", "agency", "premise", "target", "officer_id", "channel", "flagged"], name="ratingday_key")]
-        indexes = [models.Index(fields=["agency", "day"], name="ratingday_agency_day"),
-                   models.Index(fields=["target", "day"], name="ratingday_target_day")]
+        indexes = [models.Index(fields=["agency", "day"], name="ratingday_agency_day")]
 
 
 class RatingMonth(_TargetCounts):
@@ -95,3 +94,52 @@ class RatingReasonDay(models.Model):
             fields=["day", "agency", "premise", "target", "officer_id", "channel", "flagged", "score", "reason_id"],
             name="ratingreasonday_key")]
         indexes = [models.Index(fields=["agency", "day"], name="ratingreasonday_agency_day")]
+
+
+class PremiseDay(_Counts):
+    """Per Malaysia day and premise: every figure that needs nothing below the premise."""
+    day = models.DateField()
+
+    objects = ScopedManager(agency="agency", premise="premise")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day", "premise", "channel", "flagged"],
+                                               name="premiseday_key")]
+
+
+class PremiseMonth(_Counts):
+    """The same per calendar month."""
+    month = models.DateField()
+
+    objects = ScopedManager(agency="agency", premise="premise")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "month", "premise", "channel", "flagged"],
+                                               name="premisemonth_key")]
+
+
+class HeatMonth(models.Model):
+    """Per calendar month, weekday (Monday = 0) and hour, per agency: the heat map of whole months
+    when no premise narrows it (a premise filter or a supervisor's scope reads RatingHour)."""
+    month = models.DateField()
+    weekday = models.PositiveSmallIntegerField()
+    hour = models.PositiveSmallIntegerField()
+    agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.CharField(max_length=6)
+    flagged = models.BooleanField()
+    n1 = models.IntegerField(default=0)
+    n2 = models.IntegerField(default=0)
+    n3 = models.IntegerField(default=0)
+    n4 = models.IntegerField(default=0)
+    n5 = models.IntegerField(default=0)
+    c1 = models.IntegerField(default=0)
+    c2 = models.IntegerField(default=0)
+    c3 = models.IntegerField(default=0)
+    c4 = models.IntegerField(default=0)
+    c5 = models.IntegerField(default=0)
+
+    objects = ScopedManager(agency="agency")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "month", "weekday", "hour", "channel", "flagged"],
+                                               name="heatmonth_key")]

@@ -69,12 +69,14 @@ def test_check_finds_a_difference_and_rebuild_repairs_it(world):
                                            reasons=[world.other.reasons[1].id], idempotency_key=uuid.uuid4(),
                                            created_at=timezone.now() - timedelta(days=40))])
     differences = aggregates.check(*FAR)
-    assert {d[0] for d in differences} == {"RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay"}
+    assert {d[0] for d in differences} == {"RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "PremiseDay",
+                                           "PremiseMonth", "HeatMonth"}
     with pytest.raises(CommandError):
         call_command("check_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
     call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31", "--agency",
                  str(world.home.agency.id))
-    assert {d[1][2 if d[0] == "RatingHour" else 1] for d in aggregates.check(*FAR)} == {world.other.agency.id}
+    position = {"RatingHour": 2, "PremiseDay": 0, "PremiseMonth": 0, "HeatMonth": 0}  # of the agency in the key
+    assert {d[1][position.get(d[0], 1)] for d in aggregates.check(*FAR)} == {world.other.agency.id}
     call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
     assert aggregates.check(*FAR) == []
     call_command("check_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
