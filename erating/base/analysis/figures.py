@@ -364,14 +364,19 @@ def _labels(dimension, ids):
         return {t.id: t.display_name for t in Target.objects.filter(id__in=ids)}
 
 
-def ranking(c, dimension, *, show_officers_below_minimum=False):
+def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=None):
     """-> {"ranked": rows with at least the minimum ratings, best Wilson bound first,
     "few": rows below it (ranked apart), "hidden": how many officer rows were withheld}.
-    Each row: id, label, total, csat, mean, score (Wilson lower bound, 0..100), agency_id."""
+    Each row: id, label, total, csat, mean, score (Wilson lower bound, 0..100), agency_id.
+    `per`, `kinds`: counts by (agency, premise, target, officer) and target kinds, when one
+    read serves several dimensions (rankings())."""
     field, kind = DIMENSIONS[dimension]
     with_agency = field not in ("agency_id", "agency__ministry_id")
-    group = [field] + (["agency_id"] if with_agency else [])
-    per = counts(c, group, kind=kind)
+    if per is None:
+        group = [field] + (["agency_id"] if with_agency else [])
+        per = {key: k for key, k in counts(c, group, kind=kind).items()}
+    else:
+        per = _fold(per, dimension, kinds)
     mins = minimums(c)
     merged = defaultdict(lambda: [Counts(), None])
     for key, k in per.items():
@@ -399,11 +404,41 @@ def ranking(c, dimension, *, show_officers_below_minimum=False):
     return {"ranked": ranked, "few": few, "hidden": hidden}
 
 
-def movers(c, dimension, *, limit=5, now=None):
+FINE = ["agency_id", "premise_id", "target_id", "officer_id"]
+
+
+def _fold(per, dimension, kinds):
+    """Counts by (agency, premise, target, officer) -> by (dimension id, agency)."""
+    out = defaultdict(Counts)
+    index = {"premise": 1, "officer": 3}.get(dimension, 2)
+    for key, k in per.items():
+        if index == 2 and kinds.get(key[2]) != dimension:
+            continue
+        out[(key[index], key[0])] += k
+    return out
+
+
+def rankings(c, dimensions, *, show_officers_below_minimum=False):
+    """Rankings and movers of several dimensions below the agency from ONE read per period
+    (counts by agency, premise, target and officer): {dimension: (ranking, (up, down))}."""
+    now, before = counts(c, FINE), counts(c.previous(), FINE)
+    with scopes_disabled():
+        ids = {key[2] for key in now} | {key[2] for key in before}
+        kinds = dict(Target.objects.filter(id__in=ids).values_list("id", "kind"))
+    out = {}
+    for dimension in dimensions:
+        result = ranking(c, dimension, show_officers_below_minimum=show_officers_below_minimum, per=now, kinds=kinds)
+        previous = ranking(c.previous(), dimension, per=before, kinds=kinds)["ranked"]
+        out[dimension] = (result, movers(c, dimension, now=result["ranked"], before=previous))
+    return out
+
+
+def movers(c, dimension, *, limit=5, now=None, before=None):
     """Rows ranked in both periods, by change of satisfaction index: (top risers, top fallers).
-    `now`: this period's ranked rows if already computed."""
+    `now`, `before`: the two periods' ranked rows if already computed."""
     now = ranking(c, dimension)["ranked"] if now is None else now
-    before = {r["id"]: r for r in ranking(c.previous(), dimension)["ranked"]}
+    before = ranking(c.previous(), dimension)["ranked"] if before is None else before
+    before = {r["id"]: r for r in before}
     both = [dict(r, change=r["csat"] - before[r["id"]]["csat"]) for r in now if r["id"] in before]
     up = sorted((r for r in both if r["change"] > 0), key=lambda r: (-r["change"], r["label"]))[:limit]
     down = sorted((r for r in both if r["change"] < 0), key=lambda r: (r["change"], r["label"]))[:limit]

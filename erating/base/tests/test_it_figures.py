@@ -126,6 +126,7 @@ def test_figures_equal_the_raw_computation(dataset, data):
         got_reasons = {reason.id: n for reason, n in figures.reasons(c)}
         premise_rank = figures.ranking(c, "premise")
         officer_rank = figures.ranking(c, "officer", show_officers_below_minimum=True)
+        bundle = figures.rankings(c, ["premise", "counter", "officer"], show_officers_below_minimum=True)
         comments = figures.latest_comments(c, limit=1000)
 
     total = len(rows)
@@ -159,6 +160,10 @@ def test_figures_equal_the_raw_computation(dataset, data):
     assert {row["id"]: row["total"] for row in premise_rank["ranked"] + premise_rank["few"]} == dict(per_premise)
     per_officer = Counter(r.officer_id for r in rows if r.officer_id)
     assert {row["id"]: row["total"] for row in officer_rank["ranked"] + officer_rank["few"]} == dict(per_officer)
+    assert bundle["premise"][0] == premise_rank and bundle["officer"][0] == officer_rank
+    per_counter = Counter(r.target_id for r in rows if r.target.kind == "counter")
+    counters = bundle["counter"][0]
+    assert {row["id"]: row["total"] for row in counters["ranked"] + counters["few"]} == dict(per_counter)
     for row in premise_rank["ranked"]:
         sat = sum(r.score >= 4 for r in rows if r.premise_id == row["id"])
         assert near(row["score"], 100.0 * figures.wilson_lower_bound(sat, row["total"]))

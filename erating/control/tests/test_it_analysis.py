@@ -34,11 +34,15 @@ def test_every_role_sees_its_dashboard_and_sections(world, login, role):
     client = login(user)
     response = client.get(reverse("control:analysis"), {"period": "7d"})
     assert response.status_code == 200
-    body = response.content.decode()
-    assert 'data-chart="an-trend-data"' in body and 'id="an-trend-data"' in body
-    assert "<script>" not in body.replace("<script src=", "")  # no inline script (CSP)
+    page = response.content.decode()
+    assert "<script>" not in page.replace("<script src=", "")  # no inline script (CSP)
+    body = page
     for part in SECTIONS:
-        assert client.get(reverse(f"control:analysis_{part}"), {"period": "7d"}).status_code == 200
+        section = client.get(reverse(f"control:analysis_{part}"), {"period": "7d"})
+        assert section.status_code == 200
+        assert (f'hx-get="/control/analysis/{part}/?period=7d"' in page) is not (part == "rankings" and role == "officer")
+        body += section.content.decode()
+    assert 'data-chart="an-trend-data"' in body and 'id="an-trend-data"' in body
     if role == "officer":
         assert "an-rank-" not in body and "Bagus" in body  # own comment, no rankings
         assert "Cawangan lambat" not in body
@@ -93,7 +97,8 @@ def test_one_officers_figures_below_the_minimum_are_for_the_agency_admin_only(wo
     for user in (world.home.supervisor, world.sysadmin, officer):
         response = login(user).get(reverse("control:analysis"), {"period": "7d"} if user == officer else query)
         assert response.context["withheld"] is True, user
-        assert "an-trend-data" not in response.content.decode()
+        assert "an-trend-data" not in response.content.decode() and "hx-get" not in response.content.decode().split(
+            'id="an-live"')[1].split("</p>", 1)[1]
     admin = login(world.home.admin).get(reverse("control:analysis"), query)
     assert admin.context["withheld"] is False and admin.context["head"]["ratings"] == 2
     # Enough ratings: the officer sees their own figures.

@@ -1,6 +1,6 @@
-"""The Analysis dashboard (Modul Analisis). The URL holds the filters; the page is rendered whole
-on first load, then each section is refreshed by htmx when the live stamp (polled every 3 s)
-reports a new rating inside the criteria. The figures come from erating.base.analysis."""
+"""The Analysis dashboard (Modul Analisis). The URL holds the filters; the page carries the
+headline figures and loads each further section as its own request (htmx), and every section is
+refreshed when the live stamp (polled every 3 s) reports a new rating inside the criteria. The figures come from erating.base.analysis."""
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -71,8 +71,7 @@ def _section(name, request, ctx):
 def dashboard(request):
     c, errors = _criteria(request)
     ctx = _context(request, c)
-    for name in SECTIONS:
-        ctx[name] = _section(name, request, ctx)
+    ctx["summary"] = _section("summary", request, ctx)  # the rest load as their own requests
     ctx.update(errors=errors, form=_form(request, c), nav="analysis", stamp=figures.stamp(c),
                updated=timezone.localtime(), sections=SECTIONS)
     return render(request, "control/analysis/dashboard.html", ctx, status=400 if errors else 200)

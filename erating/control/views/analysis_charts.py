@@ -139,8 +139,12 @@ def reasons(c):
                       "label": _("Times given"), "links": []}}
 
 
-def _table(c, dimension, title, *, show_officers=False):
-    result = figures.ranking(c, dimension, show_officers_below_minimum=show_officers)
+def _table(c, dimension, title, *, computed=None):
+    if computed is None:
+        result = figures.ranking(c, dimension)
+        up, down = figures.movers(c, dimension, now=result["ranked"])
+    else:
+        result, (up, down) = computed
     param = {"counter": "target", "service": "target", "facility": "target"}.get(dimension, dimension)
 
     def row(r, rank=None):
@@ -148,26 +152,29 @@ def _table(c, dimension, title, *, show_officers=False):
                 "mean": num(r["mean"], 2), "score": num(r["score"], 1), "minimum": r["minimum"],
                 "href": link(c, **{param: r["id"]})}
 
-    up, down = figures.movers(c, dimension, now=result["ranked"])
-    mover = lambda r: {"label": r["label"], "change": num(abs(r["change"]), 1), "href": link(c, **{param: r["id"]})}  # noqa: E731
+    def mover(r):
+        return {"label": r["label"], "change": num(abs(r["change"]), 1), "href": link(c, **{param: r["id"]})}
+
     return {"key": dimension, "title": title, "ranked": [row(r, i + 1) for i, r in enumerate(result["ranked"][:20])],
             "more": max(0, len(result["ranked"]) - 20), "few": [row(r) for r in result["few"][:20]],
             "hidden": result["hidden"], "up": [mover(r) for r in up], "down": [mover(r) for r in down]}
 
 
 def rankings(c, *, national, show_officers):
-    tables = []
     if national and c.agency_id is None:
+        tables = []
         if c.ministry_id is None:
             tables.append(_table(c, "ministry", _("Ministries")))
         tables.append(_table(c, "agency", _("Agencies")))
         return {"tables": tables}
+    wanted = []
     if c.premise_id is None:
-        tables.append(_table(c, "premise", _("Premises")))
+        wanted.append(("premise", _("Premises")))
     if c.target_id is None:
         for kind, title in (("counter", _("Counters")), ("service", _("Services")), ("facility", _("Facilities"))):
             if c.kind in (None, kind):
-                tables.append(_table(c, kind, title))
+                wanted.append((kind, title))
     if c.officer_id is None:
-        tables.append(_table(c, "officer", _("Officers"), show_officers=show_officers))
-    return {"tables": tables}
+        wanted.append(("officer", _("Officers")))
+    bundle = figures.rankings(c, [d for d, _t in wanted], show_officers_below_minimum=show_officers)
+    return {"tables": [_table(c, d, title, computed=bundle[d]) for d, title in wanted]}
