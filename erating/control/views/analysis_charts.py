@@ -41,6 +41,8 @@ def summary(c, head):
             ("mean", _("Mean score"), 2, "", "up"), ("low_share", _("Low scores"), 1, "%", "down"),
             ("comment_share", _("With comments"), 1, "%", None)):
         change = head["change"].get("ratings_pct" if key == "ratings" else key)
+        if change is not None:  # a change too small to show at this precision is no change
+            change = round(change, 2 if key == "mean" else 1) or 0.0
         cards.append({
             "key": key, "label": label, "value": num(head[key], fmt) + (unit if head[key] is not None else ""),
             "change": None if change is None else num(abs(change), 1 if key != "mean" else 2),
@@ -130,12 +132,17 @@ def heatmap(c):
 
 
 def reasons(c):
-    rows = figures.reasons(c)
-    out = [{"label": r.text if r else "?", "n": num(n), "value": n} for r, n in rows]
+    # Agencies keep their own reason lists; across agencies, reasons worded alike are one row.
+    merged = {}
+    for reason, n in figures.reasons(c):
+        label = reason.text if reason else "?"
+        merged[label] = merged.get(label, 0) + n
+    ordered = sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+    out = [{"label": label, "n": num(n), "value": n} for label, n in ordered]
     text = _("No follow-up reasons were given in this period.") if not out else \
         _("Most given reason: %(label)s (%(n)s times).") % {"label": out[0]["label"], "n": out[0]["n"]}
     return {"rows": out, "text": text,
-            "chart": {"type": "hbar", "labels": [r["label"] for r in out], "values": [r["value"] for r in out],
+            "chart": {"type": "hbar", "labels": [r["label"] for r in out[:12]], "values": [r["value"] for r in out[:12]],
                       "label": _("Times given"), "links": []}}
 
 
