@@ -209,11 +209,20 @@ class AgencySettingsForm(forms.ModelForm):
         choices=[(0, _("Never")), (1, _("At score 1")), (2, _("At score 2 or lower")), (3, _("At score 3 or lower")),
                  (4, _("At score 4 or lower"))],
         help_text=_("Scores run from 5 (best) to 1; a 3-smiley form uses scores 5, 3 and 1."))
+    ranking_min_ratings = forms.IntegerField(
+        label=_("minimum ratings to rank"), min_value=1, max_value=1000, required=False,
+        help_text=_("Rows with fewer ratings are ranked apart; officers' figures below it are shown only to "
+                    "the agency administrator."))
 
     class Meta:
         model = Agency
         fields = ["form_size", "reasons_max_score", "comment_enabled", "contact_enabled", "show_officer_photo",
-                  "thank_you_ms", "thank_you_en"]
+                  "thank_you_ms", "thank_you_en", "ranking_min_ratings"]
+
+    def clean_ranking_min_ratings(self):
+        # Left empty (or absent from an older form): the agency keeps its current minimum.
+        value = self.cleaned_data.get("ranking_min_ratings")
+        return self.instance.ranking_min_ratings if value is None else value
         widgets = {"form_size": forms.RadioSelect, "thank_you_ms": forms.Textarea(attrs={"rows": 2}),
                    "thank_you_en": forms.Textarea(attrs={"rows": 2})}
 

@@ -119,3 +119,20 @@ def test_labels_follow_the_language(world, login):
     client.cookies["django_language"] = "ms"
     ms = client.get(reverse("control:analysis_summary"), {"period": "7d"}).content.decode()
     assert "Satisfaction index" in en and "Indeks kepuasan" in ms
+
+
+def test_agency_admin_sets_the_minimum_in_form_settings(world, login):
+    from erating.control.tests.test_it_form_settings import GENERAL, URL
+
+    client = login(world.home.admin)
+    response = client.post(reverse(URL), {**GENERAL, "ranking_min_ratings": "25"})
+    assert response.status_code in (200, 302)
+    with scopes_disabled():
+        world.home.agency.refresh_from_db()
+    assert world.home.agency.ranking_min_ratings == 25
+    client.post(reverse(URL), GENERAL)  # a form without the field keeps it
+    with scopes_disabled():
+        world.home.agency.refresh_from_db()
+    assert world.home.agency.ranking_min_ratings == 25
+    bad = client.post(reverse(URL), {**GENERAL, "ranking_min_ratings": "0"})
+    assert "ranking_min_ratings" in bad.context["settings_form"].errors
