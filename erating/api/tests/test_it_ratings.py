@@ -4,10 +4,12 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from erating.api.tests.asgi_client import AsgiClient, asgi_client
+from erating.base.analysis import aggregates
 from erating.api.tests.wsgi_client import WsgiClient, keep_test_connection
 from erating.base.models import Device, Rating
 from erating.base.models.devices import hash_token
@@ -212,7 +214,10 @@ def test_it_answers_unknown_codes_after_loading_the_agency_targets(client, world
     post(client, token, item(world.home.counter))
     body = {"ratings": [item(world.home.service), item(world.home.facility), {**item(world.home.counter), "target": "x"}]}
     at_most = at_most_queries_in_any_thread if isinstance(client, AsgiClient) else django_assert_max_num_queries
-    with at_most(3):  # insert, lookup of the unknown code, stored-before check
+    # insert, lookup of the unknown code, stored-before check; on SQLite the analysis aggregates are
+    # one upsert per table (and a savepoint around them), on PostgreSQL one statement on the writer's cursor
+    extra = 0 if connection.vendor == "postgresql" else len(aggregates.TABLES) + 2
+    with at_most(3 + extra):
         data = post(client, token, body).json()
     assert [r["status"] for r in data["results"]] == ["created", "created", "rejected"]
 
