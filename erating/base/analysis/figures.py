@@ -13,7 +13,7 @@ A score filter selects count columns (n1..n5), never rows, so it is exact on eve
 """
 import math
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import Sum
 from django_scopes import scopes_disabled
@@ -459,7 +459,3 @@ def stamp(c):
     day = c.replace(start=today, end=today, score_min=1, score_max=5)
     k = counts(day).get((), Counts())
     return f"{today.isoformat()}:{k.total}"
-
-
-def first_day():
-    return date(2000, 1, 1)
