@@ -2,7 +2,7 @@
 filter combinations and users (hypothesis), on SQLite and PostgreSQL alike."""
 import random
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
