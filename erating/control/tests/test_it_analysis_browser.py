@@ -44,13 +44,16 @@ def log_in(page, user, lang):
     page.wait_for_url("**/control/")
 
 
+DRAWN = """(id) => {
+    const c = document.getElementById(id); if (!c || !c.width) return false;
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) return true; }
+    return false; }"""
+
+
 def drawn(page, canvas_id):
     """True when the canvas has painted pixels (not just an element on the page)."""
-    return page.evaluate("""(id) => {
-        const c = document.getElementById(id); if (!c || !c.width) return false;
-        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) return true; }
-        return false; }""", canvas_id)
+    return page.evaluate(DRAWN, canvas_id)
 
 
 def axe_violations(page):
@@ -64,9 +67,11 @@ def test_charts_render_with_tables_and_pass_axe(new_page, home, lang, viewport):
     page = new_page(viewport=viewport)
     log_in(page, home.admin, lang)
     page.goto("/control/analysis/?period=7d")
-    page.wait_for_selector("canvas[data-drawn='1']")
-    for canvas in CHARTS:
+    for canvas in CHARTS:  # the sections load one after another
+        page.wait_for_selector(f"#{canvas}[data-drawn='1']")
         assert drawn(page, canvas), canvas
+    page.wait_for_selector("#an-comments-title")
+    page.wait_for_selector("#an-rank-counter table", state="attached")
     assert page.locator("details.an-table table").count() == len(CHARTS)
     assert page.locator("#an-rank-counter table").count() >= 1
     heading = {"ms": "Analisis", "en": "Analysis"}[lang]
@@ -80,7 +85,7 @@ def test_a_new_rating_shows_within_five_seconds(new_page, home):
     page = new_page(viewport=DESKTOP)
     log_in(page, home.admin, "en")
     page.goto("/control/analysis/?period=today")
-    page.wait_for_selector("canvas[data-drawn='1']")
+    page.wait_for_selector("#an-comments-title")  # every section loaded
     value = page.locator(".an-stat-ratings .stat-value")
     before = int(value.inner_text().replace(",", ""))
     rating_writer.insert_new([{
@@ -92,4 +97,5 @@ def test_a_new_rating_shows_within_five_seconds(new_page, home):
     page.wait_for_function("(n) => parseInt(document.querySelector('.an-stat-ratings .stat-value').innerText"
                            ".replace(/,/g, '')) === n", arg=before + 1, timeout=5000)
     page.wait_for_selector("text=Baru sahaja", timeout=5000)
-    assert drawn(page, "an-trend-canvas")
+    # the trend is painted again after its own refresh
+    page.wait_for_function(DRAWN, arg="an-trend-canvas", timeout=5000)

@@ -107,6 +107,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); customPeriod(); foldFilters(); });
-  document.body.addEventListener("htmx:afterSwap", function (event) { draw(event.detail.target); });
+  document.body.addEventListener("htmx:afterSettle", function (event) { draw(event.detail.target); });
   window.eratingAnalysis = { draw: draw, percent: percent };
 }());
