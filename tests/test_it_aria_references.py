@@ -93,6 +93,7 @@ def test_it_keeps_every_aria_reference_of_the_system_forms(client, world, login)
     login(world.sysadmin)
     for name in ("control:agency_create", "control:ministry_create"):
         check(client, reverse(name))
+    check(client, reverse("control:agency_admins", kwargs={"agency_id": world.home.agency.pk}))
 
 
 def test_it_keeps_every_aria_reference_of_the_public_forms(client, world):
