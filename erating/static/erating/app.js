@@ -10,4 +10,18 @@
       event.preventDefault();
     }
   });
+
+  // <form data-reload-on="field">: choosing another value of that select reloads the page with it
+  // in the query (the form then lists what belongs to it, e.g. one premise's counters). The
+  // [data-nojs] button does the same without JavaScript, so it is hidden when this runs.
+  document.querySelectorAll("form[data-reload-on]").forEach(function (form) {
+    var field = form.elements[form.dataset.reloadOn];
+    if (!field) return;
+    form.querySelectorAll("[data-nojs]").forEach(function (el) { el.hidden = true; });
+    field.addEventListener("change", function () {
+      var query = new URLSearchParams(window.location.search);
+      query.set(form.dataset.reloadOn, field.value);
+      window.location.search = query.toString();
+    });
+  });
 })();
