@@ -24,4 +24,39 @@
       window.location.search = query.toString();
     });
   });
+
+  // The back-office menu folds on phones (CSS decides by width; this only wires the button).
+  var nav = document.querySelector(".sidenav");
+  var toggle = nav && nav.querySelector(".sidenav-toggle");
+  if (toggle) {
+    nav.classList.add("collapsible");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = !nav.classList.contains("open");
+      nav.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  }
+
+  // A table wider than its box on a phone says that it scrolls (besides the edge shadow).
+  var cue = document.body.dataset.scrollCue;
+  function markWideTables() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      var box = table.closest(".table-wrap") || table;
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      var note = box.previousElementSibling;
+      var has = note && note.classList.contains("scroll-cue");
+      if (wide && !has && cue) {
+        note = document.createElement("p");
+        note.className = "scroll-cue";
+        note.textContent = cue;
+        box.parentNode.insertBefore(note, box);
+      } else if (!wide && has) {
+        note.remove();
+      }
+    });
+  }
+  markWideTables();
+  window.addEventListener("resize", markWideTables);
+  document.addEventListener("htmx:afterSettle", markWideTables);
 })();
