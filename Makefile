@@ -40,10 +40,10 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 run: $(VENV)/.base-stamp assets messages
-	DEBUG=1 $(PY) manage.py migrate -v0
-	DEBUG=1 $(PY) manage.py demo_data --if-empty --ratings $(DEMO_RATINGS)
+	LOCAL_HTTP=1 $(PY) manage.py migrate -v0
+	LOCAL_HTTP=1 $(PY) manage.py demo_data --if-empty --ratings $(DEMO_RATINGS)
 	@echo "eRating is at http://127.0.0.1:8000 (with a task worker and the periodic scheduler beside it)"
-	@export DEBUG=1; \
+	@export LOCAL_HTTP=1; \
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py run_periodic & periodic=$$!; \
 	trap 'kill $$worker $$periodic 2>/dev/null; wait $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
