@@ -18,5 +18,5 @@ urlpatterns = [
 if settings.DEBUG or settings.LOCAL_HTTP:
     # Uploaded logos on this machine (production serves media from its web server).
     from django.views.static import serve
-    urlpatterns += [re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve,
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve,
                             {"document_root": settings.MEDIA_ROOT})]

@@ -56,5 +56,5 @@ def test_it_spells_e_mel_one_way(client):
     page = client.get(reverse("control:password_reset")).content.decode()  # Django's own "Email" label
     assert "E-mel" in page and not re.search(r"\b[Ee]mel\b", page)
     catalogue = (ROOT / "locale" / "ms" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-    msgstrs = " ".join(re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', catalogue, flags=re.M))
+    msgstrs = " ".join(re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', catalogue, flags=re.MULTILINE))
     assert not re.search(r"\b[Ee]mel\b", msgstrs)

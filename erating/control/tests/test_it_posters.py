@@ -161,7 +161,7 @@ def rasterise(data, tmp_path, dpi=50):
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(data)
     subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "r")], check=True)
-    return Image.open(sorted(tmp_path.glob("r*.png"))[0]).convert("RGB")
+    return Image.open(min(tmp_path.glob("r*.png"))).convert("RGB")
 
 
 def near(pixel, hex_colour, tolerance=40):

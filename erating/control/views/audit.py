@@ -9,15 +9,14 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
-from django_scopes import scope
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scope
 
 from erating.base.auditlog import ACTIONS, OBJECT_TYPES, describe_entries
 from erating.base.models import Agency, AuditEntry
 from erating.base.services.audit import log_action
 
 from ..permissions import MANAGERS, role_required
-
 
 
 def _sorted_choices(labels):
