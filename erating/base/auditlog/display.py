@@ -130,7 +130,11 @@ def action_label(code):
 
 
 def type_label(name):
-    return str(OBJECT_TYPES.get(name, name))
+    """Translated name of an audited model; a model added later falls back to its verbose_name."""
+    if name in OBJECT_TYPES:
+        return str(OBJECT_TYPES[name])
+    model = _model(name)
+    return capfirst(str(model._meta.verbose_name)) if model is not None else name
 
 
 def _model(name):
