@@ -68,6 +68,8 @@ def test_it_says_a_wide_table_scrolls_on_phones_only(new_page, world):
     expect(phone.locator(".scroll-cue").first).to_have_text(cue)
     table = phone.locator("main table").first
     assert table.evaluate("t => t.scrollWidth > t.clientWidth")
+    phone.goto("/control/audit/")  # a table inside a .table-wrap box
+    expect(phone.locator(".scroll-cue").first).to_have_text(cue)
     desktop = new_page(viewport=DESKTOP)
     log_in(desktop, world.home.admin)
     desktop.goto("/control/staff/")

@@ -43,7 +43,8 @@
   function markWideTables() {
     document.querySelectorAll("main table").forEach(function (table) {
       var box = table.closest(".table-wrap") || table;
-      var wide = box.scrollWidth > box.clientWidth + 1;
+      // On phones the table itself scrolls (display: block); elsewhere its wrapper does.
+      var wide = table.scrollWidth > table.clientWidth + 1 || box.scrollWidth > box.clientWidth + 1;
       var note = box.previousElementSibling;
       var has = note && note.classList.contains("scroll-cue");
       if (wide && !has && cue) {
