@@ -24,8 +24,9 @@ class AdminFields(forms.Form):
 class AppointForm(AdminFields):
     replace = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, label=gettext_lazy("Replaces"),
-        empty_label=gettext_lazy("Nobody (add another administrator)"),
-        help_text=gettext_lazy("The administrator replaced can no longer log in."))
+        empty_label=gettext_lazy("Nobody"),
+        help_text=gettext_lazy("“Nobody” adds another administrator. An administrator replaced can no longer "
+                               "log in."))
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
