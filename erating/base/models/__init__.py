@@ -1,6 +1,7 @@
 """The domain model. Tenant tables all carry `agency` so data can be partitioned by agency."""
 from .audit import AuditEntry
 from .devices import Device, PairingCode
+from .followup import Alert, AlertComment, AlertRule, Case, CaseEvent
 from .onboarding import AgencyApplication
 from .ratings import Rating
 from .settings import FollowUpReason, ScoreCaption
@@ -9,6 +10,6 @@ from .tenancy import Agency, Ministry, Premise
 from .users import User
 
 __all__ = [
-    "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
+    "Agency", "AgencyApplication", "Alert", "AlertComment", "AlertRule", "AuditEntry", "Case", "CaseEvent", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
     "PairingCode", "Premise", "Rating", "ScoreCaption", "Target", "User",
 ]

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -127,7 +127,8 @@ def revoke(device, *, request=None):
 
 def heartbeat(device, *, queued, app_version):
     with lookup_scope():
-        Device.objects.filter(pk=device.pk).update(last_seen=timezone.now(), queued=max(0, min(queued, 10**6)),
+        Device.objects.filter(pk=device.pk).update(last_seen=timezone.now(), queued_before=F("queued"),
+                                                   queued=max(0, min(queued, 10**6)),
                                                    app_version=clean_text(app_version or "")[:40])
 
 

@@ -33,7 +33,7 @@ from erating.base.models import Rating
 INSERT_CHUNK = 200
 COLUMNS = ["agency", "premise", "target", "officer", "score", "channel", "reasons", "comment", "contact_consent",
            "contact_name", "contact_phone", "contact_email", "created_at", "client_time", "clock_skew_seconds",
-           "idempotency_key", "device", "flagged", "source"]
+           "idempotency_key", "device", "flagged", "source", "language"]
 REASONS = COLUMNS.index("reasons")
 
 
