@@ -51,7 +51,7 @@ def test_it_filters_the_inbox(world, login):
     premise = client.get(url, {"premise": h.branch.pk}).content.decode()
     assert "Cawangan lambat" in premise and "Lambat<" not in premise
     bad = client.get(url, {"start": "2026-05-02", "end": "2026-05-01"})
-    assert bad.status_code == 200 and "The start date must be on or before the end date." in bad.content.decode()
+    assert bad.status_code == 200 and "Tarikh mula mestilah sama dengan atau sebelum tarikh akhir." in bad.content.decode()
     assert client.get(url, {"premise": world.other.premise.pk}).status_code == 200  # not a choice: an error
 
 

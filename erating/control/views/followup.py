@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from erating.base.followup import cases
-from erating.base.models import Case, FollowUpReason, Premise, Rating, Target, User
+from erating.base.models import Case, CaseEvent, FollowUpReason, Premise, Rating, Target, User
 from erating.base.services.text import clean_text
 
 from ..permissions import ANALYSTS, role_required
@@ -121,6 +121,19 @@ def _case(case_id):
                                                          "assignee"), pk=case_id)
 
 
+def _event_detail(event):
+    """What a history line adds after its kind, in the reader's language."""
+    if event.kind == CaseEvent.STATUS:
+        return dict(Case.STATUS_CHOICES).get(event.data.get("to"), "")
+    if event.kind == CaseEvent.ASSIGNED:
+        return event.data.get("name") or _("Nobody")
+    if event.kind == CaseEvent.CALL:
+        return dict(cases.CALL_OUTCOMES).get(event.data.get("outcome"), "")
+    if event.kind == CaseEvent.EMAIL:
+        return _("sent") if event.data.get("sent") else _("waiting to be sent")
+    return ""
+
+
 @role_required(*ANALYSTS)
 def case_detail(request, case_id, forms_=None):
     case = _case(case_id)
@@ -131,7 +144,7 @@ def case_detail(request, case_id, forms_=None):
         "overdue": cases.is_overdue(case), "now": timezone.now(),
         "contact_visible": cases.contact_visible(request.user, case),
         "reasons": [_reasons([case.agency_id]).get(i, "?") for i in case.rating.reasons],
-        "events": case.events.select_related("author"),
+        "events": [(e, _event_detail(e)) for e in case.events.select_related("author")],
         "next_statuses": [(s, dict(Case.STATUS_CHOICES)[s]) for s in cases.TRANSITIONS[case.status]],
         "assign_form": forms_.get("assign") or AssignForm(case=case, initial={"assignee": case.assignee_id}),
         "note_form": forms_.get("note") or NoteForm(prefix="note"),
