@@ -1,5 +1,6 @@
 """Background jobs of the follow-up (django.tasks). The periodic ones run across all agencies,
-each agency inside its own scope:
+each agency inside its own scope, registered with the periodic scheduler (erating.base.periodic;
+daily slots start at 08:00 Malaysian time):
 
     open_new_cases   every minute: a case for each new low rating with contact details
     evaluate_alerts  every minute: the rating alert rules (opens, e-mails, auto-closes)
@@ -12,6 +13,7 @@ from django.tasks import task
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from ..periodic import every
 from ..models import Agency, Alert, AlertRule, Case, CaseEvent, User
 from ..scoping import agency_scope, dimensions_for
 from . import alerts, cases, mail
@@ -52,16 +54,19 @@ def _evaluate(kinds, now):
     return {"opened": len(opened_ids), "closed": closed}
 
 
+@every(60, "followup.evaluate_alerts")
 @task
 def evaluate_alerts():
     return _evaluate(alerts.RATING_KINDS, timezone.now())
 
 
+@every(60, "followup.check_kiosks")
 @task
 def check_kiosks():
     return _evaluate((AlertRule.KIOSK,), timezone.now())
 
 
+@every(60, "followup.open_new_cases")
 @task
 def open_new_cases():
     count = 0
@@ -71,6 +76,7 @@ def open_new_cases():
     return count
 
 
+@every(86400, "followup.erase_contacts")
 @task
 def erase_contacts():
     count = 0
@@ -92,6 +98,7 @@ def digest_cases(user, now=None):
     return sorted(found, key=lambda c: (not cases.is_overdue(c, now), c.resolve_due))
 
 
+@every(86400, "followup.send_digests")
 @task
 def send_digests():
     now = timezone.now()

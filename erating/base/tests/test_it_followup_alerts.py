@@ -144,3 +144,12 @@ def test_it_records_the_queue_of_the_heartbeat_before(world):
         devices.heartbeat(device, queued=9, app_version="1")
         device.refresh_from_db()
     assert (device.queued_before, device.queued) == (4, 9)
+
+
+def test_it_registers_the_follow_up_jobs_with_the_scheduler():
+    from erating.base import periodic
+
+    periodic.autodiscover()
+    jobs = {name: p.seconds for name, p in periodic.registry.items() if name.startswith("followup.")}
+    assert jobs == {"followup.evaluate_alerts": 60, "followup.check_kiosks": 60, "followup.open_new_cases": 60,
+                    "followup.erase_contacts": 86400, "followup.send_digests": 86400}
