@@ -147,9 +147,14 @@ def test_it_records_the_queue_of_the_heartbeat_before(world):
 
 
 def test_it_registers_the_follow_up_jobs_with_the_scheduler():
+    import importlib
+
     from erating.base import periodic
+    from erating.base.followup import tasks as followup_tasks
 
     periodic.autodiscover()
+    # Another test may have emptied and restored the registry after the module was imported.
+    importlib.reload(followup_tasks)
     jobs = {name: p.seconds for name, p in periodic.registry.items() if name.startswith("followup.")}
     assert jobs == {"followup.evaluate_alerts": 60, "followup.check_kiosks": 60, "followup.open_new_cases": 60,
                     "followup.erase_contacts": 86400, "followup.send_digests": 86400}
