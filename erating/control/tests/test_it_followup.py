@@ -143,3 +143,42 @@ def test_it_shows_acknowledges_and_comments_alerts(world, login):
         assert alert.status == Alert.ACKNOWLEDGED and alert.acknowledged_by == h.supervisor
         assert AlertRule.objects.filter(agency=h.agency).count() == 4
     assert login(world.other.supervisor).get(url).status_code == 404
+
+
+def test_it_saves_the_follow_up_settings_with_validation_and_audit(world, login):
+    h = world.home
+    client = login(h.admin)
+    url = reverse("control:followup_settings")
+    assert client.get(url).status_code == 200
+    data = {"ack_days": 2, "resolve_days": 10, "contact_retention_days": 30,
+            "low_share-active": "on", "low_share-threshold": 60, "low_share-window_minutes": 10,
+            "low_share-min_ratings": 5, "csat_day-active": "on", "csat_day-threshold": 70,
+            "csat_day-window_minutes": 1440, "csat_day-min_ratings": 10, "drop-threshold": 25,
+            "drop-min_ratings": 10, "kiosk-active": "on", "kiosk-threshold": 45, "kiosk-min_ratings": 5}
+    bad = client.post(url, {**data, "resolve_days": 1, "low_share-threshold": 150})
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert "Tarikh akhir penyelesaian tidak boleh lebih awal daripada pengakuan." in text
+    assert client.post(url, data).status_code == 302
+    with scopes_disabled():
+        h.agency.refresh_from_db()
+        rules = {r.kind: r for r in AlertRule.objects.filter(agency=h.agency)}
+        assert (h.agency.ack_days, h.agency.resolve_days, h.agency.contact_retention_days) == (2, 10, 30)
+        assert (rules["low_share"].threshold, rules["low_share"].window_minutes) == (60, 10)
+        assert rules["drop"].active is False and rules["kiosk"].threshold == 45
+        assert AuditEntry.objects.filter(action="followup.settings").count() == 1
+        assert AuditEntry.objects.filter(action="alert.rule").count() == 4
+    assert login(h.supervisor).get(url).status_code == 403
+
+
+def test_it_sets_premise_opening_hours(world, login):
+    h = world.home
+    client = login(h.admin)
+    url = reverse("control:premise_edit", args=[h.premise.pk])
+    data = {"code": h.premise.code, "name": h.premise.name, "state": "KTN", "medium": "both",
+            "opens_at": "09:00", "closes_at": "08:00"}
+    assert client.post(url, data).status_code == 200  # closing before opening: the form again
+    assert client.post(url, {**data, "closes_at": "16:30"}).status_code == 302
+    with scopes_disabled():
+        h.premise.refresh_from_db()
+    assert (str(h.premise.opens_at), str(h.premise.closes_at)) == ("09:00:00", "16:30:00")
