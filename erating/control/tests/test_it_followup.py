@@ -182,3 +182,13 @@ def test_it_sets_premise_opening_hours(world, login):
     with scopes_disabled():
         h.premise.refresh_from_db()
     assert (str(h.premise.opens_at), str(h.premise.closes_at)) == ("09:00:00", "16:30:00")
+
+
+def test_it_points_to_open_alerts_from_the_inbox(world, login):
+    h = world.home
+    with scopes_disabled():
+        alerts.ensure_rules(h.agency)
+        Alert.objects.create(agency=h.agency, premise=h.premise, unit=f"premise:{h.premise.pk}", opened_at=timezone.now(),
+                             rule=AlertRule.objects.get(agency=h.agency, kind=AlertRule.LOW_SHARE))
+    page = login(h.supervisor).get(reverse("control:followup_inbox")).content.decode()
+    assert "1 amaran menunggu untuk diakui" in page

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from erating.base.followup import cases
-from erating.base.models import Case, CaseEvent, FollowUpReason, Premise, Rating, Target, User
+from erating.base.models import Alert, Case, CaseEvent, FollowUpReason, Premise, Rating, Target, User
 from erating.base.services.text import clean_text
 
 from ..permissions import ANALYSTS, role_required
@@ -102,7 +102,8 @@ def inbox(request):
     rows = [{"rating": r, "case": getattr(r, "case", None), "overdue": r.overdue,
              "reasons": [reasons.get(i, "?") for i in r.reasons]} for r in page]
     return render(request, "control/followup/inbox.html", {
-        "form": form, "page": page, "rows": rows, "figures": cases.deadline_figures(), "nav": "followup"})
+        "form": form, "page": page, "rows": rows, "figures": cases.deadline_figures(), "nav": "followup",
+        "open_alerts": Alert.objects.filter(status=Alert.OPEN).count()})
 
 
 @role_required(*ANALYSTS)
@@ -139,11 +140,12 @@ def case_detail(request, case_id, forms_=None):
     case = _case(case_id)
     may_work = cases.can_work(request.user, case) and case.status != Case.CLOSED
     forms_ = forms_ or {}
+    reason_texts = _reasons([case.agency_id])
     context = {
         "case": case, "rating": case.rating, "nav": "followup", "may_work": may_work,
         "overdue": cases.is_overdue(case), "now": timezone.now(),
         "contact_visible": cases.contact_visible(request.user, case),
-        "reasons": [_reasons([case.agency_id]).get(i, "?") for i in case.rating.reasons],
+        "reasons": [reason_texts.get(i, "?") for i in case.rating.reasons],
         "events": [(e, _event_detail(e)) for e in case.events.select_related("author")],
         "next_statuses": [(s, dict(Case.STATUS_CHOICES)[s]) for s in cases.TRANSITIONS[case.status]],
         "assign_form": forms_.get("assign") or AssignForm(case=case, initial={"assignee": case.assignee_id}),
