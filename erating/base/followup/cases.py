@@ -256,3 +256,11 @@ def deadline_figures(cases=None, now=None):
     in_time = done.filter(resolved_at__lte=F("resolve_due")).count()
     return {"open": open_, "overdue": overdue, "resolved": resolved, "resolved_in_time": in_time,
             "compliance": round(100.0 * in_time / resolved, 1) if resolved else None}
+
+
+def figures_for(criteria, now=None):
+    """deadline_figures() of the cases whose ratings an analysis Criteria selects (its period,
+    premises, targets, officers, channel), for the dashboard and the client-charter report."""
+    from ..analysis.criteria import ratings
+
+    return deadline_figures(Case.objects.filter(rating__in=ratings(criteria)), now)

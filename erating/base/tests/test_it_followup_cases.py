@@ -211,3 +211,24 @@ def test_it_opens_the_deadlines_from_the_agency_settings(world):
     assert case.ack_due.astimezone(MALAYSIA).date() == datetime.date(2026, 12, 8)
     # Five working days: Mon 7 … Thu 10, then Fri 11 is the Sultan of Selangor's birthday: Mon 14.
     assert case.resolve_due.astimezone(MALAYSIA).date() == datetime.date(2026, 12, 14)
+
+
+def test_it_gives_the_dashboard_deadline_figures_for_analysis_criteria(world):
+    from erating.base.analysis import criteria
+
+    h = world.home
+    now = timezone.now()
+    with scopes_disabled():
+        late = add_rating(h.counter, 1, when=now - datetime.timedelta(days=20))
+        cases.open_case(late, user=h.admin, now=late.created_at)  # overdue
+        cases.open_case(h.ratings[1], user=h.admin)  # open, in time, head office
+        cases.open_case(h.ratings[3], user=h.admin)  # the branch
+        cases.open_case(world.other.ratings[1], user=world.other.admin)  # another agency
+    with scope(**dimensions_for(h.supervisor)):
+        week = criteria.parse({"period": "7d"}, user=h.supervisor)
+        month = criteria.parse({"period": "30d"}, user=h.supervisor)
+        assert cases.figures_for(week, now)["open"] == 1  # the supervisor's premise, this week
+        assert cases.figures_for(month, now) == {"open": 2, "overdue": 1, "resolved": 0, "resolved_in_time": 0,
+                                                 "compliance": None}
+    with scope(**dimensions_for(h.admin)):
+        assert cases.figures_for(criteria.parse({"period": "30d"}, user=h.admin), now)["open"] == 3
