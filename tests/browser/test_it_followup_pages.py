@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from erating.base.followup import cases
+from erating.base.followup import alerts, cases
 from erating.base.models import Rating
 from erating.base.testing import add_rating, make_world
 from tests.browser.test_it_role_homes import DESKTOP, PHONE, SHOTS, log_in
@@ -25,6 +25,10 @@ def world(transactional_db):
         Rating.objects.filter(pk=late.pk).update(contact_consent=True, contact_name="Aminah binti Ali",
                                                  contact_phone="0198765432", contact_email="aminah@example.my")
         w.case = cases.open_case(Rating.objects.get(pk=late.pk), user=h.admin, now=late.created_at)
+        now = timezone.now()
+        for score in (1, 1, 2, 4):
+            add_rating(h.counter, score, when=now - datetime.timedelta(minutes=2))
+        alerts.evaluate(h.agency, now)
     return w
 
 
@@ -54,3 +58,29 @@ def test_inbox_and_case_at_phone_and_desktop_sizes(world, new_page, size):
     expect(page.locator(".timeline")).to_contain_text("Petugas kaunter telah diberi taklimat.")
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]
     page.screenshot(path=str(SHOTS / f"followup-case-{size}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_alerts_at_phone_and_desktop_sizes(world, new_page, size):
+    viewport = PHONE if size == "phone" else DESKTOP
+    page = new_page(viewport=viewport, **({"is_mobile": True, "has_touch": True} if size == "phone" else {}))
+    log_in(page, world.home.supervisor)
+    page.goto("/control/followup/")
+    page.get_by_role("link", name="2 amaran menunggu untuk diakui").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Amaran")
+    rows = page.locator("tbody tr.is-overdue")
+    expect(rows).to_have_count(2)  # the premise and its counter
+    # The world's own ratings of a moment ago count too: 4 of the premise's 7 are low.
+    premise_row = rows.filter(has_not_text="Kaunter 1")
+    expect(premise_row).to_contain_text("4 daripada 7 penilaian dalam 15 minit terakhir adalah rendah.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"followup-alerts-{size}.png"), full_page=True)
+    premise_row.get_by_role("link").click()
+    page.get_by_role("button", name="Akui").click()
+    expect(page.locator(".alert-success")).to_contain_text("Amaran telah diakui.")
+    page.locator("#id_text").fill("Kaunter kedua dibuka.")
+    page.get_by_role("button", name="Tambah ulasan").click()
+    expect(page.locator(".timeline")).to_contain_text("Kaunter kedua dibuka.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]
+    page.screenshot(path=str(SHOTS / f"followup-alert-{size}.png"), full_page=True)

@@ -32,7 +32,7 @@ def alert_list(request):
     order = When_(When(status=Alert.OPEN, then=Value(0)), When(status=Alert.ACKNOWLEDGED, then=Value(1)),
                   default=Value(2), output_field=IntegerField())
     qs = Alert.objects.select_related("rule", "premise", "target", "device").annotate(o=order).order_by(
-        "o", "-opened_at")
+        "o", "-opened_at", "-id")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     rows = [{"alert": a, "description": describe(a)} for a in page]
     return render(request, "control/followup/alerts.html", {"page": page, "rows": rows, "nav": "alerts"})
