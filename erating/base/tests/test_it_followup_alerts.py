@@ -158,3 +158,23 @@ def test_it_registers_the_follow_up_jobs_with_the_scheduler():
     jobs = {name: p.seconds for name, p in periodic.registry.items() if name.startswith("followup.")}
     assert jobs == {"followup.evaluate_alerts": 60, "followup.check_kiosks": 60, "followup.open_new_cases": 60,
                     "followup.erase_contacts": 86400, "followup.send_digests": 86400}
+
+
+def test_it_mails_each_recipient_in_their_own_language(world):
+    h = world.home
+    with scopes_disabled():
+        english = type(h.supervisor).objects.create_user("supervisor-en@home.gov.my", "x", full_name="Supervisor EN",
+                                                         role="supervisor", agency=h.agency, language="en")
+        english.premises.set([h.premise])
+        for score in (1, 2, 2, 2):
+            add_rating(h.service, score, when=START + datetime.timedelta(minutes=3))
+        opened, _ = alerts.evaluate(h.agency, START + datetime.timedelta(minutes=4), kinds=(AlertRule.LOW_SHARE,))
+    mail.outbox.clear()
+    target_alert = next(a for a in opened if a.unit.startswith("target"))
+    assert tasks.notify_alert.call(target_alert.pk) == 2
+    by_to = {m.to[0]: m for m in mail.outbox}
+    en, ms = by_to[english.email], by_to[h.supervisor.email]
+    assert en.subject == f"eRating alert: Many low ratings in a short window at {h.premise.name}"
+    assert "4 of the last 4 ratings in 15 minutes were low." in en.body and "Pembaharuan" in en.body
+    assert ms.subject == f"Amaran eRating: Banyak penilaian rendah dalam masa singkat di {h.premise.name}"
+    assert "4 daripada 4 penilaian dalam 15 minit terakhir adalah rendah." in ms.body
