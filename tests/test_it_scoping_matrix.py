@@ -105,6 +105,8 @@ KWARG_OBJECTS = {
     "rating_id": lambda o: o.ratings[0].pk,
     "pairing_id": lambda o: o.pairing.pk,
     "code": lambda o: o.counter.code,
+    "case_id": lambda o: o.case.pk,
+    "alert_id": lambda o: o.alert.pk,
 }
 
 
@@ -118,6 +120,20 @@ def _application_id(ministry):
         return model.objects.create(agency_name="Jabatan Pemohon Rahsia", ministry=ministry, premises_planned=3,
                                     officer_name="Pegawai Pemohon", officer_email="pemohon@rahsia.gov.my",
                                     officer_phone="0123456789", officer_position="Pengarah", consent=True).pk
+
+
+def _case_and_alert(o):
+    """A follow-up case (with the customer's contact details) and an alert of the other agency."""
+    from erating.base.followup import alerts, cases
+    from erating.base.models import Alert, AlertRule, Rating
+
+    Rating.objects.filter(pk=o.ratings[1].pk).update(contact_consent=True, contact_name="Pelanggan Rahsia",
+                                                     contact_email="rahsia@pelanggan.my")
+    case = cases.open_case(Rating.objects.get(pk=o.ratings[1].pk), user=o.admin)
+    alerts.ensure_rules(o.agency)
+    alert = Alert.objects.create(agency=o.agency, premise=o.premise, rule=AlertRule.objects.get(
+        agency=o.agency, kind=AlertRule.LOW_SHARE), unit=f"premise:{o.premise.pk}", opened_at=timezone.now())
+    return case, alert
 
 
 @pytest.fixture
@@ -134,11 +150,12 @@ def other(world):
         o.pairing = PairingCode.objects.create(agency=o.agency, premise=o.premise, code="pairother1",
                                                expires_at=timezone.now() + timedelta(hours=1))
         o.application_id = _application_id(ministry)
+        o.case, o.alert = _case_and_alert(o)
         o.codes = list(apps.get_model("base", "Target").objects.filter(agency=o.agency).values_list("code", flat=True))
     o.names = [o.agency.name_ms, o.agency.name_en, o.premise.name, o.branch.name, o.admin.full_name,
                o.supervisor.full_name, o.officer.full_name, o.colleague.full_name, "@other.gov.my",
                "Kementerian Lain Sekali", "Ministry of Elsewhere", "Tablet Rahsia Lain", "Jabatan Pemohon Rahsia",
-               "pemohon@rahsia.gov.my", *o.codes]
+               "pemohon@rahsia.gov.my", "Pelanggan Rahsia", "rahsia@pelanggan.my", *o.codes]
     return o
 
 
@@ -363,4 +380,39 @@ def test_it_keeps_a_home_device_on_the_api_to_its_own_agency(world, other):
             leaked = [n for n in other.names if n in body]
             if leaked or response.status_code >= 500:
                 problems.append(f"{method.upper()} {url} → {response.status_code} {leaked}")
+    assert not problems, "\n".join(problems)
+
+
+def test_it_keeps_follow_up_urls_to_the_supervisors_premises_and_from_officers(world):
+    """Inside one agency: a case and an alert of the branch are refused to the supervisor of the
+    head office (not their premise) and every follow-up URL to an officer; the admin gets them."""
+    from erating.base.followup import alerts, cases
+    from erating.base.models import Alert, AlertRule
+
+    h = world.home
+    with scopes_disabled():
+        case = cases.open_case(h.ratings[3], user=h.admin)  # the branch's low rating
+        alerts.ensure_rules(h.agency)
+        alert = Alert.objects.create(agency=h.agency, premise=h.branch, unit=f"premise:{h.branch.pk}",
+                                     rule=AlertRule.objects.get(agency=h.agency, kind=AlertRule.LOW_SHARE),
+                                     opened_at=timezone.now())
+    values = {"case_id": case.pk, "alert_id": alert.pk, "rating_id": h.ratings[3].pk}
+    urls = [u for u in all_urls() if (u.route.startswith(("control/followup/", "control/alerts/"))
+                                      or (u.name or "").startswith(("control:case_", "control:alert_")))
+            and u.kwargs]
+    assert len(urls) >= 9
+    problems = []
+    for role, refused in (("supervisor", {403, 404, 405}), ("officer", {403, 405})):
+        client = Client()
+        client.force_login(getattr(h, role))
+        for u in urls:
+            url = build_url(u, values)
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status not in refused:
+                    problems.append(f"{role} {method.upper()} {url} → {status}")
+    admin = Client()
+    admin.force_login(h.admin)
+    assert admin.get(reverse("control:case_detail", args=[case.pk])).status_code == 200
+    assert admin.get(reverse("control:alert_detail", args=[alert.pk])).status_code == 200
     assert not problems, "\n".join(problems)

@@ -110,6 +110,8 @@ RATING_SCHEMA = {
         "contact": CONTACT_SCHEMA,
         "officer": {"type": ["integer", "null"], "description": "User id of the officer on duty."},
         "client_time": {"type": ["string", "null"], "format": "date-time"},
+        "language": {"type": "string", "enum": ["ms", "en"], "default": "ms",
+                     "description": "The language the customer rated in (follow-up replies use it)."},
     },
 }
 BODY_SCHEMA = {

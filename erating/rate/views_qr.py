@@ -64,6 +64,7 @@ def item_from_post(post, code, form):
         "target": code,
         "score": _int_or_raw(post["score"]) if post.get("score") else None,
         "reasons": [_int_or_raw(r) for r in post.getlist("reasons")[:50]],
+        "language": "en" if (translation.get_language() or "").startswith("en") else "ms",
     }
     if form["comment_enabled"]:
         item["comment"] = post.get("comment", "")

@@ -251,3 +251,15 @@ def test_it_answers_in_bm_unless_english_is_asked_for(client, world):
     assert default.json()["results"][0]["errors"]["score"] == "Pilih salah satu ikon wajah."
     assert english.json()["results"][0]["errors"]["score"] == "Choose one of the smileys."
     assert malay.json()["results"][0]["errors"]["score"] == "Pilih salah satu ikon wajah."
+
+
+def test_it_stores_the_language_a_kiosk_rating_was_made_in(client, world):
+    _device, token = make_device(world.home)
+    english, malay, absent = (item(world.home.counter, 1, language="en"), item(world.home.counter, 2, language="ms"),
+                              item(world.home.counter, 2))
+    response = post(client, token, {"ratings": [english, malay, absent, item(world.home.counter, language="xx")]})
+    assert response.status_code == 200, response.content
+    assert [r["status"] for r in response.json()["results"]] == ["created", "created", "created", "rejected"]
+    languages = dict(stored(idempotency_key__in=[english["id"], malay["id"], absent["id"]])
+                     .values_list("idempotency_key", "language"))
+    assert {str(k): v for k, v in languages.items()} == {english["id"]: "en", malay["id"]: "ms", absent["id"]: "ms"}

@@ -1,6 +1,7 @@
 """The domain model. Tenant tables all carry `agency` so data can be partitioned by agency."""
 from .audit import AuditEntry
 from .devices import Device, PairingCode
+from .followup import Alert, AlertComment, AlertRule, Case, CaseEvent
 from .onboarding import AgencyApplication
 from .periodic import PeriodicRun
 from .ratings import Rating
@@ -10,6 +11,7 @@ from .tenancy import Agency, Ministry, Premise
 from .users import User
 
 __all__ = [
-    "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
-    "PairingCode", "PeriodicRun", "Premise", "Rating", "ScoreCaption", "Target", "User",
+    "Agency", "AgencyApplication", "Alert", "AlertComment", "AlertRule", "AuditEntry", "Case", "CaseEvent", "Device",
+    "FollowUpReason", "Ministry", "OfficerCounter", "PairingCode", "PeriodicRun", "Premise", "Rating", "ScoreCaption",
+    "Target", "User",
 ]

@@ -33,6 +33,10 @@ class Rating(models.Model):
     device = models.ForeignKey("base.Device", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     flagged = models.BooleanField(_("suspected abuse"), default=False)
     source = models.CharField(max_length=64, blank=True, help_text="Hashed origin, for abuse detection.")
+    # The language the customer rated in: a follow-up reply is written in it. The database
+    # default keeps raw bulk inserts (demo data) that do not name the column valid.
+    language = models.CharField(_("language"), max_length=2, default="ms", db_default="ms",
+                                choices=[("ms", "Bahasa Melayu"), ("en", "English")])
 
     objects = ScopedManager(agency="agency", premise="premise", officer="officer")
 

@@ -6,7 +6,8 @@
 
 Each item is a plain dict (the API's JSON item; the QR view builds the same shape):
 id (client UUID), target (code), score, reasons (ids), comment, contact {name, phone, email,
-consent}, officer (user id on duty), client_time (ISO 8601). Each result is
+consent}, officer (user id on duty), client_time (ISO 8601),
+language (ms|en, the customer's; BM when absent). Each result is
 {"id", "status": created|duplicate|rejected, "errors": {field: message}}.
 
 Idempotency is enforced by the database, not by a read-then-write: one
@@ -194,6 +195,20 @@ def _client_time(item, now, errors):
     return parsed, max(-SKEW_LIMIT, min(SKEW_LIMIT, skew))
 
 
+LANGUAGES = ("ms", "en")
+
+
+def _language(item, errors):
+    """The language the customer rated in (optional, BM when absent): replies are written in it."""
+    language = item.get("language")
+    if language is None or language == "":
+        return "ms"
+    if language not in LANGUAGES:
+        errors["language"] = _("Language must be “ms” or “en”.")
+        return "ms"
+    return language
+
+
 def validate(item, *, channel, device, now):
     """(row dict, errors dict) for one item; row is None when the item is rejected."""
     errors = {}
@@ -205,6 +220,7 @@ def validate(item, *, channel, device, now):
     comment, contact = _comment_and_contact(item, errors)
     officer = _officer(item, info, errors)
     client_time, skew = _client_time(item, now, errors)
+    language = _language(item, errors)
     if errors:
         return None, errors
     return {
@@ -214,6 +230,7 @@ def validate(item, *, channel, device, now):
         "contact_phone": contact.get("phone", ""), "contact_email": contact.get("email", ""),
         "created_at": now, "client_time": client_time, "clock_skew_seconds": skew,
         "device": device.pk if device is not None else None, "flagged": False, "source": "",
+        "language": language,
     }, {}
 
 

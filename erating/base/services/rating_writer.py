@@ -33,8 +33,10 @@ from erating.base.models import Rating
 INSERT_CHUNK = 200
 COLUMNS = ["agency", "premise", "target", "officer", "score", "channel", "reasons", "comment", "contact_consent",
            "contact_name", "contact_phone", "contact_email", "created_at", "client_time", "clock_skew_seconds",
-           "idempotency_key", "device", "flagged", "source"]
+           "idempotency_key", "device", "flagged", "source", "language"]
 REASONS = COLUMNS.index("reasons")
+# Rows built before the language was stored (older callers, tests) are Malay, the default.
+OPTIONAL = {"language": "ms"}
 
 
 class WriteTimeout(Exception):
@@ -65,7 +67,8 @@ def _as_uuid(value):
 
 def _insert_django(chunk):
     fields = _fields()
-    params = [f.get_db_prep_save(row[f.name], connection) for row in chunk for f in fields]
+    params = [f.get_db_prep_save(row[f.name] if f.name in row else OPTIONAL[f.name], connection)
+              for row in chunk for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(connection.vendor, len(chunk)), params)
         return [key for (key,) in cursor.fetchall()]
@@ -75,7 +78,7 @@ def _pg_params(chunk):
     # These Python values are what psycopg adapts natively; only the JSON list needs a wrapper.
     params = []
     for row in chunk:
-        values = [row[name] for name in COLUMNS]
+        values = [row[name] if name in row else OPTIONAL[name] for name in COLUMNS]
         values[REASONS] = Jsonb(values[REASONS])
         params += values
     return params

@@ -268,7 +268,7 @@
 
   function submit() {
     var item = { id: uuid(), target: current.target, score: current.score, reasons: current.reasons, comment: "",
-                 officer: officer ? officer.id : null, client_time: new Date().toISOString() };
+                 officer: officer ? officer.id : null, client_time: new Date().toISOString(), language: lang };
     current = null;
     // Stored first; the network is only ever a copy of the queue.
     enqueue(item).then(flush, function (error) { console.error("eRating: could not queue a rating", error); });
