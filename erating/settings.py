@@ -138,6 +138,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Trusted reverse proxies (load balancers) in front of the app: the client's address is this many
+# entries from the right of X-Forwarded-For. 0: the app faces clients directly.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
 LOGIN_URL = "control:login"
 LOGIN_REDIRECT_URL = "control:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -152,7 +156,10 @@ AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "erating.control.views.auth.locked_out"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# One resolver for the client's address and one for the login name (erating/base/services/identity.py),
+# used by axes as by the audit log, tablet pairing and the rating limits.
+AXES_CLIENT_IP_CALLABLE = "erating.base.services.identity.axes_client_ip"
+AXES_USERNAME_CALLABLE = "erating.base.services.identity.axes_username"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_AGE_SECONDS", str(8 * 3600)))

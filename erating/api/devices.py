@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from ninja import Field, Router, Schema, Status
 
 from erating.base.services import devices
-from erating.base.services.audit import client_ip
+from erating.base.services.identity import client_ip
 
 from .auth import device_auth
 
@@ -61,7 +61,7 @@ class SignOnOut(Schema):
 @router.post("kiosk/pair", response={200: PairOut, 400: Error, 429: Error}, auth=None,
              summary="Pair a tablet with a one-time code")
 def pair(request, payload: PairIn):
-    ip = client_ip(request)
+    ip = client_ip(request) or None
     if devices.pairing_limited(ip):
         with kiosk_language(request):
             return Status(429, {"detail": str(devices.TOO_MANY_PAIRING_ATTEMPTS), "error": "rate_limited"})

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from erating.base.services import counters
 from erating.base.services.counters import cache as _cache
+from erating.base.services.identity import client_ip
 
 log = logging.getLogger(__name__)
 PHONE_COOKIE = "erating_phone"
@@ -32,16 +33,6 @@ def repeat_window():
 
 def _hash(*parts):
     return hashlib.sha256("|".join(parts).encode("utf-8", "replace")).hexdigest()[:32]
-
-
-def client_ip(request):
-    # Behind PROXY_COUNT trusted proxies the client is that many hops from the right.
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
 
 
 def new_phone_id():
