@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "erating.base.middleware.ScopeMiddleware",
+    "erating.api.bodies.ApiBodyMiddleware",
 ]
 
 # The API (device tokens, JSON, no cookies) runs behind this shorter chain; see erating/wsgi.py.
@@ -75,6 +76,7 @@ API_MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "erating.base.middleware.ScopeMiddleware",
+    "erating.api.bodies.ApiBodyMiddleware",
 ]
 
 ROOT_URLCONF = "erating.urls"
