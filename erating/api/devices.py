@@ -4,7 +4,6 @@ configuration, report heartbeats and sign officers on. Errors are structured:
 from typing import Any
 
 from django.utils import timezone
-
 from ninja import Field, Router, Schema, Status
 
 from erating.base.services import devices

@@ -10,7 +10,6 @@ server). Counters are fixed windows: cheap (one or two cache calls) and good eno
 import hashlib
 import logging
 import secrets
-import time
 
 from django.conf import settings
 
