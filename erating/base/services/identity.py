@@ -26,7 +26,7 @@ def client_ip(request):
     did not come through the proxies (e.g. a health check from inside), so REMOTE_ADDR stands."""
     if request is None:
         return ""
-    proxies = int(getattr(settings, "PROXY_COUNT", 0) or 0)
+    proxies = settings.PROXY_COUNT
     if proxies > 0:
         hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         if len(hops) >= proxies:
@@ -49,7 +49,7 @@ def axes_client_ip(request):
 
 
 def axes_username(request, credentials):
-    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    field = settings.AXES_USERNAME_FORM_FIELD
     if credentials:
         name = credentials.get(field)
     else:  # as axes itself falls back: the submitted form

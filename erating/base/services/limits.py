@@ -22,12 +22,13 @@ PHONE_COOKIE = "erating_phone"
 PHONE_COOKIE_AGE = 2 * 365 * 24 * 3600
 
 
-def _setting(name, default):
-    return int(getattr(settings, name, default))
+def _setting(name):
+    # The defaults live in settings.py, once (read on every call: tests override them).
+    return int(getattr(settings, name))
 
 
 def repeat_window():
-    return _setting("RATING_REPEAT_WINDOW_SECONDS", 300)
+    return _setting("RATING_REPEAT_WINDOW_SECONDS")
 
 
 def _hash(*parts):
@@ -69,7 +70,7 @@ def _unavailable(answer):
 
 def ip_allowed(request):
     """Counts this submission against the address; False once over the per-minute limit."""
-    return window_counter("rl:ip:" + _hash(client_ip(request)), 60) <= _setting("RATING_IP_PER_MINUTE", 30)
+    return window_counter("rl:ip:" + _hash(client_ip(request)), 60) <= _setting("RATING_IP_PER_MINUTE")
 
 
 def claim_repeat(phone, target_id):
@@ -119,8 +120,8 @@ def _burst_plan(rows, device):
             deltas[key] = deltas.get(key, 0) + 1
     if not deltas:
         return None
-    window = _setting("RATING_BURST_WINDOW_SECONDS", 600)
-    limit = _setting("RATING_BURST_DEVICE_MAX", 120) if device else _setting("RATING_BURST_MAX", 10)
+    window = _setting("RATING_BURST_WINDOW_SECONDS")
+    limit = _setting("RATING_BURST_DEVICE_MAX") if device else _setting("RATING_BURST_MAX")
     return keys, deltas, window, limit
 
 
