@@ -2,6 +2,7 @@
 from .audit import AuditEntry
 from .devices import Device, PairingCode
 from .onboarding import AgencyApplication
+from .periodic import PeriodicRun
 from .ratings import Rating
 from .settings import FollowUpReason, ScoreCaption
 from .targets import OfficerCounter, Target
@@ -10,5 +11,5 @@ from .users import User
 
 __all__ = [
     "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
-    "PairingCode", "Premise", "Rating", "ScoreCaption", "Target", "User",
+    "PairingCode", "PeriodicRun", "Premise", "Rating", "ScoreCaption", "Target", "User",
 ]
