@@ -6,17 +6,24 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/erating
 DEMO_RATINGS ?= 100000
 
-.PHONY: run test test-sqlite test-postgres bench venv test-venv assets messages system-deps serve migrate demo clean
+.PHONY: run test lint lock test-sqlite test-postgres bench venv test-venv assets messages system-deps serve migrate demo clean
 
-$(VENV)/.base-stamp: requirements/base.txt
+# requirements/lock.txt pins every transitive package as tested (a constraints file: it pins, it
+# does not add); `make lock` refreshes it from the test environment.
+$(VENV)/.base-stamp: requirements/base.txt requirements/lock.txt
 	test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements/base.txt
+	$(PY) -m pip install -q -r requirements/base.txt -c requirements/lock.txt
 	touch $@
 
-$(VENV)/.test-stamp: $(VENV)/.base-stamp requirements/test.txt
-	$(PY) -m pip install -q -r requirements/test.txt
+$(VENV)/.test-stamp: $(VENV)/.base-stamp requirements/test.txt requirements/lock.txt
+	$(PY) -m pip install -q -r requirements/test.txt -c requirements/lock.txt
 	touch $@
+
+lock: $(VENV)/.test-stamp
+	{ echo "# Every Python package of the test environment, pinned: a constraints file (pip install -c) so a fresh"; \
+	  echo "# machine installs exactly what was tested. Refresh: make lock (README, \"Dependencies\")."; \
+	  $(PY) -m pip freeze --exclude-editable; } > requirements/lock.txt
 
 node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -49,7 +56,10 @@ run: $(VENV)/.base-stamp assets messages
 	trap 'kill $$worker $$periodic 2>/dev/null; wait $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: system-deps $(VENV)/.test-stamp assets messages test-sqlite test-postgres
+test: system-deps $(VENV)/.test-stamp assets messages lint test-sqlite test-postgres
+
+lint: $(VENV)/.test-stamp
+	$(VENV)/bin/ruff check .
 
 test-sqlite:
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -87,7 +87,7 @@ def build_url(u, values, urlconf=None):
     if u.name:
         return reverse(u.name, kwargs=kwargs, urlconf=urlconf)
     route = u.route
-    for name, conv in u.pattern.pattern.converters.items():
+    for name in u.pattern.pattern.converters:
         for spec in (f"<{name}>", *[f"<{c}:{name}>" for c in ("int", "str", "slug", "uuid", "path")]):
             route = route.replace(spec, str(kwargs[name]))
     return "/" + route

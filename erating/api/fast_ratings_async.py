@@ -19,10 +19,10 @@ import psycopg
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, QueryDict
-from django.utils.datastructures import MultiValueDict
 from django.db import DatabaseError, close_old_connections
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone, translation
+from django.utils.datastructures import MultiValueDict
 
 from erating.base.services import counters
 from erating.base.services.ingest_cache import CacheMiss, cached_only, refresh, refresh_later
@@ -31,8 +31,7 @@ from erating.base.services.rating_writer import WriteTimeout
 from erating.base.services.rating_writer_async import WRITER
 
 from .fast_ratings import PATH, failure, response_headers
-from .ratings import MAX_BODY, Pending, answer_language, begin, end, end_needs_database, error, not_stored, \
-    rating_auth
+from .ratings import MAX_BODY, Pending, answer_language, begin, end, end_needs_database, error, not_stored, rating_auth
 
 
 class RatingRequest(HttpRequest):

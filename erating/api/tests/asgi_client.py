@@ -7,9 +7,8 @@ see rows of a test's open transaction: tests using this client need transactiona
 import asyncio
 import gc
 import os
-from contextlib import contextmanager
-
 import threading
+from contextlib import contextmanager
 
 from erating.api.tests.wsgi_client import Response, keep_test_connection
 

@@ -5,10 +5,9 @@ import uuid
 
 import pytest
 import schemathesis
+from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from django_scopes import scopes_disabled
 
 from erating.api.tests.test_it_ratings import make_device
 from erating.api.tests.wsgi_client import keep_test_connection

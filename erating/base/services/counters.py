@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from redis.exceptions import RedisError as UNAVAILABLE
+from redis.exceptions import RedisError as UNAVAILABLE  # noqa: F401 - what callers catch: counters.UNAVAILABLE
 
 clock = time.time  # the windows' clock (tests hold it still, so no window ends mid-test)
 _shared = None

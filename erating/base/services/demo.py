@@ -5,8 +5,7 @@ Ratings are written through the bulk path (COPY on PostgreSQL) so that millions 
 
 import random
 import uuid
-from datetime import timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
@@ -15,8 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from ..models import (Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, Target,
-                      User)
+from ..models import Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, Target, User
 from . import demo_catalogue as cat
 from .bulk import insert_rows
 from .onboarding import create_agency
@@ -115,7 +113,7 @@ class DemoBuilder:
         officer_targets = [Target(agency=agency, premise=premise, kind=Target.OFFICER, name=o.full_name, officer=o)
                            for o in officers]
         Target.objects.bulk_create(officer_targets)
-        counters = [t for t in Target.objects.filter(premise=premise, kind=Target.COUNTER)]
+        counters = list(Target.objects.filter(premise=premise, kind=Target.COUNTER))
         OfficerCounter.objects.bulk_create(
             OfficerCounter(agency=agency, officer=o, counter=c) for o in officers for c in rng.sample(counters, 2))
         for t in Target.objects.filter(premise=premise):
@@ -166,7 +164,7 @@ class DemoBuilder:
             w = HOUR_WEIGHT.get(t.hour, 0.0) * WEEKDAY_WEIGHT[t.weekday()] * MONTH_WEIGHT[t.month]
             if w:
                 trend = 0.8 + 0.4 * (t - start).total_seconds() / (now - start).total_seconds()
-                slots.append(t.astimezone(dt_timezone.utc))
+                slots.append(t.astimezone(UTC))
                 weights.append(w * trend)
             t += timedelta(hours=1)
         return slots, list(accumulate(weights))

@@ -114,7 +114,7 @@ def pair(raw_code, *, name="", ip=None):
                                        name=label, token_hash=hash_token(token), last_seen=now,
                                        app_version=KIOSK_APP_VERSION)
         log_action("pair", agency=pairing.agency, obj=device, changes={"pairing_code": [None, pairing.pk],
-                                                                       "ip": [None, ip]})
+                                                                       "ip": [None, ip]}, ip=ip)
     return device, token
 
 

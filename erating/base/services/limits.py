@@ -10,38 +10,29 @@ server). Counters are fixed windows: cheap (one or two cache calls) and good eno
 import hashlib
 import logging
 import secrets
-import time
 
 from django.conf import settings
 
 from erating.base.services import counters
 from erating.base.services.counters import cache as _cache
+from erating.base.services.identity import client_ip
 
 log = logging.getLogger(__name__)
 PHONE_COOKIE = "erating_phone"
 PHONE_COOKIE_AGE = 2 * 365 * 24 * 3600
 
 
-def _setting(name, default):
-    return int(getattr(settings, name, default))
+def _setting(name):
+    # The defaults live in settings.py, once (read on every call: tests override them).
+    return int(getattr(settings, name))
 
 
 def repeat_window():
-    return _setting("RATING_REPEAT_WINDOW_SECONDS", 300)
+    return _setting("RATING_REPEAT_WINDOW_SECONDS")
 
 
 def _hash(*parts):
     return hashlib.sha256("|".join(parts).encode("utf-8", "replace")).hexdigest()[:32]
-
-
-def client_ip(request):
-    # Behind PROXY_COUNT trusted proxies the client is that many hops from the right.
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
 
 
 def new_phone_id():
@@ -79,7 +70,7 @@ def _unavailable(answer):
 
 def ip_allowed(request):
     """Counts this submission against the address; False once over the per-minute limit."""
-    return window_counter("rl:ip:" + _hash(client_ip(request)), 60) <= _setting("RATING_IP_PER_MINUTE", 30)
+    return window_counter("rl:ip:" + _hash(client_ip(request)), 60) <= _setting("RATING_IP_PER_MINUTE")
 
 
 def claim_repeat(phone, target_id):
@@ -150,8 +141,8 @@ def _burst_plan(rows, device):
             deltas[key] = deltas.get(key, 0) + 1
     if not deltas:
         return None
-    window = _setting("RATING_BURST_WINDOW_SECONDS", 600)
-    limit = _setting("RATING_BURST_DEVICE_MAX", 120) if device else _setting("RATING_BURST_MAX", 10)
+    window = _setting("RATING_BURST_WINDOW_SECONDS")
+    limit = _setting("RATING_BURST_DEVICE_MAX") if device else _setting("RATING_BURST_MAX")
     return keys, deltas, window, limit
 
 

@@ -23,8 +23,15 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
-from erating.base.services.rating_writer import INSERT_CHUNK, WriteTimeout, _as_uuid, _pg_params, first_senders, \
-    insert_new, insert_sql_numbered
+from erating.base.services.rating_writer import (
+    INSERT_CHUNK,
+    WriteTimeout,
+    _as_uuid,
+    _pg_params,
+    first_senders,
+    insert_new,
+    insert_sql_numbered,
+)
 
 DEAD = (psycopg.OperationalError, psycopg.InterfaceError)
 

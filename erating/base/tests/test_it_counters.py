@@ -8,6 +8,12 @@ from erating.api.tests.asgi_client import run  # a loop of its own, even after a
 from erating.base.services import counters
 
 
+@pytest.fixture(autouse=True)
+def held_clock(still_clock):
+    """Every count here is made in one window: a real 30-60 s window ending mid-test would start
+    a new count (tests that move the clock set their own)."""
+
+
 @pytest.fixture(params=["memory", "redis"])
 def store(request):
     """None for process memory, else the Redis server (conftest.redis_cache)."""
@@ -17,13 +23,12 @@ def store(request):
     return request.getfixturevalue("redis_cache")
 
 
-def test_it_adds_each_delta_and_returns_the_window_counts(store, monkeypatch):
-    monkeypatch.setattr(counters, "clock", lambda: 1_000_000.0)
+def test_it_adds_each_delta_and_returns_the_window_counts(store):
     assert counters.add({"a": 2, "b": 1}, 60) == {"a": 2, "b": 1}
     assert counters.add({"a": 3}, 60) == {"a": 5}
     assert counters.add({}, 60) == {}
     # The counters are the cache's own entries: what Django's cache API reads.
-    assert counters.cache().get(f"a:{1_000_000 // 60}") == 5
+    assert counters.cache().get(f"a:{int(counters.clock() // 60)}") == 5
 
 
 def test_it_counts_the_same_when_awaited(store):
@@ -43,7 +48,7 @@ def test_redis_counters_expire_with_their_window(redis_cache):
 
 
 def test_it_starts_a_new_count_in_the_next_window(store, monkeypatch):
-    now = 1_000_000.0
+    now = counters.clock()
     monkeypatch.setattr(counters, "clock", lambda: now)
     assert counters.add({"n": 4}, 60) == {"n": 4}
     now += 60

@@ -50,7 +50,7 @@ FIELDS = {Ministry: MinistryForm.Meta.fields, Agency: AgencyForm.Meta.fields + [
 
 
 def snapshot(obj):
-    return {k: v for k, v in model_to_dict(obj, fields=FIELDS[type(obj)]).items()}
+    return model_to_dict(obj, fields=FIELDS[type(obj)])
 
 
 @system_admin_view
