@@ -11,13 +11,16 @@ skipped by the database, so two racing submissions of one UUID store one row, an
 learns which rows are new without reading the table first. The same statement runs on
 PostgreSQL and SQLite (≥ 3.35).
 
-Work that must happen with each stored rating (e.g. maintaining aggregates) belongs in
-_after_insert(): it runs in the same transaction, after the INSERT, with the rows actually
-inserted, so it commits or rolls back with them.
+Work that must happen with each stored rating (e.g. maintaining aggregates) registers a
+function in AFTER_INSERT: each is called as f(rows, created) in the same transaction, after the
+INSERT (inserted_rows(rows, created) gives the new rows), so it commits or rolls back with
+them. While nothing is registered and the rows fit in one chunk (every kiosk request and QR
+rating), the single INSERT runs without an explicit transaction: one statement is atomic by
+itself, and BEGIN and COMMIT would be two more round trips on the busiest request.
 
 bulk_load() is for generated data (demo_data): millions of rows of the same shape (COLUMNS)
-through COPY, bypassing the per-row path; whatever _after_insert() maintains must then be
-rebuilt from the table once the load is done.
+through COPY, bypassing the per-row path; whatever an AFTER_INSERT function maintains must then
+be rebuilt from the table once the load is done.
 """
 import functools
 import uuid
@@ -32,21 +35,23 @@ COLUMNS = ["agency", "premise", "target", "officer", "score", "channel", "reason
            "idempotency_key", "device", "flagged", "source"]
 
 
+# Functions f(rows, created) run after every INSERT, inside its transaction (see above).
+AFTER_INSERT = []
+
+
 def insert_new(rows):
     """Store the rows whose (agency, idempotency_key) is new; returns those pairs."""
     if not rows:
         return set()
+    if len(rows) <= INSERT_CHUNK and not AFTER_INSERT:
+        return set(_insert(rows))
     created = set()
     with transaction.atomic():
         for start in range(0, len(rows), INSERT_CHUNK):
             created.update(_insert(rows[start:start + INSERT_CHUNK]))
-        _after_insert(rows, created)
+        for after in AFTER_INSERT:
+            after(rows, created)
     return created
-
-
-def _after_insert(rows, created):
-    """Hook for work done with every stored rating, inside insert_new's transaction.
-    inserted_rows(rows, created) gives the rows that were new."""
 
 
 def inserted_rows(rows, created):
@@ -56,9 +61,26 @@ def inserted_rows(rows, created):
 def _insert(chunk):
     fields = _fields()
     params = [f.get_db_prep_save(row[f.name], connection) for row in chunk for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.vendor, len(chunk)), params)
-        return [(agency_id, _as_uuid(key)) for agency_id, key in cursor.fetchall()]
+    sql = _insert_sql(connection.vendor, len(chunk))
+    if connection.vendor == "postgresql":
+        rows = _execute_prepared(sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    return [(agency_id, _as_uuid(key)) for agency_id, key in rows]
+
+
+def _execute_prepared(sql, params):
+    """The INSERT on a server-side-binding psycopg cursor: psycopg then prepares the statement
+    after a few executions (PostgreSQL parses and plans it once per connection, not per rating).
+    Django's own cursors bind on the client, sending each INSERT as new SQL text."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _as_uuid(value):

@@ -66,21 +66,28 @@ def test_it_writes_in_chunks_inside_one_transaction(world, monkeypatch):
     assert stored().count() == len(rows)
 
 
-@pytest.mark.django_db
-def test_it_calls_the_hook_after_the_insert_inside_the_transaction(world, monkeypatch):
+@pytest.mark.django_db(transaction=True)  # to see the writer's own transaction, not the test's
+def test_it_calls_the_registered_functions_after_the_insert_inside_its_transaction(monkeypatch):
+    world = make_world()
     seen = []
 
-    def hook(rows, created):
+    def after(rows, created):
         seen.append((rating_writer.inserted_rows(rows, created), connection.in_atomic_block,
                      stored(idempotency_key__in=[r["idempotency_key"] for r in rows]).count()))
+        if any(r["comment"] == "boom" for r in rows):
+            raise RuntimeError("the hook failed")
 
-    monkeypatch.setattr(rating_writer, "_after_insert", hook)
+    monkeypatch.setattr(rating_writer, "AFTER_INSERT", [after])
     old = row(world.home.counter)
     rating_writer.insert_new([old])
     new = row(world.home.counter)
     rating_writer.insert_new([dict(old), new])
     (first, atomic1, count1), (second, atomic2, count2) = seen
     assert first == [old] and second == [new] and atomic1 and atomic2 and (count1, count2) == (1, 2)
+    # a failing hook takes the INSERT back with it
+    with pytest.raises(RuntimeError):
+        rating_writer.insert_new([row(world.home.counter, comment="boom")])
+    assert stored().count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
