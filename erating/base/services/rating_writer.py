@@ -92,6 +92,9 @@ def _execute_prepared(conn, sql, params):
     Django's own cursors bind on the client, sending each INSERT as new SQL text."""
     import psycopg
 
+    # As Django's own cursor() does: a connection kept from an earlier request is checked once
+    # per request (CONN_HEALTH_CHECKS) and reopened if the server went away meanwhile.
+    conn.close_if_health_check_failed()
     conn.ensure_connection()
     with conn.wrap_database_errors, psycopg.Cursor(conn.connection) as cursor:
         cursor.execute(sql, params)

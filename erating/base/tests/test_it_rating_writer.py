@@ -114,3 +114,23 @@ def test_racing_writers_store_each_key_once_and_credit_it_once():
     credited = [pair for created in answers for pair in created]
     assert len(answers) == 8 and sorted(k for _a, k in credited) == sorted(keys)
     assert stored().count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reopens_a_connection_the_server_closed_between_requests():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a PostgreSQL server to close the connection")
+    import psycopg
+    from django.db import close_old_connections
+
+    world = make_world()
+    assert rating_writer.insert_new([row(world.home.counter)])
+    pid = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+                         password=settings["PASSWORD"], dbname=settings["NAME"], autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    close_old_connections()  # what the next request's start does
+    new = row(world.home.counter)
+    assert rating_writer.insert_new([new]) == {(world.home.agency.id, new["idempotency_key"])}
+    assert stored().count() == 2
