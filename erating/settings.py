@@ -123,13 +123,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif env_bool("DB_POOL"):
-    # Under ASGI (erating/asgi.py turns this on) Django runs each request's sync code in a thread
-    # of its own, so per-thread persistent connections would pile up: a pool instead.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1, "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")), "timeout": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -294,5 +287,3 @@ RATING_IP_PER_MINUTE = int(os.environ.get("RATING_IP_PER_MINUTE", "30"))
 RATING_BURST_WINDOW_SECONDS = int(os.environ.get("RATING_BURST_WINDOW_SECONDS", "600"))
 RATING_BURST_MAX = int(os.environ.get("RATING_BURST_MAX", "10"))
 RATING_BURST_DEVICE_MAX = int(os.environ.get("RATING_BURST_DEVICE_MAX", "120"))
-# PostgreSQL: ratings arriving together in one app process are stored by one INSERT (group commit).
-RATING_GROUP_COMMIT = env_bool("RATING_GROUP_COMMIT", True)

@@ -17,7 +17,6 @@ from erating.base.scoping import agency_scope, lookup_scope
 from erating.base.services import limits
 from erating.base.services.ingest import ingest
 from erating.base.services.rating_form import form_for
-from erating.base.services.rating_writer import WriteTimeout
 
 log = logging.getLogger(__name__)
 CODE_RE = re.compile(r"^[a-z0-9]{4,16}$")
@@ -108,7 +107,7 @@ def _submit(request, target, form):
         return _form_again(request, form, item, {"limited": "repeat"}, 429, minutes=limits.minutes(wait))
     try:
         [result] = ingest([item], channel=Rating.QR, source=limits.source_for(request))
-    except (WriteTimeout, DatabaseError):
+    except DatabaseError:
         # Not stored, so not acknowledged: the form comes back filled in, with the same key,
         # so sending it again cannot store it twice.
         log.exception("QR rating for target %s not stored", target.pk)

@@ -1,13 +1,11 @@
 """POST /api/v1/ratings: device-token auth, per-item results, idempotency, structured 4xx."""
 import json
 import uuid
-from contextlib import contextmanager
 
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.api.tests.asgi_client import AsgiClient, asgi_client
 from erating.api.tests.wsgi_client import WsgiClient, keep_test_connection
 from erating.base.models import Device, Rating
 from erating.base.models.devices import hash_token
@@ -15,25 +13,16 @@ from erating.base.models.devices import hash_token
 URL = "/api/v1/ratings"
 
 
-@pytest.fixture(params=["django", "wsgi", "asgi"])
+@pytest.fixture(params=["django", "wsgi"])
 def client(request, client):
-    """Every test here runs three times: through Django's handler and the ninja operation (the
-    test client), through erating.wsgi.application, and through erating.asgi.application, whose
-    rating route production runs."""
+    """Every test here runs twice: through Django's test client (full chain), and through
+    erating.wsgi.application as production serves it (the short /api/ chain); both reach the
+    one ninja operation."""
     if request.param == "django":
         yield client
-    elif request.param == "wsgi":
+    else:
         with keep_test_connection():
             yield WsgiClient()
-    else:
-        # The ASGI route writes on its own connection and validates in threads: the test's rows
-        # must be committed. The marker is what makes pytest-django's helper transactional (it
-        # looks for transactional_db among the test's own fixtures, which it is not); this runs
-        # before `world` requests `db`, since client comes first in the tests' arguments.
-        request.applymarker(pytest.mark.django_db(transaction=True))
-        request.getfixturevalue("transactional_db")
-        with asgi_client() as asgi:
-            yield asgi
 
 
 def make_device(ns, target=None, revoked=False):
@@ -187,50 +176,27 @@ def test_it_refuses_a_device_revoked_after_its_token_was_remembered(client, worl
     assert response.status_code == 401 and response.json()["detail"] == "device_revoked"
 
 
-@contextmanager
-def at_most_queries_in_any_thread(limit):
-    """django_assert_max_num_queries sees the test's connection only; the ASGI route queries in
-    worker threads (and on PostgreSQL inserts on a connection of its own, not counted here)."""
-    from django.db.backends.utils import CursorWrapper
-
-    real, seen = CursorWrapper._execute, []
-
-    def execute(self, sql, *args):
-        seen.append(sql)
-        return real(self, sql, *args)
-
-    CursorWrapper._execute = execute
-    try:
-        yield
-    finally:
-        CursorWrapper._execute = real
-    assert len(seen) <= limit, seen
-
-
 def test_it_answers_unknown_codes_after_loading_the_agency_targets(client, world, django_assert_max_num_queries):
     _, token = make_device(world.home)
     post(client, token, item(world.home.counter))
     body = {"ratings": [item(world.home.service), item(world.home.facility), {**item(world.home.counter), "target": "x"}]}
-    at_most = at_most_queries_in_any_thread if isinstance(client, AsgiClient) else django_assert_max_num_queries
-    with at_most(3):  # insert, lookup of the unknown code, stored-before check
+    # the INSERT in its transaction (savepoint or BEGIN/COMMIT around it), the lookup of the
+    # unknown code, the stored-before check
+    with django_assert_max_num_queries(5):
         data = post(client, token, body).json()
     assert [r["status"] for r in data["results"]] == ["created", "created", "rejected"]
 
 
 def test_it_answers_503_and_acknowledges_nothing_when_the_write_fails(client, world, monkeypatch):
+    from django.db import OperationalError
+
     from erating.api import ratings
-    from erating.base.services.rating_writer import WriteTimeout
-    from erating.base.services.rating_writer_async import WRITER
 
     def fail(rows):
-        raise WriteTimeout()
-
-    async def fail_async(rows):
-        raise WriteTimeout()
+        raise OperationalError("the database went away")
 
     _, token = make_device(world.home)
     monkeypatch.setattr(ratings, "insert_new", fail)
-    monkeypatch.setattr(WRITER, "write", fail_async)  # the ASGI route's writer
     batch = {"ratings": [item(world.home.counter), item(world.home.counter)]}
     response = post(client, token, batch)
     assert response.status_code == 503

@@ -1,5 +1,5 @@
 """Schemathesis against the served OpenAPI schema (through erating.wsgi.application, in-process,
-so the ratings fast path is fuzzed too):
+as production serves it):
 schema-conforming and schema-violating requests to every API operation never get a 5xx."""
 import uuid
 

@@ -121,13 +121,6 @@ def flag_bursts(rows, device=False):
         _flag(rows, plan, _counted(plan))
 
 
-async def aflag_bursts(rows, device=False):
-    """flag_bursts without blocking the event loop on Redis."""
-    plan = _burst_plan(rows, device)
-    if plan:
-        _flag(rows, plan, await _acounted(plan))
-
-
 def _burst_plan(rows, device):
     keys, deltas, hashed = [], {}, {}
     for row in rows:
@@ -150,14 +143,6 @@ def _counted(plan):
     _keys, deltas, window, _limit = plan
     try:
         return counters.add(deltas, window)
-    except counters.UNAVAILABLE:
-        return _not_counted()
-
-
-async def _acounted(plan):
-    _keys, deltas, window, _limit = plan
-    try:
-        return await counters.aadd(deltas, window)
     except counters.UNAVAILABLE:
         return _not_counted()
 

@@ -160,29 +160,29 @@ def test_it_kiosk_journey_with_officer_sign_on(new_page, world):
 
 
 class Posts(list):
-    """The rating POSTs the live server answered through the production fast path; while
-    `unreachable`, none arrives (answered 503, as a gateway answers for a server it cannot reach)."""
+    """The rating POSTs the live server answered through the one rating route; while
+    `unreachable`, none is stored (answered 503 with an empty body, as a gateway answers for a
+    server it cannot reach)."""
     unreachable = False
 
 
 @pytest.fixture
-def fast_path_posts(monkeypatch):
-    from erating.api import fast_ratings
+def rating_posts(monkeypatch):
+    from erating.api import ratings
 
-    calls, serve = Posts(), fast_ratings.serve
+    calls, respond = Posts(), ratings.respond
 
-    def counting(environ, start_response, django):
+    def counting(request, device):
         if calls.unreachable:
-            start_response("503 Service Unavailable", [("Content-Type", "text/plain"), ("Content-Length", "0")])
-            return [b""]
-        calls.append(environ["PATH_INFO"])
-        return serve(environ, start_response, django=django)
+            return 503, b""
+        calls.append(request.path)
+        return respond(request, device)
 
-    monkeypatch.setattr(fast_ratings, "serve", counting)
+    monkeypatch.setattr(ratings, "respond", counting)
     return calls
 
 
-def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world, fast_path_posts):
+def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world, rating_posts):
     home = world.home
     page = open_paired(new_page, home.premise, target=home.counter)
     expect(face(page, 5)).to_be_visible()
@@ -197,7 +197,7 @@ def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world,
     page.context.set_offline(True)
     # Chromium's offline emulation can let a request of a page that is just (re)loading slip out
     # (seen in CI: the reloaded kiosk flushed at start-up); a tablet without network sends nothing.
-    fast_path_posts.unreachable = True
+    rating_posts.unreachable = True
     for i in range(50):
         face(page, 3 + i % 3).click()
         page.click("#thanks-again")
@@ -209,7 +209,7 @@ def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world,
     expect(page.locator("#k-status")).to_have_attribute("data-queued", "50")
     assert tablet_ratings().count() == before
 
-    fast_path_posts.unreachable = False
+    rating_posts.unreachable = False
     page.context.set_offline(False)
     wait_for(lambda: tablet_ratings().count() - before >= 50, timeout=45, message="queue flushed")
     expect(page.locator("#k-status")).to_have_attribute("data-queued", "0", timeout=10000)
@@ -217,7 +217,7 @@ def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world,
     assert tablet_ratings().count() - before == 50
     assert set(tablet_ratings().values_list("score", flat=True)) == {3, 4, 5}
     assert all(r.clock_skew_seconds is not None or r.client_time for r in tablet_ratings())
-    assert fast_path_posts  # the queue went through the route production takes
+    assert rating_posts  # the queue went through the one rating route
 
 
 def test_it_kiosk_pairing_errors_and_revocation(new_page, world):

@@ -191,11 +191,12 @@ def test_it_treats_non_ascii_digits_in_the_form_as_invalid_not_a_crash(client, w
 
 
 def test_it_keeps_the_form_filled_when_the_rating_cannot_be_stored(world, monkeypatch):
+    from django.db import OperationalError
+
     from erating.base.services import ingest
-    from erating.base.services.rating_writer import WriteTimeout
 
     def fail(rows):
-        raise WriteTimeout()
+        raise OperationalError("the database went away")
 
     client = phone()
     page = client.get(url(world.home.counter))
