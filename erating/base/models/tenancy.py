@@ -54,6 +54,10 @@ class Agency(models.Model):
     thank_you_ms = models.CharField(_("thank-you message (BM)"), max_length=300, blank=True)
     thank_you_en = models.CharField(_("thank-you message (EN)"), max_length=300, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    public_results_named = models.BooleanField(
+        _("named in public results"), default=True,
+        help_text=_("When off, the agency's ratings still count in national and ministry figures, "
+                    "but the portal never shows its name."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(agency="pk")

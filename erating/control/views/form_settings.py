@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from erating.base.models import Agency, FollowUpReason, ScoreCaption
+from erating.base.portal_content import figures
 from erating.base.services.audit import diff, log_action
 from erating.base.services.catalogue import snapshot
 
@@ -66,6 +67,8 @@ def form_settings(request):
     changes = diff(before, snapshot(agency, SETTINGS_FIELDS))
     if changes:
         log_action("agency.form_settings", request=request, obj=agency, changes=changes)
+        if "public_results_named" in changes:
+            figures.forget()  # the public results stop (or start) naming the agency at once
     messages.success(request, _("Rating form settings saved."))
     return _back(agency, request)
 
