@@ -9,8 +9,9 @@ from . import figures
 
 def snapshot(obj, fields):
     data = model_to_dict(obj, fields=fields) if obj.pk else {}
-    # Files are recorded by name; the audit log stores JSON.
-    return {k: (v.name if hasattr(v, "name") else v) for k, v in data.items()}
+    # The audit log stores JSON: files by name, dates as ISO text.
+    return {k: (v.name if hasattr(v, "name") else v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in data.items()}
 
 
 @transaction.atomic
