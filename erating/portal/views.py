@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 
 from erating.base.models import Download, FaqEntry, GalleryItem, NewsArticle
 from erating.base.portal_content import figures, manuals
-from erating.base.portal_content.site import portal_text
 from erating.base.portal_content.files import serve
+from erating.base.portal_content.site import portal_text, search_faq
 
 from .pages import portal_page
 
@@ -53,7 +53,10 @@ def downloads(request):
 
 @portal_page("faq")
 def faq(request):
-    return render(request, "portal/faq.html", {"entries": FaqEntry.objects.published()})
+    """The search box also works without JavaScript (a GET form); faq.js filters as you type."""
+    q = request.GET.get("q", "").strip()[:100]
+    entries = list(FaqEntry.objects.published())
+    return render(request, "portal/faq.html", {"entries": search_faq(entries, q), "q": q, "total": len(entries)})
 
 
 @portal_page("contact")

@@ -1,6 +1,10 @@
 """The portal's own texts (home page, contact details): one row, with built-in defaults until the
 system administrator saves it, so a fresh installation's portal is never blank."""
 
+import unicodedata
+
+from django.utils.html import strip_tags
+
 from erating.base.models import PortalText
 
 
@@ -20,3 +24,16 @@ def portal_text():
     return PortalText.objects.filter(pk=1).first() or defaults()
 
 
+
+
+def _fold(text):
+    text = unicodedata.normalize("NFD", strip_tags(text or "").lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def search_faq(entries, q):
+    """Entries whose question or answer (in the page's language) hold every word of q."""
+    words = _fold(q).split()
+    if not words:
+        return entries
+    return [e for e in entries if all(w in _fold(f"{e.question} {e.answer}") for w in words)]

@@ -80,3 +80,13 @@ def test_it_publishes_a_sitemap_with_alternates(demo, client, settings):
         assert f"<loc>{'http://testserver'}{ms}</loc>" in body and f"<loc>http://testserver{en}</loc>" in body
     assert body.count("<url>") == 2 * (len(PAGES) - 1 + NewsArticle.objects.published().count())
     assert "draf-rahsia" not in body
+
+
+def test_it_searches_the_faq_without_javascript(demo, client):
+    body = client.get("/en/faq/", {"q": "WARRANTY tablet"}).content.decode()
+    assert body.count('<details class="faq-item"') == 1 and "out of warranty" in body
+    assert 'value="WARRANTY tablet"' in body and "One question matches." in body
+    ms = client.get("/soalan-lazim/", {"q": "waranti"}).content.decode()
+    assert ms.count('<details class="faq-item"') == 1 and "Satu soalan sepadan." in ms
+    none = client.get("/en/faq/", {"q": "zzzz"}).content.decode()
+    assert '<details class="faq-item"' not in none and "No question matches" in none
