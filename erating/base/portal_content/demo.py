@@ -103,37 +103,43 @@ COLOURS = {"qr": "#1d4ed8", "briefing": "#0f766e", "study": "#7c3aed", "tablet":
            "dashboard": "#0e7490", "infographic": "#15803d"}
 
 
-def picture(kind, title, size=(960, 540)):
-    """A simple illustration: a coloured panel, the five faces and a title (JPEG, small)."""
-    from PIL import Image, ImageDraw, ImageFont
+def picture(kind, size=(960, 540)):
+    """A simple illustration: a coloured backdrop, a white card and the five faces (JPEG, small).
+    No words are drawn, so one picture serves both languages."""
+    from PIL import Image, ImageDraw
 
+    w, h = size
     image = Image.new("RGB", size, COLOURS.get(kind, "#1d4ed8"))
     draw = ImageDraw.Draw(image)
-    w, h = size
-    draw.rectangle([0, int(h * .72), w, h], fill="#ffffff")
+    for i in range(0, w + h, 48):  # a light diagonal pattern
+        draw.line([(i, 0), (i - h, h)], fill=_shade(COLOURS.get(kind, "#1d4ed8")), width=14)
+    card = [int(w * .12), int(h * .28), int(w * .88), int(h * .72)]
+    draw.rounded_rectangle([card[0] + 8, card[1] + 10, card[2] + 8, card[3] + 10], radius=28, fill="#0f172a")
+    draw.rounded_rectangle(card, radius=28, fill="#ffffff")
     faces = ["#22c55e", "#84cc16", "#fbbf24", "#fb923c", "#ef4444"]
-    r = int(h * .09)
+    r = int(h * .085)
+    gap = (card[2] - card[0]) / 5
     for i, colour in enumerate(faces):
-        cx, cy = int(w * .12) + i * int(r * 2.6), int(h * .3)
+        cx, cy = int(card[0] + gap * (i + .5)), int((card[1] + card[3]) / 2)
         draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=colour)
-        e = max(r // 6, 3)
-        draw.ellipse([cx - r // 2 - e, cy - r // 4 - e, cx - r // 2 + e, cy - r // 4 + e], fill="#1f2937")
-        draw.ellipse([cx + r // 2 - e, cy - r // 4 - e, cx + r // 2 + e, cy - r // 4 + e], fill="#1f2937")
-        box = [cx - r // 2, cy, cx + r // 2, cy + r // 2]
+        e, stroke = max(r // 7, 3), max(r // 8, 3)
+        for dx in (-r // 2.6, r // 2.6):
+            draw.ellipse([cx + dx - e, cy - r // 4 - e, cx + dx + e, cy - r // 4 + e], fill="#1f2937")
+        box = [cx - r // 2, cy - r // 6, cx + r // 2, cy + r // 2]
         if i < 2:
-            draw.arc(box, 20, 160, fill="#1f2937", width=max(r // 8, 3))
+            draw.arc(box, 20, 160, fill="#1f2937", width=stroke)
         elif i == 2:
-            draw.line([cx - r // 2, cy + r // 3, cx + r // 2, cy + r // 3], fill="#1f2937", width=max(r // 8, 3))
+            draw.line([cx - r // 2.4, cy + r // 3, cx + r // 2.4, cy + r // 3], fill="#1f2937", width=stroke)
         else:
-            draw.arc([box[0], box[1] + r // 4, box[2], box[3] + r // 4], 200, 340, fill="#1f2937", width=max(r // 8, 3))
-    try:
-        font = ImageFont.truetype("DejaVuSans-Bold.ttf", int(h * .06))
-    except OSError:
-        font = ImageFont.load_default()
-    draw.text((int(w * .06), int(h * .78)), title[:48], font=font, fill="#18181b")
+            draw.arc([box[0], box[1] + r // 2, box[2], box[3] + r // 2], 200, 340, fill="#1f2937", width=stroke)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=72, optimize=True, progressive=True)
     return out.getvalue()
+
+
+def _shade(hex_colour):
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return (min(r + 14, 255), min(g + 14, 255), min(b + 14, 255))
 
 
 def application_info_pdf():
@@ -163,14 +169,14 @@ def build_portal_demo(today=None):
         article = NewsArticle(slug=slug, date=today - datetime.timedelta(days=days_ago), title_ms=t_ms, title_en=t_en,
                               summary_ms=s_ms, summary_en=s_en, body_ms=b_ms, body_en=b_en, published=True,
                               image_alt_ms=f"Ilustrasi: {t_ms}", image_alt_en=f"Illustration: {t_en}")
-        article.image.save(f"{slug}.jpg", ContentFile(picture(kind, t_en)), save=False)
+        article.image.save(f"{slug}.jpg", ContentFile(picture(kind)), save=False)
         article.save()
     for i, (q_ms, q_en, a_ms, a_en) in enumerate(FAQ):
         FaqEntry(question_ms=q_ms, question_en=q_en, answer_ms=a_ms, answer_en=a_en, position=i, published=True).save()
     for i, (kind, t_ms, t_en, c_ms, c_en, alt_ms, alt_en) in enumerate(GALLERY):
         item = GalleryItem(title_ms=t_ms, title_en=t_en, caption_ms=c_ms, caption_en=c_en, alt_ms=alt_ms,
                            alt_en=alt_en, position=i, published=True)
-        item.file.save(f"{kind}.jpg", ContentFile(picture(kind, t_en)), save=False)
+        item.file.save(f"{kind}.jpg", ContentFile(picture(kind)), save=False)
         item.save()
     download = Download(title_ms="Maklumat permohonan agensi", title_en="Agency application information",
                         description_ms="Siapa boleh memohon, maklumat yang diperlukan dan langkah selepasnya.",
