@@ -11,5 +11,5 @@ urlpatterns = [
     path("portal-files/<path:name>", views.portal_file, name="file"),
 ]
 for _page, _paths in PAGES.items():
-    for _lang, _path in zip(LANGS, _paths):
+    for _lang, _path in zip(LANGS, _paths, strict=True):
         urlpatterns.append(path(_path, getattr(views, _page), {"lang": _lang}, name=url_name(_page, _lang)))

@@ -29,7 +29,7 @@ def addresses():
 
 
 def test_it_serves_every_page_in_both_languages_with_its_metadata(demo, client, settings):
-    for page, ms, en in addresses():
+    for _page, ms, en in addresses():
         for lang, path, other in (("ms", ms, en), ("en", en, ms)):
             response = client.get(path)
             assert response.status_code == 200, path

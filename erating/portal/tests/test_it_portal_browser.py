@@ -41,7 +41,7 @@ def axe_violations(page):
 def paths():
     slug = NewsArticle.objects.published().first().slug
     for page, pair in PAGES.items():
-        for lang, path in zip(("ms", "en"), pair):
+        for lang, path in zip(("ms", "en"), pair, strict=True):
             yield page, lang, "/" + path.replace("<slug:slug>", slug)
 
 
