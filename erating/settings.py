@@ -1,5 +1,6 @@
 """Settings come from environment variables; every default is safe for production
-except where DEBUG=1 (the `make run` developer mode) relaxes it."""
+except where LOCAL_HTTP=1 (`make run`: the product on this machine over plain http) or DEBUG=1
+(a developer's debug pages) relaxes it."""
 import os
 from pathlib import Path
 
@@ -20,14 +21,20 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("ERATING_TESTING", False)
+# `make run`: the product as users see it (its own 403/404/500 pages, DEBUG off) served by
+# runserver on this machine over plain http. It may only ever answer for local host names.
+LOCAL_HTTP = env_bool("LOCAL_HTTP", False)
+LOCAL = DEBUG or LOCAL_HTTP
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (LOCAL or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (LOCAL or TESTING) else "")
+if LOCAL_HTTP and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]", "::1"}:
+    raise ImproperlyConfigured("LOCAL_HTTP is for this machine only: ALLOWED_HOSTS must be local host names.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -41,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks_db",
     "erating.base",
     "erating.control",
     "erating.portal",
@@ -174,11 +182,15 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "erating" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Without DEBUG, runserver serves no static files: WhiteNoise serves them from the source
+# folders instead (no collectstatic needed for `make run`).
+WHITENOISE_USE_FINDERS = LOCAL or TESTING
+WHITENOISE_AUTOREFRESH = LOCAL
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if (DEBUG or TESTING)
+        if (LOCAL or TESTING)
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -194,7 +206,7 @@ _smtp_options = {
 }
 _email_backend = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if LOCAL else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {
     "default": {
@@ -205,8 +217,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eRating <noreply@erating.gov.my>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Production hardening; DEBUG (local `make run` over plain http) relaxes the https-only parts.
-SECURE = not DEBUG and env_bool("SECURE", True)
+# Production hardening; LOCAL_HTTP / DEBUG (this machine over plain http) relax the https-only parts.
+SECURE = not LOCAL and env_bool("SECURE", True)
 SECURE_SSL_REDIRECT = SECURE and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -228,6 +240,17 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "erating.base.views.csrf_failure"
+
+# Background work (Django's tasks framework): stored in the database by django-tasks-db and run by
+# `manage.py db_worker` (one or more, on any server); `manage.py run_periodic` enqueues the
+# periodic ones (erating/base/periodic.py). TASKS_BACKEND may name another backend, e.g.
+# django.tasks.backends.immediate.ImmediateBackend to run tasks inside the request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": env_list("TASKS_QUEUES", "default"),
+    }
+}
 
 # Rating capture abuse limits (erating/base/services/limits.py): one phone rates one target once
 # per window; submissions per IP address per minute; bursts above the max in the burst window

@@ -1,13 +1,16 @@
 from django.urls import path
 
-from .views import applications, audit, portal_content, system, view_as
+from .views import applications, audit, portal_content, system, system_admins, view_as
 
 urlpatterns = [
     path("system/ministries/", system.ministry_list, name="ministry_list"),
     path("system/ministries/new/", system.ministry_create, name="ministry_create"),
     path("system/ministries/<int:ministry_id>/", system.ministry_edit, name="ministry_edit"),
     path("system/agencies/", system.agency_list, name="agency_list"),
-    path("system/agencies/new/", system.agency_create, name="agency_create"),
+    path("system/agencies/new/", system_admins.agency_create, name="agency_create"),
+    path("system/agencies/<int:agency_id>/admins/", system_admins.agency_admins, name="agency_admins"),
+    path("system/agencies/<int:agency_id>/admins/<int:user_id>/remove/", system_admins.agency_admin_remove,
+         name="agency_admin_remove"),
     path("system/agencies/<int:agency_id>/", system.agency_edit, name="agency_edit"),
     path("system/agencies/<int:agency_id>/suspend/", system.agency_suspend, name="agency_suspend"),
     path("system/agencies/<int:agency_id>/reactivate/", system.agency_reactivate, name="agency_reactivate"),

@@ -2,6 +2,7 @@
 from .audit import AuditEntry
 from .devices import Device, PairingCode
 from .onboarding import AgencyApplication
+from .periodic import PeriodicRun
 from .portal import Download, FaqEntry, GalleryItem, NewsArticle, PortalText
 from .ratings import Rating
 from .settings import FollowUpReason, ScoreCaption
@@ -10,6 +11,7 @@ from .tenancy import Agency, Ministry, Premise
 from .users import User
 
 __all__ = [
-    "Agency", "AgencyApplication", "AuditEntry", "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "Ministry", "OfficerCounter",
-    "NewsArticle", "PairingCode", "PortalText", "Premise", "Rating", "ScoreCaption", "Target", "User",
+    "Agency", "AgencyApplication", "AuditEntry", "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem",
+    "Ministry", "NewsArticle", "OfficerCounter", "PairingCode", "PeriodicRun", "PortalText", "Premise", "Rating",
+    "ScoreCaption", "Target", "User",
 ]

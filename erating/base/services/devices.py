@@ -19,7 +19,7 @@ from .audit import log_action
 from .text import clean_text
 
 # Bump with any change to the kiosk's JS/CSS: the service worker's cache is named after it.
-KIOSK_APP_VERSION = "1.1.1"
+KIOSK_APP_VERSION = "1.2.0"
 
 # Typed on a tablet by hand: upper case, no look-alikes (0/O, 1/I/L), 8 characters ≈ 38 bits,
 # single use and valid for a day, behind a per-address attempt limit.

@@ -84,11 +84,32 @@ def ip_allowed(request):
 
 def claim_repeat(phone, target_id):
     """Reserve "this phone rated this target" for the window; False if already rated.
-    Atomic (cache.add), so two simultaneous submissions cannot both pass."""
+    Atomic (cache.add), so two simultaneous submissions cannot both pass. The value is the
+    time of the claim, so the page can say how long is left (repeat_wait)."""
     try:
-        return _cache().add(f"rl:rep:{phone}:{target_id}", 1, timeout=repeat_window())
+        return _cache().add(f"rl:rep:{phone}:{target_id}", int(counters.clock()), timeout=repeat_window())
     except counters.UNAVAILABLE:
         return _unavailable(True)
+
+
+def repeat_wait(phone, target_id):
+    """Seconds until this phone may rate this target again; 0 when it may now (or when the
+    store cannot be reached: the limits fail open)."""
+    try:
+        claimed = _cache().get(f"rl:rep:{phone}:{target_id}")
+    except counters.UNAVAILABLE:
+        return _unavailable(0)
+    if claimed is None:
+        return 0
+    window = repeat_window()
+    if not isinstance(claimed, int) or claimed < 1_000_000:  # a claim stored without its time
+        return window
+    return max(0, min(window, claimed + window - int(counters.clock())))
+
+
+def minutes(seconds):
+    """Whole minutes, rounded up, at least one: what the page tells a customer to wait."""
+    return max(1, -(-int(seconds) // 60))
 
 
 def release_repeat(phone, target_id):

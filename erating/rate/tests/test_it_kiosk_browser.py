@@ -83,6 +83,12 @@ def face(page, score):
     return page.locator(f"#faces .k-face[data-score='{score}']")
 
 
+def staff_menu(page):
+    """The officer's gesture: press and hold the quiet "Staff" button (the hold is 2 s)."""
+    page.locator("#k-staff").click(delay=2300)
+    expect(page.locator("#staff-title")).to_be_visible()
+
+
 def test_it_kiosk_journey_with_officer_sign_on(new_page, world):
     home = world.home
     home.officer.set_kiosk_pin("1234")
@@ -90,8 +96,10 @@ def test_it_kiosk_journey_with_officer_sign_on(new_page, world):
     page = open_paired(new_page, home.premise, viewport=PORTRAIT, timing={"idle": 2500, "thanks": 1500})
     expect(page.locator("#k-premise")).to_have_text(home.premise.name)
 
-    # Not fixed: the premise's counters are listed first.
+    # Not fixed: the premise's counters are listed first. Sign-on is in the staff menu.
     expect(page.locator("#pick-title")).to_be_visible()
+    expect(page.locator("#k-signon")).to_be_hidden()
+    staff_menu(page)
     page.click("#k-signon")
     page.fill("#signon-id", home.officer.email)
     page.fill("#signon-pin", "0000")
@@ -139,7 +147,9 @@ def test_it_kiosk_journey_with_officer_sign_on(new_page, world):
     expect(page.locator("#reasons-title")).to_be_visible()
     expect(page.locator("#rate-title")).to_be_visible(timeout=6000)
 
-    # After sign-off ratings are no longer credited to the officer; the customer picks the counter.
+    # After sign-off (staff menu) ratings are no longer credited to the officer; the counter is chosen again.
+    expect(page.locator("#k-signoff")).to_be_hidden()
+    staff_menu(page)
     page.click("#k-signoff")
     expect(page.locator("#pick-title")).to_be_visible()
     page.get_by_role("button", name="Kaunter 1").click()
@@ -274,3 +284,48 @@ def test_it_lets_a_long_counter_list_scroll_from_its_heading(new_page, world):
     last = page.get_by_role("button", name="Kaunter 24")
     last.scroll_into_view_if_needed()
     expect(last).to_be_in_viewport()
+
+
+def test_it_keeps_sign_off_from_customers_and_the_counter_for_the_shift(new_page, world):
+    """An "any counter" tablet: the counter chosen once stays for the next customers; a tap on the
+    staff button does not open the staff menu, only a press held for two seconds does."""
+    home = world.home
+    with scopes_disabled():
+        from erating.base.models import Target
+        Target.objects.create(agency=home.agency, premise=home.premise, kind=Target.COUNTER, name="Kaunter 2")
+    home.officer.set_kiosk_pin("1234")
+    home.officer.save(update_fields=["kiosk_pin"])
+    page = open_paired(new_page, home.premise, timing={"thanks": 800})
+    expect(page.locator("#pick-title")).to_be_visible()
+    page.get_by_role("button", name="Kaunter 2").click()
+    for n in range(1, 3):
+        face(page, 5).click()
+        expect(page.locator("#thanks-title")).to_be_visible()
+        # Back to the faces of the same counter, not to "choose the counter".
+        expect(page.locator("#rate-target")).to_have_text("Kaunter 2", timeout=5000)
+        expect(page.locator("#pick-title")).to_be_hidden()
+    wait_for(lambda: tablet_ratings(target__name="Kaunter 2").count() == 2, message="two ratings at Kaunter 2")
+
+    # Signed on, the officer's sign-off is nowhere on the customer's screen; a tap only explains.
+    staff_menu(page)
+    page.click("#k-signon")
+    page.fill("#signon-id", home.officer.email)
+    page.fill("#signon-pin", "1234")
+    page.click("#signon-form button[type=submit]")
+    page.get_by_role("button", name="Kaunter 1").click()
+    expect(page.locator("#k-duty-name")).to_have_text(home.officer.full_name)
+    expect(page.locator("#k-signoff")).to_be_hidden()
+    page.locator("#k-staff").click()
+    expect(page.locator("#staff-title")).to_be_hidden()
+    with translation.override("ms"):
+        expect(page.locator("#k-status")).to_have_text(str(translation.gettext("Staff only: press and hold for 2 seconds.")))
+    expect(page.locator("#rate-target")).to_have_text("Kaunter 1")
+
+    # The officer changes the shift's counter from the staff menu.
+    staff_menu(page)
+    page.click("#k-counter")
+    page.get_by_role("button", name="Kaunter 2").click()
+    face(page, 4).click()
+    expect(page.locator("#rate-target")).to_have_text("Kaunter 2", timeout=5000)
+    credited = wait_for(lambda: tablet_ratings(target__name="Kaunter 2", score=4).first(), message="credited rating")
+    assert credited.officer_id == home.officer.pk
