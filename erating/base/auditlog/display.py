@@ -68,6 +68,11 @@ ACTIONS = {
     "user.invite_sent": gettext_lazy("Invitation e-mailed"),
     "user.reset_sent": gettext_lazy("Password reset link e-mailed"),
     "user.invite_pending_sent": gettext_lazy("Pending invitations e-mailed again"),
+    "portal.create": gettext_lazy("Portal content added"),
+    "portal.update": gettext_lazy("Portal content changed"),
+    "portal.publish": gettext_lazy("Published on the portal"),
+    "portal.unpublish": gettext_lazy("Taken off the portal"),
+    "portal.delete": gettext_lazy("Portal content deleted"),
 }
 
 OBJECT_TYPES = {
@@ -82,6 +87,11 @@ OBJECT_TYPES = {
     "ScoreCaption": gettext_lazy("Score caption"),
     "Target": gettext_lazy("Rating target"),
     "User": gettext_lazy("User"),
+    "NewsArticle": gettext_lazy("News article"),
+    "FaqEntry": gettext_lazy("Frequently asked question"),
+    "GalleryItem": gettext_lazy("Gallery item"),
+    "Download": gettext_lazy("Download"),
+    "PortalText": gettext_lazy("Portal texts and contact details"),
 }
 
 # Keys of `changes` that are not model fields, or whose model label reads poorly out of context.
