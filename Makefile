@@ -29,9 +29,10 @@ node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: node_modules/.stamp
+assets: node_modules/.stamp $(VENV)/.base-stamp
 	mkdir -p erating/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map erating/static/vendor/
+	DEBUG=1 $(PY) manage.py build_manuals -v0 >/dev/null
 
 messages: $(VENV)/.base-stamp
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }

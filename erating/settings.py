@@ -283,6 +283,10 @@ TASKS = {
 # per window; submissions per IP address per minute; bursts above the max in the burst window
 # are stored but flagged.
 RATING_REPEAT_WINDOW_SECONDS = int(os.environ.get("RATING_REPEAT_WINDOW_SECONDS", "300"))
+# Public portal: how long live figures and public results are cached, and the fewest ratings a
+# ministry or agency needs in a period before the portal lists it on its own.
+PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "300"))
+PUBLIC_RESULTS_MIN_RATINGS = int(os.environ.get("PUBLIC_RESULTS_MIN_RATINGS", "30"))
 RATING_IP_PER_MINUTE = int(os.environ.get("RATING_IP_PER_MINUTE", "30"))
 RATING_BURST_WINDOW_SECONDS = int(os.environ.get("RATING_BURST_WINDOW_SECONDS", "600"))
 RATING_BURST_MAX = int(os.environ.get("RATING_BURST_MAX", "10"))

@@ -52,6 +52,10 @@ NON_TENANT_KWARGS = {
     "token": ("set-password", "password reset token: an invalid one"),
     "kind": ("premises", "bulk-import kind, a fixed list (premises/targets/officers)"),
     "fmt": ("csv", "file format of a template download"),
+    "slug": ("no-such-article", "public portal news article, published content only"),
+    "name": ("portal/none/none.jpg", "public portal upload path (portal content, not tenant data)"),
+    "item_id": (999_999, "portal content (not tenant data); system administrator only, see "
+                         "test_it_lets_only_the_system_administrator_edit_the_portal"),
 }
 
 
@@ -416,3 +420,32 @@ def test_it_keeps_follow_up_urls_to_the_supervisors_premises_and_from_officers(w
     assert admin.get(reverse("control:case_detail", args=[case.pk])).status_code == 200
     assert admin.get(reverse("control:alert_detail", args=[alert.pk])).status_code == 200
     assert not problems, "\n".join(problems)
+
+
+# -- Public portal editing: system administrator only -----------------------------------------
+@pytest.mark.parametrize("role", ["admin", "supervisor", "officer"])
+def test_it_lets_only_the_system_administrator_edit_the_portal(world, role, settings, tmp_path):
+    from erating.base.models import FaqEntry
+
+    settings.MEDIA_ROOT = tmp_path
+    with scopes_disabled():
+        entry = FaqEntry.objects.create(question_ms="Soalan draf rahsia", answer_ms="<p>Jawapan</p>")
+    values = {"kind": "faq", "item_id": entry.pk}
+    urls = [u for u in all_urls() if (u.name or "").startswith("control:portal_")]
+    assert len(urls) >= 8
+    client = Client()
+    client.force_login(getattr(world.home, role))
+    problems = []
+    for u in urls:
+        url = build_url(u, values)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, **({"data": {"published": "1", "question_ms": "X",
+                                                                "answer_ms": "Y"}} if method == "post" else {}))
+            if response.status_code not in (403, 405) or "Soalan draf rahsia" in _body(response):
+                problems.append(f"{method.upper()} {url} → {response.status_code}")
+    assert not problems, "\n".join(problems)
+    entry.refresh_from_db()
+    assert (entry.published, entry.question_ms, FaqEntry.objects.count()) == (False, "Soalan draf rahsia", 1)
+    sysadmin = Client()
+    sysadmin.force_login(world.sysadmin)
+    assert all(sysadmin.get(build_url(u, values)).status_code in (200, 405) for u in urls)

@@ -224,7 +224,7 @@ class AgencySettingsForm(forms.ModelForm):
     class Meta:
         model = Agency
         fields = ["form_size", "reasons_max_score", "comment_enabled", "contact_enabled", "show_officer_photo",
-                  "thank_you_ms", "thank_you_en"]
+                  "thank_you_ms", "thank_you_en", "public_results_named"]
         widgets = {"form_size": forms.RadioSelect, "thank_you_ms": forms.Textarea(attrs={"rows": 2}),
                    "thank_you_en": forms.Textarea(attrs={"rows": 2})}
 

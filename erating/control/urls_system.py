@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, audit, system, system_admins, view_as
+from .views import applications, audit, portal_content, system, system_admins, view_as
 
 urlpatterns = [
     path("system/ministries/", system.ministry_list, name="ministry_list"),
@@ -22,6 +22,14 @@ urlpatterns = [
          name="application_approve"),
     path("system/applications/<int:application_id>/reject/", applications.application_reject,
          name="application_reject"),
+    path("system/portal/", portal_content.portal_index, name="portal_index"),
+    path("system/portal/texts/", portal_content.portal_texts, name="portal_texts"),
+    path("system/portal/<slug:kind>/", portal_content.portal_list, name="portal_list"),
+    path("system/portal/<slug:kind>/new/", portal_content.portal_edit, name="portal_create"),
+    path("system/portal/<slug:kind>/<int:item_id>/", portal_content.portal_edit, name="portal_edit"),
+    path("system/portal/<slug:kind>/<int:item_id>/preview/", portal_content.portal_preview, name="portal_preview"),
+    path("system/portal/<slug:kind>/<int:item_id>/publish/", portal_content.portal_publish, name="portal_publish"),
+    path("system/portal/<slug:kind>/<int:item_id>/delete/", portal_content.portal_delete, name="portal_delete"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
 ]

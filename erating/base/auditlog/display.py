@@ -81,6 +81,11 @@ ACTIONS = {
     "alert.comment": gettext_lazy("Comment added to an alert"),
     "alert.rule": gettext_lazy("Alert rule changed"),
     "followup.settings": gettext_lazy("Follow-up settings changed"),
+    "portal.create": gettext_lazy("Portal content added"),
+    "portal.update": gettext_lazy("Portal content changed"),
+    "portal.publish": gettext_lazy("Published on the portal"),
+    "portal.unpublish": gettext_lazy("Taken off the portal"),
+    "portal.delete": gettext_lazy("Portal content deleted"),
 }
 
 OBJECT_TYPES = {
@@ -98,6 +103,11 @@ OBJECT_TYPES = {
     "ScoreCaption": gettext_lazy("Score caption"),
     "Target": gettext_lazy("Rating target"),
     "User": gettext_lazy("User"),
+    "NewsArticle": gettext_lazy("News article"),
+    "FaqEntry": gettext_lazy("Frequently asked question"),
+    "GalleryItem": gettext_lazy("Gallery item"),
+    "Download": gettext_lazy("Download"),
+    "PortalText": gettext_lazy("Portal texts and contact details"),
 }
 
 # Keys of `changes` that are not model fields, or whose model label reads poorly out of context.

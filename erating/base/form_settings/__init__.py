@@ -29,6 +29,10 @@ def save_settings(agency, form, *, request=None):
     changes = diff(before, snapshot(agency, fields))
     if changes:
         log_action("agency.form_settings", request=request, obj=agency, changes=changes)
+        if "public_results_named" in changes:
+            from erating.base.portal_content import figures
+
+            figures.forget()  # the public results stop (or start) naming the agency at once
     return changes
 
 

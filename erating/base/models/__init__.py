@@ -4,6 +4,7 @@ from .devices import Device, PairingCode
 from .followup import Alert, AlertComment, AlertRule, Case, CaseEvent
 from .onboarding import AgencyApplication
 from .periodic import PeriodicRun
+from .portal import Download, FaqEntry, GalleryItem, NewsArticle, PortalText
 from .ratings import Rating
 from .settings import FollowUpReason, ScoreCaption
 from .targets import OfficerCounter, Target
@@ -12,6 +13,6 @@ from .users import User
 
 __all__ = [
     "Agency", "AgencyApplication", "Alert", "AlertComment", "AlertRule", "AuditEntry", "Case", "CaseEvent", "Device",
-    "FollowUpReason", "Ministry", "OfficerCounter", "PairingCode", "PeriodicRun", "Premise", "Rating", "ScoreCaption",
-    "Target", "User",
+    "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "Ministry", "NewsArticle", "OfficerCounter", "PairingCode",
+    "PeriodicRun", "PortalText", "Premise", "Rating", "ScoreCaption", "Target", "User",
 ]

@@ -61,6 +61,10 @@ class Agency(models.Model):
     resolve_days = models.PositiveSmallIntegerField(_("resolve within (working days)"), default=15)
     contact_retention_days = models.PositiveSmallIntegerField(
         _("erase contact details after closing (days)"), default=90)
+    public_results_named = models.BooleanField(
+        _("named in public results"), default=True,
+        help_text=_("When off, the agency's ratings still count in national and ministry figures, "
+                    "but the portal never shows its name."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(agency="pk")
