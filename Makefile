@@ -6,26 +6,34 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/erating
 DEMO_RATINGS ?= 100000
 
-.PHONY: run test test-sqlite test-postgres bench venv test-venv assets messages system-deps serve migrate demo clean
+.PHONY: run test lint lock test-sqlite test-postgres bench venv test-venv assets messages system-deps serve migrate demo clean
 
-$(VENV)/.base-stamp: requirements/base.txt
+# requirements/lock.txt pins every transitive package as tested (a constraints file: it pins, it
+# does not add); `make lock` refreshes it from the test environment.
+$(VENV)/.base-stamp: requirements/base.txt requirements/lock.txt
 	test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements/base.txt
+	$(PY) -m pip install -q -r requirements/base.txt -c requirements/lock.txt
 	touch $@
 
-$(VENV)/.test-stamp: $(VENV)/.base-stamp requirements/test.txt
-	$(PY) -m pip install -q -r requirements/test.txt
+$(VENV)/.test-stamp: $(VENV)/.base-stamp requirements/test.txt requirements/lock.txt
+	$(PY) -m pip install -q -r requirements/test.txt -c requirements/lock.txt
 	touch $@
+
+lock: $(VENV)/.test-stamp
+	{ echo "# Every Python package of the test environment, pinned: a constraints file (pip install -c) so a fresh"; \
+	  echo "# machine installs exactly what was tested. Refresh: make lock (README, \"Dependencies\")."; \
+	  $(PY) -m pip freeze --exclude-editable; } > requirements/lock.txt
 
 node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: node_modules/.stamp
+assets: node_modules/.stamp $(VENV)/.base-stamp
 	mkdir -p erating/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map erating/static/vendor/
 	cp node_modules/chartjs-chart-matrix/dist/chartjs-chart-matrix.min.js node_modules/chartjs-chart-matrix/dist/chartjs-chart-matrix.min.js.map erating/static/vendor/
+	DEBUG=1 $(PY) manage.py build_manuals -v0 >/dev/null
 
 messages: $(VENV)/.base-stamp
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
@@ -41,16 +49,19 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 run: $(VENV)/.base-stamp assets messages
-	DEBUG=1 $(PY) manage.py migrate -v0
-	DEBUG=1 $(PY) manage.py demo_data --if-empty --ratings $(DEMO_RATINGS)
+	LOCAL_HTTP=1 $(PY) manage.py migrate -v0
+	LOCAL_HTTP=1 $(PY) manage.py demo_data --if-empty --ratings $(DEMO_RATINGS)
 	@echo "eRating is at http://127.0.0.1:8000 (with a task worker and the periodic scheduler beside it)"
-	@export DEBUG=1; \
+	@export LOCAL_HTTP=1; \
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py run_periodic & periodic=$$!; \
 	trap 'kill $$worker $$periodic 2>/dev/null; wait $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: system-deps $(VENV)/.test-stamp assets messages test-sqlite test-postgres
+test: system-deps $(VENV)/.test-stamp assets messages lint test-sqlite test-postgres
+
+lint: $(VENV)/.test-stamp
+	$(VENV)/bin/ruff check .
 
 test-sqlite:
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -105,28 +105,6 @@ def browser():
         b.close()
 
 
-def _production_entry(inner):
-    """The live server's app: static files as Django's live server serves them, with the fast
-    path production puts in front (erating/wsgi.py), so browser tests of the kiosk take it."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-
-    from erating.api import fast_ratings
-
-    return fast_ratings.in_front_of(StaticFilesHandler(inner))
-
-
-@pytest.fixture(scope="session")
-def live_server(request):
-    from pytest_django.live_server_helper import LiveServer
-
-    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
-    server = LiveServer(addr, start=False)
-    server.thread.static_handler = _production_entry
-    server.start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def new_page(browser, live_server):
     """new_page(viewport=(w, h), **context_options) → a page in a fresh context; base URL is the live server."""

@@ -3,7 +3,7 @@ it for every commit: one writer, pwrite + fdatasync 200 times a second (about th
 of the ingest benchmark; a tight loop would measure the disk under a load of its own making),
 on the data directory's disk.
 
-Why the ingest benchmark runs it: an acknowledged rating is a committed one, so every answer
+Why it matters for rating ingest: an acknowledged rating is a committed one, so every answer
 waits for a WAL flush. When the disk stalls for 50 ms or more, every request in flight waits
 that long (all 64 connections, in a closed loop), and from about 14 such stalls in a 30 s run
 (64 × 14 ≈ 1 % of ~90 000 requests) no durable ingest can keep p99 under 50 ms.

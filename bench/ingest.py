@@ -1,19 +1,21 @@
-"""Ingest benchmark: granian (production settings, WSGI, erating.wsgi) on PostgreSQL, wrk posting
-single ratings with random target codes and unique UUIDs at 64 connections, then, against the
-same server and database, the baseline (a bare view: parse the same JSON, one raw INSERT).
-Then the same API load on the optional ASGI ingest tier (erating.asgi, granian --interface asgi),
-against the same database, compared with the same baseline.
+"""Ingest benchmark: the one rating route against a bare view, on the production server.
+
+granian (WSGI, erating.wsgi, production settings) on PostgreSQL; wrk posts single ratings with
+random target codes and unique UUIDs to POST /api/v1/ratings (the django-ninja operation behind
+the short /api/ chain, the ingest service, rating_writer.insert_new) and, in the same run, to
+the baseline (a bare view under /api/ that parses the same JSON and does one raw INSERT).
 
     .venv/bin/python -m bench bench.ingest        (or: make bench)
 
-Figures: requests/s, p50, p99 for both; the ratio; lost = acknowledged "created" minus rows
-stored; duplicated = rows stored minus distinct keys. Targets: ratio >= 0.6, p99 <= 50 ms,
-zero lost, zero duplicated. Env: BENCH_PG (server URL), BENCH_SECONDS (30), BENCH_CONNECTIONS
-(64), BENCH_TARGETS (3000), BENCH_WORKERS (2), BENCH_THREADS (8), BENCH_ROUNDS (2),
-BENCH_SERVER (granian-wsgi; "gunicorn", if installed, runs the same phases on gunicorn gthread),
-BENCH_ASGI_TIER (1; 0 skips the ASGI tier's rounds), BENCH_REDIS (redis://127.0.0.1:6379/15, for
-one more ASGI round with REDIS_URL set; skipped if it does not answer), BENCH_DIAGNOSTICS (1; 0 skips the disk
-flush probes and the non-durable diagnostic round, README "Where the tail comes from").
+1. Throughput at saturation: CONNECTIONS (64) connections, ROUNDS rounds alternating which side
+   goes first, SECONDS each.
+2. Latency at a paced load of a quarter of the route's saturated throughput (each connection
+   waits between requests so that all of them together offer that rate).
+Figures: requests/s, p50, p99; the ratio route/baseline; lost = acknowledged "created" keys not
+in the table; duplicated = rows stored minus distinct keys. Targets: ratio >= 0.8, paced
+p99 <= 50 ms, 0 lost, 0 duplicated. Env: BENCH_PG (server URL), BENCH_SECONDS (30),
+BENCH_CONNECTIONS (64), BENCH_TARGETS (3000), BENCH_WORKERS (2), BENCH_THREADS (8),
+BENCH_ROUNDS (2).
 """
 import contextlib
 import json
@@ -28,8 +30,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench import disk
-
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -39,13 +39,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 TARGETS = int(os.environ.get("BENCH_TARGETS", "3000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
-SERVER = os.environ.get("BENCH_SERVER", "granian-wsgi")
-ASGI_TIER = os.environ.get("BENCH_ASGI_TIER", "1") == "1"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
-PACE_MS = int(os.environ.get("BENCH_DELAY_MS", "250"))
-DIAGNOSTICS = os.environ.get("BENCH_DIAGNOSTICS", "1") == "1"
-REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15")
-PROBE_SECONDS = 10
+RATIO_TARGET, P99_TARGET_MS = 0.8, 50
 
 
 def log(msg):
@@ -111,45 +106,30 @@ def free_port():
         return s.getsockname()[1]
 
 
-def server_command(port, server=SERVER):
+def server_command(port):
     """The production server command (README, "Deployment"), on the bench port."""
-    bin_dir = Path(PY).parent
-    if server == "gunicorn":
-        return [str(bin_dir / "gunicorn"), "erating.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS),
-                "-k", "gthread", "--threads", str(THREADS), "--backlog", "2048", "--log-level", "warning"]
-    common = [str(bin_dir / "granian"), "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS),
-              "--backlog", "2048", "--no-ws", "--log-level", "warning"]
-    if server == "granian-wsgi":
-        return common + ["--interface", "wsgi", "--blocking-threads", str(THREADS), "erating.wsgi:application"]
-    return common + ["--interface", "asgi", "erating.asgi:application"]
-
-
-def start_server(port, server=SERVER, extra_env=None):
-    proc = subprocess.Popen(server_command(port, server), cwd=ROOT, env={**server_env(port), **(extra_env or {})},
-                            start_new_session=True)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-            return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"{SERVER} did not start")
-
-
-def stop_server(proc):
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
+    return [str(Path(PY).parent / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(WORKERS), "--blocking-threads", str(THREADS), "--backlog", "2048", "--no-ws",
+            "--log-level", "warning", "erating.wsgi:application"]
 
 
 @contextlib.contextmanager
-def serving(port, server=SERVER, extra_env=None):
-    proc = start_server(port, server, extra_env)
+def serving(port):
+    proc = subprocess.Popen(server_command(port), cwd=ROOT, env=server_env(port), start_new_session=True)
     try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise RuntimeError("granian did not start") from None
+                time.sleep(0.3)
         yield
     finally:
-        stop_server(proc)
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
 
 
 def ensure_wrk():
@@ -160,10 +140,10 @@ def ensure_wrk():
                    env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
-def run_wrk(port, path, token, codes_file, phase, seconds, script="ingest.lua"):
+def run_wrk(port, path, token, codes_file, phase, seconds, script="ingest.lua", pace_ms=0):
     acked_file = str(Path(codes_file).with_name(f"acked-{phase}.txt"))
     env = {**os.environ, "BENCH_CODES": codes_file, "BENCH_TOKEN": token, "BENCH_PATH": path, "BENCH_PHASE": phase,
-           "BENCH_ACKED": acked_file, "BENCH_DELAY_MS": str(PACE_MS)}
+           "BENCH_ACKED": acked_file, "BENCH_DELAY_MS": str(pace_ms)}
     cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s",
            "-s", str(ROOT / "bench" / script), f"http://127.0.0.1:{port}"]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, cwd=ROOT).stdout
@@ -194,11 +174,12 @@ def next_run_id():
     return f"{next(_runs):02x}"
 
 
-def phase(name, port, path, token, codes_file, source_filter, seconds=SECONDS, script="ingest.lua"):
+def phase(name, port, path, token, codes_file, source_filter, seconds=SECONDS, pace_ms=0):
+    script = "ingest_paced.lua" if pace_ms else "ingest.lua"
     run_wrk(port, path, token, codes_file, next_run_id(), 3)  # warm-up: connections and caches
     before, _, _ = count_rows(source_filter)
-    log(f"{name}: {seconds}s at {CONNECTIONS} connections ({script})")
-    figures = run_wrk(port, path, token, codes_file, next_run_id(), seconds, script)
+    log(f"{name}: {seconds}s at {CONNECTIONS} connections ({script}{f', {pace_ms} ms apart' if pace_ms else ''})")
+    figures = run_wrk(port, path, token, codes_file, next_run_id(), seconds, script, pace_ms)
     time.sleep(1)  # requests still in flight when wrk stopped finish on the server
     keys = figures.pop("acked_keys")
     stored, unique, found = count_rows(source_filter, keys)
@@ -224,60 +205,15 @@ def combine(runs):
             "created": sum(r["created"] for r in runs), "other": sum(r["other"] for r in runs)}
 
 
-def probe_disk(when):
-    directory = disk.data_disk_directory(PG)
-    if not DIAGNOSTICS or directory is None:
-        return None
-    figures = disk.flush_probe(directory, PROBE_SECONDS)
-    log(f"disk flush probe ({when}, {PROBE_SECONDS}s, 8 KB pwrite + fdatasync beside PostgreSQL's data): "
-        f"p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, p99.9 {figures['p999_ms']} ms, "
-        f"max {figures['max_ms']} ms, stalls >= 50 ms: {figures['stalls_50ms']}")
-    return figures
-
-
-def set_commit_mode(mode):
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        if mode is None:
-            conn.execute(f"ALTER DATABASE {DB_NAME} RESET synchronous_commit")
-        else:
-            conn.execute(f"ALTER DATABASE {DB_NAME} SET synchronous_commit = {mode}")
-
-
-def redis_round(port, token, codes_file):
-    """One ASGI round with REDIS_URL set, as on several app servers (README, Deployment): the
-    abuse limits' counters then live in Redis. Skipped when BENCH_REDIS does not answer."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
-    except redis.exceptions.RedisError:
-        log(f"no Redis at {REDIS}: the round with REDIS_URL is skipped")
-        return None
-    log(f"the ASGI ingest tier with REDIS_URL={REDIS} (shared limits, as on several app servers)")
-    with serving(port, "granian-asgi", {"REDIS_URL": REDIS}):
-        return phase("api-asgi-redis", port, "/api/v1/ratings", token, codes_file, SOURCES["api"])
-
-
-def diagnostic_round(port, token, codes_file):
-    """The ASGI tier once more with synchronous_commit off: commits stop waiting for the disk
-    (a crash could then lose the last ~0.6 s of acknowledged ratings, so eRating never runs
-    like this). What is left of p99 is the software's and the CPU's; the difference from the
-    durable rounds is the disk's."""
-    log("diagnostic, not a deployment: the ASGI tier with synchronous_commit = off")
-    set_commit_mode("off")
-    try:
-        with serving(port, "granian-asgi"):
-            return phase("api-asgi-nodurable", port, "/api/v1/ratings", token, codes_file, SOURCES["api"])
-    finally:
-        set_commit_mode(None)
+def pace_for(rps):
+    """Milliseconds each connection waits between requests so that all CONNECTIONS together
+    offer `rps` requests/s (each request's own latency, a few ms, comes on top)."""
+    return max(1, round(CONNECTIONS * 1000 / rps))
 
 
 def run():
     ensure_wrk()
     port = free_port()
-    disk_before = probe_disk("before")
     with tempfile.TemporaryDirectory() as tmp:
         log(f"creating database {DB_NAME}")
         recreate_database()
@@ -286,7 +222,7 @@ def run():
         subprocess.run([PY, "-m", "bench.ingest", "setup", tmp], cwd=ROOT, env=env, check=True)
         token = (Path(tmp) / "token.txt").read_text().strip()
         codes_file = str(Path(tmp) / "codes.txt")
-        log(f"{SERVER}: {WORKERS} workers x {THREADS} threads, production settings, port {port}")
+        log(f"granian WSGI: {WORKERS} workers x {THREADS} threads, production settings, port {port}")
         with serving(port):
             # Rounds alternate which side goes first, so background load on a shared machine
             # does not favour one side; each side runs SECONDS continuously per round.
@@ -296,60 +232,28 @@ def run():
                 for name, runs in (order if r % 2 == 0 else order[::-1]):
                     runs.append(phase(name, port, "/api/v1/ratings" if name == "api" else "/api/bench-baseline", token,
                                       codes_file, SOURCES[name]))
+            api, base = combine(api_runs), combine(base_runs)
+            offered = api["rps"] / 4
             paced = phase("api-paced", port, "/api/v1/ratings", token, codes_file, SOURCES["api"],
-                          seconds=max(10, SECONDS // 2), script="ingest_paced.lua")
-        asgi_runs, redis_run = [], None
-        if ASGI_TIER:
-            log(f"the ASGI ingest tier (erating.asgi): {WORKERS} workers, same database")
-            with serving(port, "granian-asgi"):
-                for _ in range(ROUNDS):
-                    asgi_runs.append(phase("api-asgi", port, "/api/v1/ratings", token, codes_file, SOURCES["api"]))
-            redis_run = redis_round(port, token, codes_file)
-        diagnostic = diagnostic_round(port, token, codes_file) if DIAGNOSTICS and ASGI_TIER else None
-    disk_after = probe_disk("after")
-    api, base = combine(api_runs), combine(base_runs)
-    tier = combine(asgi_runs) if asgi_runs else None
-    # rows minus distinct keys over every API row so far: the last phase's count covers all
-    duplicated = (diagnostic or redis_run or (asgi_runs or [paced])[-1])["duplicated"]
-
-    def verdict(side):
-        ratio = round(side["rps"] / base["rps"], 3) if base["rps"] else None
-        return ratio, bool(ratio and ratio >= 0.6 and side["p99_ms"] <= 50 and side["lost"] == 0 and duplicated == 0)
-
-    ratio, wsgi_met = verdict(api)
+                          pace_ms=pace_for(offered))
+    ratio = round(api["rps"] / base["rps"], 3) if base["rps"] else None
+    # rows minus distinct keys over every API row of the run: the last phase's count covers all
+    duplicated = paced["duplicated"]
+    lost = api["lost"] + paced["lost"]
     result = {
         "api_rps": api["rps"], "api_p50_ms": api["p50_ms"], "api_p99_ms": api["p99_ms"],
         "baseline_rps": base["rps"], "baseline_p50_ms": base["p50_ms"], "baseline_p99_ms": base["p99_ms"],
-        "ratio": ratio, "wsgi_targets_met": wsgi_met,
-        "lost": sum(side["lost"] for side in (api, paced, tier, redis_run, diagnostic) if side),
-        "duplicated": duplicated, "baseline_lost": base["lost"],
-        "acknowledged": sum(side["created"] for side in (api, paced, tier, redis_run) if side),
-        "non_created": sum(side["other"] for side in (api, paced, tier, redis_run) if side),
-        "connections": CONNECTIONS, "seconds_per_run": SECONDS,
-        "rounds": ROUNDS, "server": SERVER, "workers": WORKERS, "threads": THREADS,
-        "paced_rps": paced["rps"], "paced_p50_ms": paced["p50_ms"], "paced_p99_ms": paced["p99_ms"],
-        "load_average": os.getloadavg()[0],
+        "ratio": ratio, "paced_offered_rps": round(offered, 1), "paced_rps": paced["rps"],
+        "paced_p50_ms": paced["p50_ms"], "paced_p99_ms": paced["p99_ms"],
+        "lost": lost, "duplicated": duplicated, "baseline_lost": base["lost"],
+        "acknowledged": api["created"] + paced["created"], "non_created": api["other"] + paced["other"],
+        "connections": CONNECTIONS, "seconds_per_run": SECONDS, "rounds": ROUNDS, "workers": WORKERS,
+        "threads": THREADS, "load_average": os.getloadavg()[0],
     }
-    if tier:
-        tier_ratio, tier_met = verdict(tier)
-        result.update({"asgi_tier_rps": tier["rps"], "asgi_tier_p50_ms": tier["p50_ms"],
-                       "asgi_tier_p99_ms": tier["p99_ms"], "asgi_tier_lost": tier["lost"],
-                       "asgi_tier_ratio": tier_ratio, "asgi_tier_targets_met": tier_met})
-    if redis_run:
-        result.update({"asgi_tier_redis_rps": redis_run["rps"], "asgi_tier_redis_p50_ms": redis_run["p50_ms"],
-                       "asgi_tier_redis_p99_ms": redis_run["p99_ms"], "asgi_tier_redis_lost": redis_run["lost"]})
-    if diagnostic:
-        result.update({"nodurable_asgi_rps": diagnostic["rps"], "nodurable_asgi_p50_ms": diagnostic["p50_ms"],
-                       "nodurable_asgi_p99_ms": diagnostic["p99_ms"], "nodurable_asgi_lost": diagnostic["lost"]})
-    for when, figures in (("before", disk_before), ("after", disk_after)):
-        if figures:
-            result.update({f"disk_{when}_{key}": value for key, value in figures.items()
-                           if key in ("p99_ms", "p999_ms", "max_ms", "stalls_50ms_per_30s")})
-    # The deployment (README) sends POST /api/v1/ratings to the ASGI ingest tier; the WSGI
-    # route's verdict is reported beside it.
-    result["targets_met"] = result.get("asgi_tier_targets_met", wsgi_met)
-    log(f"WSGI route: ratio {ratio}, targets met: {wsgi_met}; ASGI ingest tier: ratio "
-        f"{result.get('asgi_tier_ratio')}, targets met: {result.get('asgi_tier_targets_met')}")
+    result["targets_met"] = bool(ratio and ratio >= RATIO_TARGET and paced["p99_ms"] <= P99_TARGET_MS
+                                 and lost == 0 and duplicated == 0)
+    log(f"ratio {ratio} (target >= {RATIO_TARGET}), paced p99 {paced['p99_ms']} ms (target <= {P99_TARGET_MS}), "
+        f"lost {lost}, duplicated {duplicated}: targets met: {result['targets_met']}")
     return result
 
 

@@ -1,10 +1,12 @@
 """Settings come from environment variables; every default is safe for production
-except where DEBUG=1 (the `make run` developer mode) relaxes it."""
+except where LOCAL_HTTP=1 (`make run`: the product on this machine over plain http) or DEBUG=1
+(a developer's debug pages) relaxes it."""
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,14 +22,20 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("ERATING_TESTING", False)
+# `make run`: the product as users see it (its own 403/404/500 pages, DEBUG off) served by
+# runserver on this machine over plain http. It may only ever answer for local host names.
+LOCAL_HTTP = env_bool("LOCAL_HTTP", False)
+LOCAL = DEBUG or LOCAL_HTTP
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (LOCAL or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (LOCAL or TESTING) else "")
+if LOCAL_HTTP and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]", "::1"}:
+    raise ImproperlyConfigured("LOCAL_HTTP is for this machine only: ALLOWED_HOSTS must be local host names.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -41,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # its Swagger UI assets, served from our own static files (never a CDN)
     "django_tasks_db",
     "erating.base",
     "erating.control",
@@ -51,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "erating.base.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "erating.base.middleware.UserLanguageMiddleware",
@@ -62,13 +73,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "erating.base.middleware.ScopeMiddleware",
+    "erating.api.bodies.ApiBodyMiddleware",
 ]
 
 # The API (device tokens, JSON, no cookies) runs behind this shorter chain; see erating/wsgi.py.
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "erating.base.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "erating.base.middleware.ScopeMiddleware",
+    "erating.api.bodies.ApiBodyMiddleware",
 ]
 
 ROOT_URLCONF = "erating.urls"
@@ -83,6 +99,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "erating.base.context_processors.erating",
@@ -106,13 +123,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif env_bool("DB_POOL"):
-    # Under ASGI (erating/asgi.py turns this on) Django runs each request's sync code in a thread
-    # of its own, so per-thread persistent connections would pile up: a pool instead.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1, "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")), "timeout": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -139,6 +149,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Trusted reverse proxies (load balancers) in front of the app: the client's address is this many
+# entries from the right of X-Forwarded-For. 0: the app faces clients directly.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
 LOGIN_URL = "control:login"
 LOGIN_REDIRECT_URL = "control:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -153,7 +167,10 @@ AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "erating.control.views.auth.locked_out"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# One resolver for the client's address and one for the login name (erating/base/services/identity.py),
+# used by axes as by the audit log, tablet pairing and the rating limits.
+AXES_CLIENT_IP_CALLABLE = "erating.base.services.identity.axes_client_ip"
+AXES_USERNAME_CALLABLE = "erating.base.services.identity.axes_username"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_AGE_SECONDS", str(8 * 3600)))
@@ -175,11 +192,15 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "erating" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Without DEBUG, runserver serves no static files: WhiteNoise serves them from the source
+# folders instead (no collectstatic needed for `make run`).
+WHITENOISE_USE_FINDERS = LOCAL or TESTING
+WHITENOISE_AUTOREFRESH = LOCAL
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if (DEBUG or TESTING)
+        if (LOCAL or TESTING)
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -195,7 +216,7 @@ _smtp_options = {
 }
 _email_backend = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if LOCAL else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {
     "default": {
@@ -206,8 +227,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eRating <noreply@erating.gov.my>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Production hardening; DEBUG (local `make run` over plain http) relaxes the https-only parts.
-SECURE = not DEBUG and env_bool("SECURE", True)
+# Production hardening; LOCAL_HTTP / DEBUG (this machine over plain http) relax the https-only parts.
+SECURE = not LOCAL and env_bool("SECURE", True)
 SECURE_SSL_REDIRECT = SECURE and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -220,6 +241,23 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every page: scripts and styles only from our own origin (no inline
+# script, no inline event handler, no style attribute anywhere); the one inline <style> (the QR
+# page's critical CSS, which must arrive with the page) carries the request's nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,
@@ -245,9 +283,11 @@ TASKS = {
 # per window; submissions per IP address per minute; bursts above the max in the burst window
 # are stored but flagged.
 RATING_REPEAT_WINDOW_SECONDS = int(os.environ.get("RATING_REPEAT_WINDOW_SECONDS", "300"))
+# Public portal: how long live figures and public results are cached, and the fewest ratings a
+# ministry or agency needs in a period before the portal lists it on its own.
+PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "300"))
+PUBLIC_RESULTS_MIN_RATINGS = int(os.environ.get("PUBLIC_RESULTS_MIN_RATINGS", "30"))
 RATING_IP_PER_MINUTE = int(os.environ.get("RATING_IP_PER_MINUTE", "30"))
 RATING_BURST_WINDOW_SECONDS = int(os.environ.get("RATING_BURST_WINDOW_SECONDS", "600"))
 RATING_BURST_MAX = int(os.environ.get("RATING_BURST_MAX", "10"))
 RATING_BURST_DEVICE_MAX = int(os.environ.get("RATING_BURST_DEVICE_MAX", "120"))
-# PostgreSQL: ratings arriving together in one app process are stored by one INSERT (group commit).
-RATING_GROUP_COMMIT = env_bool("RATING_GROUP_COMMIT", True)

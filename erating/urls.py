@@ -1,6 +1,5 @@
 from django.conf import settings
-from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from erating.base import views as base_views
 
@@ -16,5 +15,8 @@ urlpatterns = [
     path("", include("erating.rate.urls")),
     path("", include("erating.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG or settings.LOCAL_HTTP:
+    # Uploaded logos on this machine (production serves media from its web server).
+    from django.views.static import serve
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve,
+                            {"document_root": settings.MEDIA_ROOT})]

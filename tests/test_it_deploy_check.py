@@ -74,15 +74,3 @@ def test_it_collects_static_files_for_production(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = (target / "staticfiles.json").read_text()
     assert "vendor/chart.umd.min.js" in manifest and "erating/app.css" in manifest
-
-
-def test_it_pools_postgresql_connections_when_asked(tmp_path):
-    # erating/asgi.py sets DB_POOL: under ASGI per-thread persistent connections would pile up.
-    show = ("from django.conf import settings; d = settings.DATABASES['default']; "
-            "print(d['CONN_MAX_AGE'], d['OPTIONS'].get('pool', {}).get('max_size'))")
-    url = "postgres://erating@db.example.gov.my:5432/erating"
-    pooled = manage(tmp_path, "shell", "-v0", "-c", show, DATABASE_URL=url, DB_POOL="1", DB_POOL_MAX_SIZE="7")
-    assert pooled.returncode == 0, pooled.stderr
-    assert pooled.stdout.strip() == "0 7"
-    plain = manage(tmp_path, "shell", "-v0", "-c", show, DATABASE_URL=url)
-    assert plain.stdout.strip() == "60 None", plain.stdout + plain.stderr

@@ -52,6 +52,10 @@ NON_TENANT_KWARGS = {
     "token": ("set-password", "password reset token: an invalid one"),
     "kind": ("premises", "bulk-import kind, a fixed list (premises/targets/officers)"),
     "fmt": ("csv", "file format of a template download"),
+    "slug": ("no-such-article", "public portal news article, published content only"),
+    "name": ("portal/none/none.jpg", "public portal upload path (portal content, not tenant data)"),
+    "item_id": (999_999, "portal content (not tenant data); system administrator only, see "
+                         "test_it_lets_only_the_system_administrator_edit_the_portal"),
 }
 
 
@@ -87,7 +91,7 @@ def build_url(u, values, urlconf=None):
     if u.name:
         return reverse(u.name, kwargs=kwargs, urlconf=urlconf)
     route = u.route
-    for name, conv in u.pattern.pattern.converters.items():
+    for name in u.pattern.pattern.converters:
         for spec in (f"<{name}>", *[f"<{c}:{name}>" for c in ("int", "str", "slug", "uuid", "path")]):
             route = route.replace(spec, str(kwargs[name]))
     return "/" + route
@@ -105,6 +109,8 @@ KWARG_OBJECTS = {
     "rating_id": lambda o: o.ratings[0].pk,
     "pairing_id": lambda o: o.pairing.pk,
     "code": lambda o: o.counter.code,
+    "case_id": lambda o: o.case.pk,
+    "alert_id": lambda o: o.alert.pk,
 }
 
 
@@ -118,6 +124,20 @@ def _application_id(ministry):
         return model.objects.create(agency_name="Jabatan Pemohon Rahsia", ministry=ministry, premises_planned=3,
                                     officer_name="Pegawai Pemohon", officer_email="pemohon@rahsia.gov.my",
                                     officer_phone="0123456789", officer_position="Pengarah", consent=True).pk
+
+
+def _case_and_alert(o):
+    """A follow-up case (with the customer's contact details) and an alert of the other agency."""
+    from erating.base.followup import alerts, cases
+    from erating.base.models import Alert, AlertRule, Rating
+
+    Rating.objects.filter(pk=o.ratings[1].pk).update(contact_consent=True, contact_name="Pelanggan Rahsia",
+                                                     contact_email="rahsia@pelanggan.my")
+    case = cases.open_case(Rating.objects.get(pk=o.ratings[1].pk), user=o.admin)
+    alerts.ensure_rules(o.agency)
+    alert = Alert.objects.create(agency=o.agency, premise=o.premise, rule=AlertRule.objects.get(
+        agency=o.agency, kind=AlertRule.LOW_SHARE), unit=f"premise:{o.premise.pk}", opened_at=timezone.now())
+    return case, alert
 
 
 @pytest.fixture
@@ -134,11 +154,12 @@ def other(world):
         o.pairing = PairingCode.objects.create(agency=o.agency, premise=o.premise, code="pairother1",
                                                expires_at=timezone.now() + timedelta(hours=1))
         o.application_id = _application_id(ministry)
+        o.case, o.alert = _case_and_alert(o)
         o.codes = list(apps.get_model("base", "Target").objects.filter(agency=o.agency).values_list("code", flat=True))
     o.names = [o.agency.name_ms, o.agency.name_en, o.premise.name, o.branch.name, o.admin.full_name,
                o.supervisor.full_name, o.officer.full_name, o.colleague.full_name, "@other.gov.my",
                "Kementerian Lain Sekali", "Ministry of Elsewhere", "Tablet Rahsia Lain", "Jabatan Pemohon Rahsia",
-               "pemohon@rahsia.gov.my", *o.codes]
+               "pemohon@rahsia.gov.my", "Pelanggan Rahsia", "rahsia@pelanggan.my", *o.codes]
     return o
 
 
@@ -405,3 +426,67 @@ def test_it_refuses_a_supervisor_the_unsupervised_premise_in_analysis(world):
         assert client.get(url, {"premise": world.home.branch.pk}).status_code == 404
         assert client.get(url, {"target": world.home.branch_counter.pk}).status_code == 404
         assert client.get(url, {"premise": world.home.premise.pk}).status_code == 200
+
+
+def test_it_keeps_follow_up_urls_to_the_supervisors_premises_and_from_officers(world):
+    """Inside one agency: a case and an alert of the branch are refused to the supervisor of the
+    head office (not their premise) and every follow-up URL to an officer; the admin gets them."""
+    from erating.base.followup import alerts, cases
+    from erating.base.models import Alert, AlertRule
+
+    h = world.home
+    with scopes_disabled():
+        case = cases.open_case(h.ratings[3], user=h.admin)  # the branch's low rating
+        alerts.ensure_rules(h.agency)
+        alert = Alert.objects.create(agency=h.agency, premise=h.branch, unit=f"premise:{h.branch.pk}",
+                                     rule=AlertRule.objects.get(agency=h.agency, kind=AlertRule.LOW_SHARE),
+                                     opened_at=timezone.now())
+    values = {"case_id": case.pk, "alert_id": alert.pk, "rating_id": h.ratings[3].pk}
+    urls = [u for u in all_urls() if (u.route.startswith(("control/followup/", "control/alerts/"))
+                                      or (u.name or "").startswith(("control:case_", "control:alert_")))
+            and u.kwargs]
+    assert len(urls) >= 9
+    problems = []
+    for role, refused in (("supervisor", {403, 404, 405}), ("officer", {403, 405})):
+        client = Client()
+        client.force_login(getattr(h, role))
+        for u in urls:
+            url = build_url(u, values)
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status not in refused:
+                    problems.append(f"{role} {method.upper()} {url} → {status}")
+    admin = Client()
+    admin.force_login(h.admin)
+    assert admin.get(reverse("control:case_detail", args=[case.pk])).status_code == 200
+    assert admin.get(reverse("control:alert_detail", args=[alert.pk])).status_code == 200
+    assert not problems, "\n".join(problems)
+
+
+# -- Public portal editing: system administrator only -----------------------------------------
+@pytest.mark.parametrize("role", ["admin", "supervisor", "officer"])
+def test_it_lets_only_the_system_administrator_edit_the_portal(world, role, settings, tmp_path):
+    from erating.base.models import FaqEntry
+
+    settings.MEDIA_ROOT = tmp_path
+    with scopes_disabled():
+        entry = FaqEntry.objects.create(question_ms="Soalan draf rahsia", answer_ms="<p>Jawapan</p>")
+    values = {"kind": "faq", "item_id": entry.pk}
+    urls = [u for u in all_urls() if (u.name or "").startswith("control:portal_")]
+    assert len(urls) >= 8
+    client = Client()
+    client.force_login(getattr(world.home, role))
+    problems = []
+    for u in urls:
+        url = build_url(u, values)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, **({"data": {"published": "1", "question_ms": "X",
+                                                                "answer_ms": "Y"}} if method == "post" else {}))
+            if response.status_code not in (403, 405) or "Soalan draf rahsia" in _body(response):
+                problems.append(f"{method.upper()} {url} → {response.status_code}")
+    assert not problems, "\n".join(problems)
+    entry.refresh_from_db()
+    assert (entry.published, entry.question_ms, FaqEntry.objects.count()) == (False, "Soalan draf rahsia", 1)
+    sysadmin = Client()
+    sysadmin.force_login(world.sysadmin)
+    assert all(sysadmin.get(build_url(u, values)).status_code in (200, 405) for u in urls)

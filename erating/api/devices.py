@@ -3,30 +3,25 @@ configuration, report heartbeats and sign officers on. Errors are structured:
 {"error": "<machine code>", "detail": "<message>"} (as POST ratings)."""
 from typing import Any
 
-from django.utils import timezone, translation
-
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from erating.base.services import devices
-from erating.base.services.audit import client_ip
+from erating.base.services.identity import client_ip
 
 from .auth import device_auth
+from .bodies import UNAUTHORIZED_DOC, Error, Invalid, JsonObject, Unauthorized, kiosk_language
 
 router = Router(tags=["devices"])
+# Every endpoint may answer these besides its own (erating/api/bodies.py).
+BODY_ERRORS = {400: Error, 415: Error, 422: Invalid}
+DEVICE_ERRORS = {401: Unauthorized}
+OPENAPI_EXTRA = {"responses": {"401": {"description": UNAUTHORIZED_DOC},
+                               "415": {"description": "The body is not declared as JSON."},
+                               "422": {"description": "The body is not a JSON object of the documented shape."}}}
 
 
-def kiosk_language(request):
-    """The kiosk's on-screen language (?lang=ms|en) for its messages; BM otherwise."""
-    lang = request.GET.get("lang", "")
-    return translation.override(lang if lang in ("ms", "en") else translation.get_language())
-
-
-class Error(Schema):
-    error: str
-    detail: str
-
-
-class PairIn(Schema):
+class PairIn(JsonObject):
     code: str = Field(..., max_length=32)
     name: str = Field("", max_length=100)
 
@@ -37,7 +32,7 @@ class PairOut(Schema):
     config: dict[str, Any]
 
 
-class HeartbeatIn(Schema):
+class HeartbeatIn(JsonObject):
     queued: int = Field(0, ge=0, le=1_000_000)
     app_version: str = Field("", max_length=40)
 
@@ -48,7 +43,7 @@ class HeartbeatOut(Schema):
     app_version: str
 
 
-class SignOnIn(Schema):
+class SignOnIn(JsonObject):
     identifier: str = Field(..., max_length=150, description="The officer's e-mail or full name.")
     pin: str = Field(..., max_length=20)
 
@@ -58,10 +53,11 @@ class SignOnOut(Schema):
     name: str
 
 
-@router.post("kiosk/pair", response={200: PairOut, 400: Error, 429: Error}, auth=None,
-             summary="Pair a tablet with a one-time code")
+@router.post("kiosk/pair", response={200: PairOut, **BODY_ERRORS, 429: Error}, auth=None,
+             summary="Pair a tablet with a one-time code",
+             openapi_extra={"responses": {k: v for k, v in OPENAPI_EXTRA["responses"].items() if k != "401"}})
 def pair(request, payload: PairIn):
-    ip = client_ip(request)
+    ip = client_ip(request) or None
     if devices.pairing_limited(ip):
         with kiosk_language(request):
             return Status(429, {"detail": str(devices.TOO_MANY_PAIRING_ATTEMPTS), "error": "rate_limited"})
@@ -74,21 +70,24 @@ def pair(request, payload: PairIn):
     return {"token": token, "device_id": device.pk, "config": devices.kiosk_config(device)}
 
 
-@router.get("kiosk/config", response={200: dict[str, Any]}, auth=device_auth,
-            summary="The kiosk's premise, targets and rating form (both languages)")
+@router.get("kiosk/config", response={200: dict[str, Any], **DEVICE_ERRORS}, auth=device_auth,
+            summary="The kiosk's premise, targets and rating form (both languages)",
+            openapi_extra={"responses": {"401": OPENAPI_EXTRA["responses"]["401"]}})
 def config(request):
     return devices.kiosk_config(request.auth)
 
 
-@router.post("kiosk/heartbeat", response={200: HeartbeatOut}, auth=device_auth,
-             summary="Report that the tablet is alive, with its queue length and app version")
+@router.post("kiosk/heartbeat", response={200: HeartbeatOut, **BODY_ERRORS, **DEVICE_ERRORS}, auth=device_auth,
+             summary="Report that the tablet is alive, with its queue length and app version",
+             openapi_extra=OPENAPI_EXTRA)
 def heartbeat(request, payload: HeartbeatIn):
     devices.heartbeat(request.auth, queued=payload.queued, app_version=payload.app_version)
     return {"status": "ok", "server_time": timezone.now().isoformat(), "app_version": devices.KIOSK_APP_VERSION}
 
 
-@router.post("kiosk/sign-on", response={200: SignOnOut, 400: Error, 429: Error}, auth=device_auth,
-             summary="Sign an officer on for their shift (name or e-mail plus kiosk PIN)")
+@router.post("kiosk/sign-on", response={200: SignOnOut, **BODY_ERRORS, **DEVICE_ERRORS, 429: Error},
+             auth=device_auth, summary="Sign an officer on for their shift (name or e-mail plus kiosk PIN)",
+             openapi_extra=OPENAPI_EXTRA)
 def sign_on(request, payload: SignOnIn):
     try:
         officer = devices.sign_on(request.auth, payload.identifier, payload.pin)

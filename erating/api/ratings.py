@@ -9,7 +9,6 @@ import json
 import logging
 import time
 from datetime import timedelta
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -22,53 +21,34 @@ from ninja import Router, Schema
 
 from erating.base.models import Agency, Device, Rating
 from erating.base.scoping import agency_scope
-from erating.base.services.ingest import finish, needs_lookup, prepare, summarise
-from erating.base.services.ingest_cache import MISSING, may_query, remembered
-from erating.base.services.rating_writer import WriteTimeout, insert_new
+from erating.base.services.ingest import finish, prepare, summarise
+from erating.base.services.rating_writer import insert_new
 
-from .auth import DeviceRevoked, DeviceTokenAuth, touch
+from .auth import DeviceTokenAuth, touch
 
 router = Router(tags=["ratings"])
 log = logging.getLogger(__name__)
 
 
 class CachedDeviceAuth(DeviceTokenAuth):
-    """The token check of every rating, remembered per process for a few seconds: a kiosk
+    """The token check of every rating, remembered per process for DEVICE_TTL seconds: a kiosk
     flushing its queue, or a busy counter, would otherwise cost a device query per request.
-    Saving or deleting a device (revoke does) clears this process's memory at once; other
-    processes notice within DEVICE_TTL (on the ASGI route, once the reload that the first
-    request after it starts is done: ingest_cache.GRACE bounds that), which bounds how late a
-    revocation may take effect."""
+    Saving or deleting a device (revoke does) or its agency clears this process's memory at
+    once; other processes notice within DEVICE_TTL, which bounds how late a revocation may take
+    effect."""
 
     def authenticate(self, request, token):
         key = token if token and len(token) <= 200 else None
-        hit = remembered(_devices, key, lambda: self._reload(key, token), time.monotonic())
-        if hit is not MISSING:
-            request.device = hit
-            return hit
-        may_query()
+        hit = _devices.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            request.device = hit[1]
+            return hit[1]
         device = super().authenticate(request, token)
         if device is not None:
-            self._remember(key, device)
+            if len(_devices) > 10_000:  # a flood of tokens must not grow memory without bound
+                _devices.clear()
+            _devices[key] = (time.monotonic() + DEVICE_TTL, device)
         return device
-
-    def _reload(self, key, token):
-        """Off the event loop (ingest_cache.refresh): a device revoked or gone is forgotten, so
-        its next request misses and is refused where the database is read."""
-        try:
-            device = super().authenticate(SimpleNamespace(), token)
-        except DeviceRevoked:
-            device = None
-        if device is None:
-            _devices.pop(key, None)
-        else:
-            self._remember(key, device)
-
-    @staticmethod
-    def _remember(key, device):
-        if len(_devices) > 10_000:
-            _devices.clear()
-        _devices[key] = (time.monotonic() + DEVICE_TTL, device)
 
 
 DEVICE_TTL = 5.0
@@ -110,6 +90,8 @@ RATING_SCHEMA = {
         "contact": CONTACT_SCHEMA,
         "officer": {"type": ["integer", "null"], "description": "User id of the officer on duty."},
         "client_time": {"type": ["string", "null"], "format": "date-time"},
+        "language": {"type": "string", "enum": ["ms", "en"], "default": "ms",
+                     "description": "The language the customer rated in (follow-up replies use it)."},
     },
 }
 BODY_SCHEMA = {
@@ -184,68 +166,29 @@ def post_ratings(request):
 
 
 def respond(request, device):
-    """(status, JSON bytes) for an authenticated POST: the whole endpoint after the token
-    check, shared by the ninja operation above and the WSGI fast path (erating/api/fast_ratings.py).
-    Messages are in BM unless the client's Accept-Language asks for English.
-    The asynchronous route (erating/api/fast_ratings_async.py) runs the same three steps,
-    awaiting the write instead of calling insert_new."""
+    """(status, JSON bytes) for an authenticated POST. Messages are in BM unless the client's
+    Accept-Language asks for English."""
     with translation.override(answer_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))):
-        pending = begin(request, device)
-        if not isinstance(pending, Pending):
-            return pending
-        try:
-            created = insert_new(pending.batch.rows)
-        except (WriteTimeout, DatabaseError):
-            return not_stored(device)
-        return end(pending, created)
-
-
-class Pending:
-    """A validated request waiting for its write."""
-    __slots__ = ("batch", "device", "is_batch")
-
-    def __init__(self, batch, device, is_batch):
-        self.batch, self.device, self.is_batch = batch, device, is_batch
-
-
-def begin(request, device, flag=True):
-    """Read and validate the body: a final (status, body), or a Pending whose rows are to be
-    written (counted for burst flags, unless flag=False: the caller then does that itself)."""
-    items, is_batch, problem = read_items(request)
-    if problem is not None:
-        return problem
-    with agency_scope(device.agency_id):
-        batch = prepare(items, channel=Rating.TABLET, device=device, flagged_check=flag)
-    return Pending(batch, device, is_batch)
-
-
-def end(pending, created, now=None):
-    """(status, body) once the rows are written; `created` is the set of keys inserted. Reads
-    the table only when a rejected item carries a key (ingest.needs_lookup), and touches the
-    device at most every TOUCH_EVERY. (No message is made here: the caller's language is enough.)"""
-    results = finish(pending.batch, created)
-    device = pending.device
-    now = now or timezone.now()
-    if _touch_due(device, now):
+        items, is_batch, problem = read_items(request)
+        if problem is not None:
+            return problem
+        with agency_scope(device.agency_id):
+            batch = prepare(items, channel=Rating.TABLET, device=device)
+            try:
+                created = insert_new(batch.rows)
+            except DatabaseError:
+                # Nothing is acknowledged: the kiosk keeps its queue and sends it again, and
+                # whatever was stored after all is then answered "duplicate".
+                log.exception("ratings from device %s not stored", device.pk)
+                return error(503, "not_stored", "The ratings could not be stored just now; send them again.")
+            results = finish(batch, created)
+    now = timezone.now()
+    if device.last_seen is None or now - device.last_seen > TOUCH_EVERY:
         touch(device)
         device.last_seen = now  # the cached device too, so the next requests skip the UPDATE
-    status = 400 if (not pending.is_batch and results[0]["status"] == "rejected") else 200
+    status = 400 if (not is_batch and results[0]["status"] == "rejected") else 200
     # Plain json.dumps: JsonResponse's encoder class costs more than the rest of the answer.
     return status, json.dumps({"results": results, **summarise(results)}).encode()
-
-
-def end_needs_database(pending, now):
-    """Whether end(pending, created, now) will query (ask with the `now` then given to end)."""
-    return needs_lookup(pending.batch) or _touch_due(pending.device, now)
-
-
-def _touch_due(device, now):
-    return device.last_seen is None or now - device.last_seen > TOUCH_EVERY
-
-
-def not_stored(device):
-    log.exception("ratings from device %s not stored", device.pk)
-    return error(503, "not_stored", "The ratings could not be stored just now; send them again.")
 
 
 def answer_language(accept_language):

@@ -31,3 +31,27 @@ class UserLanguageMiddleware:
             lang = request.session.get("user_language") or settings.LANGUAGE_CODE
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
         return self.get_response(request)
+
+
+# Browser features no page of eRating uses, switched off for every page (and any frame).
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "hid",
+    "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "serial", "usb",
+    "xr-spatial-tracking")) + ", fullscreen=(self)"
+BACK_OFFICE_PREFIXES = ("/control/",)
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every answer; `Cache-Control: no-store` on back-office pages, which
+    show personal data and must not stay in a shared computer's cache or a proxy's
+    (the Content-Security-Policy comes from Django's own middleware, settings.SECURE_CSP)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if request.path.startswith(BACK_OFFICE_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
+        return response

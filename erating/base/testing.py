@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from .models import (Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, ScoreCaption, Target, User)
+from .models import Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, ScoreCaption, Target, User
 from .models.settings import DEFAULT_CAPTIONS
 
 PASSWORD = "Test-password-2026"

@@ -1,6 +1,6 @@
 """Cross-cutting endpoints that belong to no audience: health check and language switch."""
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -53,6 +53,3 @@ def csrf_failure(request, reason=""):
 
     return render(request, "errors/403_csrf.html", status=403)
 
-
-def ping(request):
-    return HttpResponse("ok")

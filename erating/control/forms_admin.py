@@ -26,13 +26,17 @@ class PremiseForm(forms.ModelForm):
 
     class Meta:
         model = Premise
-        fields = ["agency", "code", "name", "state", "address", "medium"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        fields = ["agency", "code", "name", "state", "address", "medium", "opens_at", "closes_at"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3}), "opens_at": forms.TimeInput(attrs={"type": "time"}),
+                   "closes_at": forms.TimeInput(attrs={"type": "time"})}
         help_texts = {"code": _("A short code used in imports and reports, e.g. jpn-putrajaya.")}
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency or (self.instance.agency if self.instance.pk else None)
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Tablet health alerts only count silence within opening hours.")
         if self.agency or self.instance.pk:
             del self.fields["agency"]
         else:
@@ -43,6 +47,13 @@ class PremiseForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Optional on the form (imports and older clients leave them out): the usual office hours.
+        for name in ("opens_at", "closes_at"):
+            if not cleaned.get(name) and name not in self.errors:
+                cleaned[name] = Premise._meta.get_field(name).default
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The closing time must be after the opening time."))
         agency = self.agency or cleaned.get("agency")
         code = cleaned.get("code")
         if agency and code:
@@ -217,7 +228,7 @@ class AgencySettingsForm(forms.ModelForm):
     class Meta:
         model = Agency
         fields = ["form_size", "reasons_max_score", "comment_enabled", "contact_enabled", "show_officer_photo",
-                  "thank_you_ms", "thank_you_en", "ranking_min_ratings"]
+                  "thank_you_ms", "thank_you_en", "public_results_named", "ranking_min_ratings"]
 
     def clean_ranking_min_ratings(self):
         # Left empty (or absent from an older form): the agency keeps its current minimum.

@@ -3,7 +3,7 @@ from django.dispatch import receiver
 from django_scopes import scopes_disabled
 
 from erating.base.models import AuditEntry, User
-from erating.base.services.audit import client_ip
+from erating.base.services.identity import client_ip, login_name
 
 
 @receiver(user_logged_in)
@@ -11,7 +11,7 @@ def on_login(sender, request, user, **kwargs):
     request.session["user_language"] = user.language
     with scopes_disabled():
         AuditEntry.objects.create(agency_id=user.agency_id, user=user, user_label=user.email, action="login",
-                                  object_type="User", object_id=str(user.pk), ip=client_ip(request))
+                                  object_type="User", object_id=str(user.pk), ip=client_ip(request) or None)
 
 
 @receiver(user_logged_out)
@@ -20,13 +20,13 @@ def on_logout(sender, request, user, **kwargs):
         return
     with scopes_disabled():
         AuditEntry.objects.create(agency_id=user.agency_id, user=user, user_label=user.email, action="logout",
-                                  object_type="User", object_id=str(user.pk), ip=client_ip(request))
+                                  object_type="User", object_id=str(user.pk), ip=client_ip(request) or None)
 
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    username = (credentials or {}).get("username", "")[:254]
+    username = login_name((credentials or {}).get("username", ""))
     with scopes_disabled():
         user = User.objects.filter(email__iexact=username).first() if username else None
         AuditEntry.objects.create(agency_id=user.agency_id if user else None, user=user, user_label=username,
-                                  action="login_failed", ip=client_ip(request))
+                                  action="login_failed", ip=client_ip(request) or None)

@@ -1,18 +1,83 @@
-from django.db.models import Count
-from django.shortcuts import render
-from django_scopes import scopes_disabled
+"""The public portal: thin views over erating.base.portal_content. Only published content and
+aggregate figures leave these functions; no tenant row does."""
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
-from erating.base.models import Premise, Rating
+from erating.base.models import Download, FaqEntry, GalleryItem, NewsArticle
+from erating.base.portal_content import figures, manuals
+from erating.base.portal_content.files import serve
+from erating.base.portal_content.site import portal_text, search_faq
+
+from .pages import portal_page
 
 
+@portal_page("home")
 def home(request):
-    # Public aggregate counts only: no tenant row leaves this function.
-    with scopes_disabled():
-        media = dict(Premise.objects.filter(active=True, agency__status="active")
-                     .order_by().values_list("medium").annotate(n=Count("id")).values_list("medium", "n"))
-        ratings_total = Rating.objects.filter(flagged=False).count()
-    context = {
-        "media": {"tablet": media.get("tablet", 0), "qr": media.get("qr", 0), "both": media.get("both", 0)},
-        "ratings_total": ratings_total,
-    }
-    return render(request, "portal/home.html", context)
+    return render(request, "portal/home.html", {
+        "figures": figures.live_figures(), "text": portal_text(),
+        "news": NewsArticle.objects.published()[:3]})
+
+
+@portal_page("results")
+def results(request):
+    return render(request, "portal/results.html", {"results": figures.public_results()})
+
+
+@portal_page("news")
+def news(request):
+    page = Paginator(NewsArticle.objects.published(), 9).get_page(request.GET.get("page"))
+    return render(request, "portal/news.html", {"page": page})
+
+
+def render_article(request, article, preview=False):
+    return render(request, "portal/article.html", {"article": article, "preview": preview})
+
+
+@portal_page("article")
+def article(request, slug):
+    return render_article(request, get_object_or_404(NewsArticle.objects.published(), slug=slug))
+
+
+@portal_page("gallery")
+def gallery(request):
+    return render(request, "portal/gallery.html", {"items": GalleryItem.objects.published()})
+
+
+@portal_page("downloads")
+def downloads(request):
+    return render(request, "portal/downloads.html", {
+        "manuals": manuals.available(), "downloads": Download.objects.published()})
+
+
+@portal_page("faq")
+def faq(request):
+    """The search box also works without JavaScript (a GET form); faq.js filters as you type."""
+    q = request.GET.get("q", "").strip()[:100]
+    entries = list(FaqEntry.objects.published())
+    return render(request, "portal/faq.html", {"entries": search_faq(entries, q), "q": q, "total": len(entries)})
+
+
+@portal_page("contact")
+def contact(request):
+    return render(request, "portal/contact.html", {"text": portal_text()})
+
+
+@require_GET
+def sitemap(request):
+    from .pages import LANGS, PAGES, alternates
+
+    entries = [alternates(page) for page in PAGES if page != "article"]
+    entries += [alternates("article", slug=slug)
+                for slug in NewsArticle.objects.published().values_list("slug", flat=True)]
+    urls = [(lang, entry) for entry in entries for lang in LANGS]
+    return render(request, "portal/sitemap.xml", {"urls": urls, "base": request.build_absolute_uri("/")[:-1]},
+                  content_type="application/xml")
+
+
+@require_GET
+def portal_file(request, name):
+    if not name.startswith("portal/"):
+        raise Http404
+    return serve(request, name)

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from erating.base.models import AgencyApplication, Ministry
 from erating.base.services import onboarding
-from erating.base.services.limits import client_ip
+from erating.base.services.identity import client_ip
 
 HONEYPOT = "website"
 
@@ -82,7 +82,7 @@ def apply(request):
         if request.POST.get(HONEYPOT):
             return redirect("portal:apply_done")
         if form.is_valid():
-            ip = client_ip(request)
+            ip = client_ip(request) or None
             # Only complete applications count, so someone correcting typing errors is never blocked.
             if onboarding.over_rate_limit(ip):
                 return render(request, "portal/apply.html", {"form": form, "limited": True}, status=429)

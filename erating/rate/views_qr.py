@@ -17,7 +17,6 @@ from erating.base.scoping import agency_scope, lookup_scope
 from erating.base.services import limits
 from erating.base.services.ingest import ingest
 from erating.base.services.rating_form import form_for
-from erating.base.services.rating_writer import WriteTimeout
 
 log = logging.getLogger(__name__)
 CODE_RE = re.compile(r"^[a-z0-9]{4,16}$")
@@ -64,6 +63,7 @@ def item_from_post(post, code, form):
         "target": code,
         "score": _int_or_raw(post["score"]) if post.get("score") else None,
         "reasons": [_int_or_raw(r) for r in post.getlist("reasons")[:50]],
+        "language": "en" if (translation.get_language() or "").startswith("en") else "ms",
     }
     if form["comment_enabled"]:
         item["comment"] = post.get("comment", "")
@@ -84,24 +84,30 @@ def rate(request, code):
             if request.method == "POST":
                 return _submit(request, target, form)
             context = {"form": form, "key": uuid.uuid4(), "values": {}, "errors": {}}
+            # Inside the repeat window the phone is told before it fills in anything.
+            wait = limits.repeat_wait(limits.phone_id(request), target.id)
+            if wait:
+                context.update(reason="repeat", minutes=limits.minutes(wait))
+                return _page(request, "rate/qr_limited.html", context)
             return _page(request, "rate/qr_rate.html", context)
 
 
 def _submit(request, target, form):
-    if not limits.ip_allowed(request):
-        return _page(request, "rate/qr_limited.html", {"form": form, "reason": "ip"}, 429)
     item = item_from_post(request.POST, target.code, form)
+    if not limits.ip_allowed(request):
+        # The form comes back with everything typed, above it why it was not sent.
+        return _form_again(request, form, item, {"limited": "ip"}, 429)
     phone = limits.phone_id(request)
     if not limits.claim_repeat(phone, target.id):
         # The same form sent twice (double tap, back + resend) is not a second rating.
         key = item["id"] if isinstance(item["id"], str) and len(item["id"]) <= 64 else ""
         if Rating.objects.filter(idempotency_key__in=[k for k in [_uuid(key)] if k]).exists():
             return redirect("rate:qr_thanks", code=target.code)
-        minutes = max(1, limits.repeat_window() // 60)
-        return _page(request, "rate/qr_limited.html", {"form": form, "reason": "repeat", "minutes": minutes}, 429)
+        wait = limits.repeat_wait(phone, target.id) or limits.repeat_window()
+        return _form_again(request, form, item, {"limited": "repeat"}, 429, minutes=limits.minutes(wait))
     try:
         [result] = ingest([item], channel=Rating.QR, source=limits.source_for(request))
-    except (WriteTimeout, DatabaseError):
+    except DatabaseError:
         # Not stored, so not acknowledged: the form comes back filled in, with the same key,
         # so sending it again cannot store it twice.
         log.exception("QR rating for target %s not stored", target.pk)
@@ -116,9 +122,9 @@ def _submit(request, target, form):
     return _form_again(request, form, item, result["errors"], 400)
 
 
-def _form_again(request, form, item, errors, status):
+def _form_again(request, form, item, errors, status, **extra):
     context = {"form": form, "key": _uuid(item["id"]) or uuid.uuid4(), "values": request.POST,
-               "errors": errors, "chosen_reasons": [str(r) for r in item["reasons"]]}
+               "errors": errors, "chosen_reasons": [str(r) for r in item["reasons"]], **extra}
     return _page(request, "rate/qr_rate.html", context, status)
 
 

@@ -1,6 +1,7 @@
 """Each of the four roles logs in through the form in Debian Chromium and sees its home page in
-BM, then in EN after pressing the on-page language button. Screenshots go to /tmp/shots/."""
+BM, then in EN after pressing the on-page language button. Screenshots go to SHOTS_DIR (default: the system temp directory's erating-shots/)."""
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 from erating.base.testing import PASSWORD, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))
+SHOTS = Path(os.environ.get("SHOTS_DIR") or Path(tempfile.gettempdir()) / "erating-shots")
 PHONE, DESKTOP = (390, 844), (1280, 800)
 
 # role → (heading msgid, nav entries it must have, nav entries it must NOT have)

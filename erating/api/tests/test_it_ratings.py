@@ -1,15 +1,11 @@
 """POST /api/v1/ratings: device-token auth, per-item results, idempotency, structured 4xx."""
 import json
 import uuid
-from contextlib import contextmanager
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.api.tests.asgi_client import AsgiClient, asgi_client
-from erating.base.analysis import aggregates
 from erating.api.tests.wsgi_client import WsgiClient, keep_test_connection
 from erating.base.models import Device, Rating
 from erating.base.models.devices import hash_token
@@ -17,25 +13,16 @@ from erating.base.models.devices import hash_token
 URL = "/api/v1/ratings"
 
 
-@pytest.fixture(params=["django", "wsgi", "asgi"])
+@pytest.fixture(params=["django", "wsgi"])
 def client(request, client):
-    """Every test here runs three times: through Django's handler and the ninja operation (the
-    test client), through erating.wsgi.application, and through erating.asgi.application, whose
-    rating route production runs."""
+    """Every test here runs twice: through Django's test client (full chain), and through
+    erating.wsgi.application as production serves it (the short /api/ chain); both reach the
+    one ninja operation."""
     if request.param == "django":
         yield client
-    elif request.param == "wsgi":
+    else:
         with keep_test_connection():
             yield WsgiClient()
-    else:
-        # The ASGI route writes on its own connection and validates in threads: the test's rows
-        # must be committed. The marker is what makes pytest-django's helper transactional (it
-        # looks for transactional_db among the test's own fixtures, which it is not); this runs
-        # before `world` requests `db`, since client comes first in the tests' arguments.
-        request.applymarker(pytest.mark.django_db(transaction=True))
-        request.getfixturevalue("transactional_db")
-        with asgi_client() as asgi:
-            yield asgi
 
 
 def make_device(ns, target=None, revoked=False):
@@ -189,53 +176,32 @@ def test_it_refuses_a_device_revoked_after_its_token_was_remembered(client, worl
     assert response.status_code == 401 and response.json()["detail"] == "device_revoked"
 
 
-@contextmanager
-def at_most_queries_in_any_thread(limit):
-    """django_assert_max_num_queries sees the test's connection only; the ASGI route queries in
-    worker threads (and on PostgreSQL inserts on a connection of its own, not counted here)."""
-    from django.db.backends.utils import CursorWrapper
-
-    real, seen = CursorWrapper._execute, []
-
-    def execute(self, sql, *args):
-        seen.append(sql)
-        return real(self, sql, *args)
-
-    CursorWrapper._execute = execute
-    try:
-        yield
-    finally:
-        CursorWrapper._execute = real
-    assert len(seen) <= limit, seen
-
-
 def test_it_answers_unknown_codes_after_loading_the_agency_targets(client, world, django_assert_max_num_queries):
     _, token = make_device(world.home)
     post(client, token, item(world.home.counter))
     body = {"ratings": [item(world.home.service), item(world.home.facility), {**item(world.home.counter), "target": "x"}]}
-    at_most = at_most_queries_in_any_thread if isinstance(client, AsgiClient) else django_assert_max_num_queries
-    # insert, lookup of the unknown code, stored-before check; on SQLite the analysis aggregates are
-    # one upsert per table (and a savepoint around them), on PostgreSQL one statement on the writer's cursor
-    extra = 0 if connection.vendor == "postgresql" else len(aggregates.TABLES) + 2
-    with at_most(3 + extra):
+    # the INSERT in its transaction (savepoint or BEGIN/COMMIT around it), the lookup of the
+    # unknown code, the stored-before check; and the analysis aggregates in the same transaction:
+    # one statement on PostgreSQL, one upsert per table on SQLite
+    from django.db import connection
+
+    from erating.base.analysis import aggregates
+
+    with django_assert_max_num_queries(5 + (1 if connection.vendor == "postgresql" else len(aggregates.TABLES))):
         data = post(client, token, body).json()
     assert [r["status"] for r in data["results"]] == ["created", "created", "rejected"]
 
 
 def test_it_answers_503_and_acknowledges_nothing_when_the_write_fails(client, world, monkeypatch):
+    from django.db import OperationalError
+
     from erating.api import ratings
-    from erating.base.services.rating_writer import WriteTimeout
-    from erating.base.services.rating_writer_async import WRITER
 
     def fail(rows):
-        raise WriteTimeout()
-
-    async def fail_async(rows):
-        raise WriteTimeout()
+        raise OperationalError("the database went away")
 
     _, token = make_device(world.home)
     monkeypatch.setattr(ratings, "insert_new", fail)
-    monkeypatch.setattr(WRITER, "write", fail_async)  # the ASGI route's writer
     batch = {"ratings": [item(world.home.counter), item(world.home.counter)]}
     response = post(client, token, batch)
     assert response.status_code == 503
@@ -256,3 +222,15 @@ def test_it_answers_in_bm_unless_english_is_asked_for(client, world):
     assert default.json()["results"][0]["errors"]["score"] == "Pilih salah satu ikon wajah."
     assert english.json()["results"][0]["errors"]["score"] == "Choose one of the smileys."
     assert malay.json()["results"][0]["errors"]["score"] == "Pilih salah satu ikon wajah."
+
+
+def test_it_stores_the_language_a_kiosk_rating_was_made_in(client, world):
+    _device, token = make_device(world.home)
+    english, malay, absent = (item(world.home.counter, 1, language="en"), item(world.home.counter, 2, language="ms"),
+                              item(world.home.counter, 2))
+    response = post(client, token, {"ratings": [english, malay, absent, item(world.home.counter, language="xx")]})
+    assert response.status_code == 200, response.content
+    assert [r["status"] for r in response.json()["results"]] == ["created", "created", "created", "rejected"]
+    languages = dict(stored(idempotency_key__in=[english["id"], malay["id"], absent["id"]])
+                     .values_list("idempotency_key", "language"))
+    assert {str(k): v for k, v in languages.items()} == {english["id"]: "en", malay["id"]: "ms", absent["id"]: "ms"}

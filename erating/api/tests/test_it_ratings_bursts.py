@@ -1,5 +1,5 @@
 """Burst flags on POST /api/v1/ratings through every entry point (test_it_ratings.client): counted
-in process memory or in Redis (on the ASGI route awaited, not blocking the loop), in order within
+in process memory or in Redis, in order within
 a batch, and never a reason to refuse a rating when the counter store is down."""
 import logging
 

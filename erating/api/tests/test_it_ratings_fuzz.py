@@ -1,14 +1,13 @@
 """Schemathesis against the served OpenAPI schema (through erating.wsgi.application, in-process,
-so the ratings fast path is fuzzed too):
+as production serves it):
 schema-conforming and schema-violating requests to every API operation never get a 5xx."""
 import uuid
 
 import pytest
 import schemathesis
+from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from django_scopes import scopes_disabled
 
 from erating.api.tests.test_it_ratings import make_device
 from erating.api.tests.wsgi_client import keep_test_connection

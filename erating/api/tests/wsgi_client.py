@@ -1,5 +1,5 @@
 """A client for erating.wsgi.application itself, as granian calls it in production (so the
-ratings fast path and the short /api/ chain are what answers), with the test client's manners:
+short /api/ chain is what answers), with the test client's manners:
 the test's database connection and transaction stay open between requests."""
 import io
 import json

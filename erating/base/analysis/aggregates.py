@@ -6,7 +6,7 @@
     rebuild(start, end, agency=None)   recompute a period (whole months) from the raw ratings
     check(start, end, agency=None)     -> list of differences between aggregates and raw ratings
 
-Every writer of ratings calls record() (or runs upserts()) with exactly the rows its INSERT
+The one writer (rating_writer.insert_new) calls after_insert() with exactly the rows its INSERT
 reported as inserted, inside the same transaction: a rating and its counts commit together or not
 at all. The upsert adds to the counts (`n = n + excluded.n`), so concurrent writers never lose an
 increment; rows are sorted by key so two writers lock aggregate rows in the same order (no
@@ -162,6 +162,14 @@ def record(rows, cursor=None):
             return record(rows, own)
     for sql, params in upserts(rows, connection.vendor):
         cursor.execute(sql, params)
+
+
+def after_insert(rows, created):
+    """Registered in rating_writer.AFTER_INSERT (BaseConfig.ready): called in the INSERT's
+    transaction with the rows sent and the (agency, key) pairs inserted."""
+    from erating.base.services.rating_writer import inserted_rows
+
+    record(inserted_rows(rows, created))
 
 
 def row_of(rating):

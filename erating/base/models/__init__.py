@@ -2,8 +2,10 @@
 from .analysis import HeatMonth, PremiseDay, PremiseMonth, RatingDay, RatingHour, RatingMonth, RatingReasonDay
 from .audit import AuditEntry
 from .devices import Device, PairingCode
+from .followup import Alert, AlertComment, AlertRule, Case, CaseEvent
 from .onboarding import AgencyApplication
 from .periodic import PeriodicRun
+from .portal import Download, FaqEntry, GalleryItem, NewsArticle, PortalText
 from .ratings import Rating
 from .settings import FollowUpReason, ScoreCaption
 from .targets import OfficerCounter, Target
@@ -11,7 +13,8 @@ from .tenancy import Agency, Ministry, Premise
 from .users import User
 
 __all__ = [
-    "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "HeatMonth", "Ministry", "OfficerCounter",
-    "PairingCode", "PeriodicRun", "Premise", "PremiseDay", "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay",
-    "ScoreCaption", "Target", "User",
+    "Agency", "AgencyApplication", "Alert", "AlertComment", "AlertRule", "AuditEntry", "Case", "CaseEvent", "Device",
+    "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle", "OfficerCounter",
+    "PairingCode", "PeriodicRun", "PortalText", "Premise", "PremiseDay", "PremiseMonth", "Rating", "RatingDay",
+    "RatingHour", "RatingMonth", "RatingReasonDay", "ScoreCaption", "Target", "User",
 ]

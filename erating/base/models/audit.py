@@ -24,3 +24,6 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["agency", "created_at"])]
+
+    def __str__(self):
+        return " ".join(part for part in (self.action, self.object_type, self.object_id) if part)

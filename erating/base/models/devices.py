@@ -22,6 +22,8 @@ class Device(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField(null=True, blank=True)
     queued = models.PositiveIntegerField(default=0)
+    # The queue length of the heartbeat before: a queue growing between heartbeats is an alert.
+    queued_before = models.PositiveIntegerField(default=0, db_default=0)
     app_version = models.CharField(max_length=40, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -11,3 +11,6 @@ class PeriodicRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "slot"], name="periodic_run_unique_slot")]
+
+    def __str__(self):
+        return f"{self.name} @ {self.slot}"

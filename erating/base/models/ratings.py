@@ -29,10 +29,15 @@ class Rating(models.Model):
     created_at = models.DateTimeField(_("received"), default=timezone.now)
     client_time = models.DateTimeField(null=True, blank=True)
     clock_skew_seconds = models.IntegerField(null=True, blank=True)
-    idempotency_key = models.UUIDField(unique=True)
+    # Unique per agency (constraint below), so the table can be distributed by agency.
+    idempotency_key = models.UUIDField()
     device = models.ForeignKey("base.Device", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     flagged = models.BooleanField(_("suspected abuse"), default=False)
     source = models.CharField(max_length=64, blank=True, help_text="Hashed origin, for abuse detection.")
+    # The language the customer rated in: a follow-up reply is written in it. The database
+    # default keeps raw bulk inserts (demo data) that do not name the column valid.
+    language = models.CharField(_("language"), max_length=2, default="ms", db_default="ms",
+                                choices=[("ms", "Bahasa Melayu"), ("en", "English")])
 
     objects = ScopedManager(agency="agency", premise="premise", officer="officer")
 
@@ -46,7 +51,11 @@ class Rating(models.Model):
             models.Index(fields=["target", "created_at"]),
             models.Index(fields=["officer", "created_at"]),
         ]
-        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="score_1_to_5")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="score_1_to_5"),
+            # The writer's ON CONFLICT (agency_id, idempotency_key) names exactly these columns.
+            models.UniqueConstraint(fields=["agency", "idempotency_key"], name="rating_key_unique_per_agency"),
+        ]
 
     def __str__(self):
         return f"{self.score} @ {self.target_id}"

@@ -29,6 +29,9 @@ class ScoreCaption(models.Model):
         ordering = ["-score"]
         constraints = [models.UniqueConstraint(fields=["agency", "score"], name="caption_unique_per_score")]
 
+    def __str__(self):
+        return f"{self.score}: {self.caption}"
+
     @property
     def caption(self):
         return pick(self.caption_ms, self.caption_en)

@@ -70,3 +70,6 @@ class OfficerCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["officer", "counter"], name="officer_counter_unique")]
+
+    def __str__(self):
+        return f"officer {self.officer_id} at counter {self.counter_id}"

@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -58,6 +60,15 @@ class Agency(models.Model):
     thank_you_ms = models.CharField(_("thank-you message (BM)"), max_length=300, blank=True)
     thank_you_en = models.CharField(_("thank-you message (EN)"), max_length=300, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    # Follow-up service levels (working days of the premise's state) and PDPA retention.
+    ack_days = models.PositiveSmallIntegerField(_("acknowledge within (working days)"), default=1)
+    resolve_days = models.PositiveSmallIntegerField(_("resolve within (working days)"), default=15)
+    contact_retention_days = models.PositiveSmallIntegerField(
+        _("erase contact details after closing (days)"), default=90)
+    public_results_named = models.BooleanField(
+        _("named in public results"), default=True,
+        help_text=_("When off, the agency's ratings still count in national and ministry figures, "
+                    "but the portal never shows its name."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(agency="pk")
@@ -91,6 +102,9 @@ class Premise(models.Model):
     address = models.TextField(_("address"), blank=True)
     medium = models.CharField(_("medium"), max_length=6, choices=MEDIUM_CHOICES, default=QR)
     active = models.BooleanField(_("active"), default=True)
+    # Opening hours on the state's working days; kiosk health alerts only inside them.
+    opens_at = models.TimeField(_("opens at"), default=datetime.time(8, 0))
+    closes_at = models.TimeField(_("closes at"), default=datetime.time(17, 0))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(agency="agency", premise="pk")

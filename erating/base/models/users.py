@@ -5,12 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from erating.base.services.identity import login_name
+
 
 class UserManager(BaseUserManager):
     """Unscoped: authentication must find a user before any scope exists."""
 
     def create_user(self, email, password=None, **extra):
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=login_name(self.normalize_email(email)), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -21,7 +23,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email__iexact=login_name(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

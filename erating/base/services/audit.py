@@ -1,11 +1,6 @@
 """log_action: one call records who changed what. Used by views, API and commands alike."""
 from ..models import AuditEntry
-
-
-def client_ip(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from .identity import client_ip
 
 
 def diff(before, after):
@@ -13,7 +8,9 @@ def diff(before, after):
     return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
 
 
-def log_action(action, *, request=None, user=None, agency=None, obj=None, changes=None):
+def log_action(action, *, request=None, user=None, agency=None, obj=None, changes=None, ip=None):
+    """ip: the client's address when there is no request at hand (resolved by the caller with
+    identity.client_ip); otherwise it comes from the request."""
     user = user if user is not None else getattr(request, "user", None)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
@@ -28,5 +25,5 @@ def log_action(action, *, request=None, user=None, agency=None, obj=None, change
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_label=str(obj)[:200] if obj is not None else "",
         changes=changes or {},
-        ip=client_ip(request),
+        ip=ip or client_ip(request) or None,
     )

@@ -1,12 +1,12 @@
 """Generates a realistic demo tenant set and a year of ratings with daily, weekly and seasonal rhythm.
 
-Ratings are written through the bulk path (COPY on PostgreSQL) so that millions load in minutes.
+Ratings have the one writer's row shape (rating_writer.COLUMNS) and are loaded by its bulk path
+(COPY on PostgreSQL) so that millions load in minutes.
 """
 
 import random
 import uuid
-from datetime import timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
@@ -16,11 +16,10 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from ..models import (Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, Target,
-                      User)
-from . import demo_catalogue as cat
 from ..analysis import aggregates
-from .bulk import insert_rows
+from ..models import Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, Target, User
+from . import demo_catalogue as cat
+from . import rating_writer
 from .onboarding import create_agency
 
 DEMO_PASSWORD = "eRating-demo-2026"
@@ -125,7 +124,7 @@ class DemoBuilder:
         officer_targets = [Target(agency=agency, premise=premise, kind=Target.OFFICER, name=o.full_name, officer=o)
                            for o in officers]
         Target.objects.bulk_create(officer_targets)
-        counters = [t for t in Target.objects.filter(premise=premise, kind=Target.COUNTER)]
+        counters = list(Target.objects.filter(premise=premise, kind=Target.COUNTER))
         OfficerCounter.objects.bulk_create(
             OfficerCounter(agency=agency, officer=o, counter=c) for o in officers for c in rng.sample(counters, 2))
         for t in Target.objects.filter(premise=premise):
@@ -176,17 +175,15 @@ class DemoBuilder:
             w = HOUR_WEIGHT.get(t.hour, 0.0) * WEEKDAY_WEIGHT[t.weekday()] * MONTH_WEIGHT[t.month]
             if w:
                 trend = 0.8 + 0.4 * (t - start).total_seconds() / (now - start).total_seconds()
-                slots.append(t.astimezone(dt_timezone.utc))
+                slots.append(t.astimezone(UTC))
                 weights.append(w * trend)
             t += timedelta(hours=1)
         return slots, list(accumulate(weights))
 
     def _ratings(self):
-        columns = ["agency_id", "premise_id", "target_id", "officer_id", "score", "channel", "reasons", "comment",
-                   "contact_consent", "contact_name", "contact_phone", "contact_email", "created_at",
-                   "client_time", "clock_skew_seconds", "idempotency_key", "flagged", "source"]
-        # Large loads rebuild indexes and constraints once at the end (the table starts empty).
-        return insert_rows(Rating._meta.db_table, columns, self._rating_rows(), rebuild=self.rating_count >= 50_000)
+        # Rows of the one writer's shape (rating_writer.COLUMNS), loaded in bulk; large loads
+        # rebuild indexes and constraints once at the end (the table starts empty).
+        return rating_writer.bulk_load(self._rating_rows(), rebuild=self.rating_count >= 50_000)
 
     def _rating_rows(self):
         rng = self.rng
@@ -218,7 +215,8 @@ class DemoBuilder:
                 comment = choice(comments["low" if score <= 2 else "mid" if score == 3 else "high"])
             yield (agency_id, premise_id, target_id, officer_id, score, channel, reasons, comment,
                    False, "", "", "", created, created if channel == "tablet" else None, 0 if channel == "tablet" else None,
-                   uuid.UUID(int=getrandbits(128), version=4), rand() < 0.003, "")
+                   uuid.UUID(int=getrandbits(128), version=4), None, rand() < 0.003, "",
+                   "en" if rand() < 0.15 else "ms")
 
 
 def demo_exists():

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +19,7 @@ from .audit import log_action
 from .text import clean_text
 
 # Bump with any change to the kiosk's JS/CSS: the service worker's cache is named after it.
-KIOSK_APP_VERSION = "1.1.1"
+KIOSK_APP_VERSION = "1.2.1"  # 1.2.1: ratings carry the language the customer chose
 
 # Typed on a tablet by hand: upper case, no look-alikes (0/O, 1/I/L), 8 characters ≈ 38 bits,
 # single use and valid for a day, behind a per-address attempt limit.
@@ -114,7 +114,7 @@ def pair(raw_code, *, name="", ip=None):
                                        name=label, token_hash=hash_token(token), last_seen=now,
                                        app_version=KIOSK_APP_VERSION)
         log_action("pair", agency=pairing.agency, obj=device, changes={"pairing_code": [None, pairing.pk],
-                                                                       "ip": [None, ip]})
+                                                                       "ip": [None, ip]}, ip=ip)
     return device, token
 
 
@@ -127,7 +127,8 @@ def revoke(device, *, request=None):
 
 def heartbeat(device, *, queued, app_version):
     with lookup_scope():
-        Device.objects.filter(pk=device.pk).update(last_seen=timezone.now(), queued=max(0, min(queued, 10**6)),
+        Device.objects.filter(pk=device.pk).update(last_seen=timezone.now(), queued_before=F("queued"),
+                                                   queued=max(0, min(queued, 10**6)),
                                                    app_version=clean_text(app_version or "")[:40])
 
 

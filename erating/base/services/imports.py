@@ -19,6 +19,12 @@ from .import_kinds import KINDS
 
 MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024
+# The work is bounded by what is READ, not by what is kept: a small XLSX can declare millions of
+# empty rows (or cells, or a zip bomb of XML) that would otherwise all be walked before any
+# limit on kept rows is reached.
+MAX_READ_ROWS = 2 * MAX_ROWS       # rows read, blank ones included
+MAX_COLUMNS = 100                  # cells read per row; every import has far fewer columns
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an XLSX's members, uncompressed
 # Signatures of files people upload by mistake, so they get "not a spreadsheet", not gibberish.
 FOREIGN_MAGIC = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"%PDF": "PDF"}
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -69,10 +75,15 @@ def _cell(value):
 
 
 def _limited(rows):
-    """Yield (spreadsheet row number, cells) for non-blank rows; refuse more than MAX_ROWS."""
+    """Yield (spreadsheet row number, cells) for non-blank rows; refuse more than MAX_ROWS kept or
+    MAX_READ_ROWS read (blank rows count as read)."""
     count = 0
     for number, cells in rows:
-        cells = [_cell(v) for v in cells]
+        if number > MAX_READ_ROWS:
+            raise ImportFileError(_("The file has more than %(max)s rows, counting empty ones. Delete the empty rows "
+                                    "below or between your data (or split the file) and upload it again.")
+                                  % {"max": f"{MAX_READ_ROWS:,}"})
+        cells = [_cell(v) for v in cells[:MAX_COLUMNS + 1]]
         if not any(cells):
             continue
         count += 1
@@ -106,13 +117,22 @@ def _read_xlsx(data):
     from openpyxl import load_workbook
 
     try:
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except Exception:  # noqa: BLE001 - a broken zip directory
+        unpacked = 0
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(_("The spreadsheet is too large once unpacked (more than %(mb)s MB). Split it into "
+                                "smaller files.") % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)})
+    try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many types for a broken or foreign zip
         raise ImportFileError(_("This file is not a valid XLSX spreadsheet. Save it from Excel or LibreOffice as "
                                 "\"Excel Workbook (.xlsx)\" or as CSV UTF-8.")) from None
     try:
         sheet = book.worksheets[0]
-        return list(_limited(enumerate(sheet.iter_rows(values_only=True), start=1)))
+        # max_row/max_col stop openpyxl padding rows and columns a hostile <dimension> declares.
+        rows = sheet.iter_rows(values_only=True, max_row=MAX_READ_ROWS + 1, max_col=MAX_COLUMNS + 1)
+        return list(_limited(enumerate(rows, start=1)))
     except ImportFileError:
         raise
     except Exception:  # noqa: BLE001

@@ -1,18 +1,19 @@
 """Idempotent rating ingest, shared by the QR page and the kiosk API.
 
     ingest(items, *, channel, device=None, source="", flagged_check=True) -> [result, ...]
-    (= finish(prepare(...), insert_new(rows)); the asynchronous rating route runs the three
-    steps itself, so that the write is awaited instead of blocking a thread)
+    (= finish(prepare(...), insert_new(rows)): prepare validates and counts burst flags,
+    rating_writer.insert_new stores, finish answers per item)
 
 Each item is a plain dict (the API's JSON item; the QR view builds the same shape):
 id (client UUID), target (code), score, reasons (ids), comment, contact {name, phone, email,
-consent}, officer (user id on duty), client_time (ISO 8601). Each result is
+consent}, officer (user id on duty), client_time (ISO 8601),
+language (ms|en, the customer's; BM when absent). Each result is
 {"id", "status": created|duplicate|rejected, "errors": {field: message}}.
 
-Idempotency is enforced by the database, not by a read-then-write: one
-INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key (PostgreSQL and
-SQLite ≥ 3.35). Two concurrent submissions of one UUID therefore store one row; the loser
-gets no row back and answers "duplicate".
+Idempotency is enforced by the database, not by a read-then-write: the writer's
+INSERT … ON CONFLICT (agency_id, idempotency_key) DO NOTHING RETURNING (PostgreSQL and
+SQLite ≥ 3.35). Two concurrent submissions of one UUID to one agency therefore store one row;
+the loser gets no row back and answers "duplicate". Keys are unique per agency, not globally.
 """
 import datetime
 import uuid
@@ -25,11 +26,11 @@ from django.utils.translation import gettext as _
 
 from erating.base.models import Rating
 from erating.base.services import limits
-from erating.base.services.privacy import mask_pii, normalise_phone
-from erating.base.services.text import clean_text
-from erating.base.services.rating_form import COMMENT_MAX_LENGTH, scores_for
 from erating.base.services.ingest_cache import officer_ok, reason_ids, target_by_code, target_by_id
+from erating.base.services.privacy import mask_pii, normalise_phone
+from erating.base.services.rating_form import COMMENT_MAX_LENGTH, scores_for
 from erating.base.services.rating_writer import insert_new
+from erating.base.services.text import clean_text
 
 MAX_REASONS = 20
 SKEW_LIMIT = 2_000_000_000  # fits the integer column whatever a broken tablet clock says
@@ -194,19 +195,36 @@ def _client_time(item, now, errors):
     return parsed, max(-SKEW_LIMIT, min(SKEW_LIMIT, skew))
 
 
+LANGUAGES = ("ms", "en")
+
+
+def _language(item, errors):
+    """The language the customer rated in (optional, BM when absent): replies are written in it."""
+    language = item.get("language")
+    if language is None or language == "":
+        return "ms"
+    if language not in LANGUAGES:
+        errors["language"] = _("Language must be “ms” or “en”.")
+        return "ms"
+    return language
+
+
 def validate(item, *, channel, device, now):
-    """(row dict, errors dict) for one item; row is None when the item is rejected."""
+    """(row dict, errors dict, agency id) for one item; row is None when the item is rejected,
+    the agency id None when not even the target is known."""
     errors = {}
     if not isinstance(item, dict):
-        return None, {"rating": _("Each rating must be an object.")}
+        return None, {"rating": _("Each rating must be an object.")}, None
     info = _resolve_target(item, device, errors)
     score = _score(item, info, errors)
     reasons = _reasons(item, info, score, errors)
     comment, contact = _comment_and_contact(item, errors)
     officer = _officer(item, info, errors)
     client_time, skew = _client_time(item, now, errors)
+    language = _language(item, errors)
+    agency_id = info.agency_id if info is not None else None
     if errors:
-        return None, errors
+        return None, errors, agency_id
     return {
         "agency": info.agency_id, "premise": info.premise_id, "target": info.id, "officer": officer,
         "score": score, "channel": channel, "reasons": reasons, "comment": comment,
@@ -214,7 +232,8 @@ def validate(item, *, channel, device, now):
         "contact_phone": contact.get("phone", ""), "contact_email": contact.get("email", ""),
         "created_at": now, "client_time": client_time, "clock_skew_seconds": skew,
         "device": device.pk if device is not None else None, "flagged": False, "source": "",
-    }, {}
+        "language": language,
+    }, {}, agency_id
 
 
 def ingest(items, *, channel, device=None, source="", flagged_check=True):
@@ -231,9 +250,7 @@ class Prepared:
 
 
 def prepare(items, *, channel, device=None, source="", flagged_check=True):
-    """Validate the items and count them for burst flags; nothing is written. Reads only what
-    ingest_cache holds (so under ingest_cache.cached_only() a miss raises CacheMiss before any
-    counter moved: the caller may then run it again where the database may be read)."""
+    """Validate the items and count them for burst flags; nothing is written."""
     now = timezone.now()
     source = (source or (f"device:{device.pk}" if device is not None else ""))[:64]
     results, rows, seen = [], [], set()
@@ -243,31 +260,29 @@ def prepare(items, *, channel, device=None, source="", flagged_check=True):
         shown_id = str(key) if key else (clean_text(raw_id)[:64] if isinstance(raw_id, str) else "")
         result = {"id": shown_id, "status": "rejected", "errors": {}}
         results.append(result)
-        row, errors = validate(item, channel=channel, device=device, now=now)
+        row, errors, agency_id = validate(item, channel=channel, device=device, now=now)
+        if device is not None:
+            agency_id = device.agency_id
         if key is None:
             errors["id"] = _("A UUID is required.")
+        # The rating's identity: its key within its agency (None when either is unknown).
+        result["key"] = (agency_id, key) if key is not None and agency_id is not None else None
         if errors:
-            result["errors"], result["key"] = errors, key
+            result["errors"] = errors
             continue
-        if key in seen:
+        if result["key"] in seen:
             result["status"] = "duplicate"
             continue
-        seen.add(key)
+        seen.add(result["key"])
         row["idempotency_key"], row["source"] = key, source
         rows.append(row)
-        result["key"] = key
-    if flagged_check:  # after validation, so a CacheMiss above leaves no counter counted twice
+    if flagged_check:
         limits.flag_bursts(rows, device=device is not None)
     return Prepared(results, rows)
 
 
-def needs_lookup(batch):
-    """True when finish() will read the table (a rejected item that carries a key)."""
-    return any(r["errors"] and r.get("key") for r in batch.results)
-
-
 def finish(batch, created):
-    """The per-item results, given the keys the writer inserted."""
+    """The per-item results, given the (agency, key) pairs the writer inserted."""
     results = batch.results
     _mark_seen_rejections(results)
     for result in results:
@@ -279,14 +294,20 @@ def finish(batch, created):
 
 def _mark_seen_rejections(results):
     """A retry of an already stored rating is a duplicate even if it no longer validates (e.g.
-    the target was deactivated meanwhile): the tablet may then drop it from its queue."""
+    the target was deactivated meanwhile): the tablet may then drop it from its queue. Looked
+    up by (agency, key), the unique index, never by the key alone."""
     keys = [r["key"] for r in results if r["errors"] and r.get("key")]
     if not keys:
         return
+    from django.db.models import Q
+
     from erating.base.scoping import lookup_scope
 
+    wanted = Q()
+    for agency_id, key in keys:
+        wanted |= Q(agency_id=agency_id, idempotency_key=key)
     with lookup_scope():
-        stored = set(Rating.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+        stored = set(Rating.objects.filter(wanted).values_list("agency_id", "idempotency_key"))
     for result in results:
         if result["errors"] and result.get("key") in stored:
             result["status"], result["errors"] = "duplicate", {}

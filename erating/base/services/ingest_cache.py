@@ -5,10 +5,7 @@ same few codes all day, so this saves two or three queries per rating.
 Entries live TTL seconds; any save/delete of the underlying models clears this process's cache
 at once (other processes catch up within TTL, which bounds how long a deactivated target may
 still be rated through the API)."""
-import logging
 import time
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
@@ -17,73 +14,13 @@ from erating.base.models import Agency, FollowUpReason, Target, User
 from erating.base.scoping import lookup_scope
 
 TTL = 30.0
-log = logging.getLogger(__name__)
-_entries = {}
+_entries = {}  # key -> (expires on time.monotonic(), value)
 MISSING = object()
-_cached_only = ContextVar("ingest_cache_only", default=False)
 
 
-class CacheMiss(Exception):
-    """A lookup needs the database while only remembered answers may be used."""
-
-
-GRACE = 10.0
-_stale = ContextVar("ingest_cache_stale", default=None)
-_refreshing = set()
-
-
-@contextmanager
-def cached_only():
-    """Lookups inside answer from memory or raise CacheMiss, never query: the asynchronous
-    rating route validates on its event loop this way and goes to a thread on a miss.
-    An entry past its TTL still answers here, for at most GRACE seconds more, and is noted in the
-    dict this yields with the function that reloads it, for the caller to run off the loop
-    (refresh_later): otherwise every request arriving until one reload is done would miss
-    together, go to threads together, and all wait (the latency tail of the route)."""
-    stale = {}
-    only, noted = _cached_only.set(True), _stale.set(stale)
-    try:
-        yield stale
-    finally:
-        _cached_only.reset(only)
-        _stale.reset(noted)
-
-
-def remembered(entries, key, reload, now):
-    """entries[key]'s value (entries hold (expires, value)) or MISSING; past expiry see cached_only()."""
-    hit = entries.get(key, MISSING)
-    if hit is MISSING:
-        return MISSING
-    if hit[0] > now:
-        return hit[1]
-    stale = _stale.get()
-    if stale is not None and hit[0] + GRACE > now:
-        stale.setdefault(key, reload)
-        return hit[1]
-    return MISSING
-
-
-def refresh_later(stale):
-    """The reloads of `stale` that no other thread is running yet (marked as running)."""
-    jobs = {key: reload for key, reload in stale.items() if key not in _refreshing}
-    _refreshing.update(jobs)
-    return jobs
-
-
-def refresh(jobs):
-    """Run reloads from refresh_later (in a thread: they query)."""
-    for key, reload in jobs.items():
-        try:
-            reload()
-        except Exception:  # the entry stays stale and expires after GRACE: the next miss reloads it
-            log.exception("reloading %s failed", key)
-        finally:
-            _refreshing.discard(key)
-
-
-def may_query():
-    if _cached_only.get():
-        raise CacheMiss()
+def _get(key):
+    hit = _entries.get(key, MISSING)
+    return hit[1] if hit is not MISSING and hit[0] > time.monotonic() else MISSING
 
 
 @dataclass(frozen=True)
@@ -101,11 +38,8 @@ class TargetInfo:
 
 
 def _cached(key, loader):
-    hit = remembered(_entries, key, lambda: _put(key, loader()), time.monotonic())
-    if hit is not MISSING:
-        return hit
-    may_query()
-    return _put(key, loader())
+    hit = _get(key)
+    return hit if hit is not MISSING else _put(key, loader())
 
 
 def _put(key, value):
@@ -150,18 +84,14 @@ def _load_agency(agency_id):
 def target_by_code(code, agency_id=None):
     """The target behind a code. With agency_id (a device's agency) a miss first loads the
     agency's whole target list (once per TTL)."""
-    if agency_id is not None:
-        reload = lambda: _put(("agency", agency_id), _load_agency(agency_id))  # noqa: E731
-    else:
-        reload = lambda: _put(("code", code), _load_target(code=code))  # noqa: E731
-    hit = remembered(_entries, ("code", code), reload, time.monotonic())
+    hit = _get(("code", code))
     if hit is not MISSING:
         return hit
     if agency_id is not None:
         _cached(("agency", agency_id), lambda: _load_agency(agency_id))
-        hit = _entries.get(("code", code), MISSING)
-        if hit is not MISSING and hit[0] > time.monotonic():
-            return hit[1]
+        hit = _get(("code", code))
+        if hit is not MISSING:
+            return hit
     # Unknown codes are remembered too (as None), so a flood of bad codes costs one query each per TTL.
     return _cached(("code", code), lambda: _load_target(code=code))
 

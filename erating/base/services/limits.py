@@ -10,38 +10,29 @@ server). Counters are fixed windows: cheap (one or two cache calls) and good eno
 import hashlib
 import logging
 import secrets
-import time
 
 from django.conf import settings
 
 from erating.base.services import counters
 from erating.base.services.counters import cache as _cache
+from erating.base.services.identity import client_ip
 
 log = logging.getLogger(__name__)
 PHONE_COOKIE = "erating_phone"
 PHONE_COOKIE_AGE = 2 * 365 * 24 * 3600
 
 
-def _setting(name, default):
-    return int(getattr(settings, name, default))
+def _setting(name):
+    # The defaults live in settings.py, once (read on every call: tests override them).
+    return int(getattr(settings, name))
 
 
 def repeat_window():
-    return _setting("RATING_REPEAT_WINDOW_SECONDS", 300)
+    return _setting("RATING_REPEAT_WINDOW_SECONDS")
 
 
 def _hash(*parts):
     return hashlib.sha256("|".join(parts).encode("utf-8", "replace")).hexdigest()[:32]
-
-
-def client_ip(request):
-    # Behind PROXY_COUNT trusted proxies the client is that many hops from the right.
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
 
 
 def new_phone_id():
@@ -79,16 +70,37 @@ def _unavailable(answer):
 
 def ip_allowed(request):
     """Counts this submission against the address; False once over the per-minute limit."""
-    return window_counter("rl:ip:" + _hash(client_ip(request)), 60) <= _setting("RATING_IP_PER_MINUTE", 30)
+    return window_counter("rl:ip:" + _hash(client_ip(request)), 60) <= _setting("RATING_IP_PER_MINUTE")
 
 
 def claim_repeat(phone, target_id):
     """Reserve "this phone rated this target" for the window; False if already rated.
-    Atomic (cache.add), so two simultaneous submissions cannot both pass."""
+    Atomic (cache.add), so two simultaneous submissions cannot both pass. The value is the
+    time of the claim, so the page can say how long is left (repeat_wait)."""
     try:
-        return _cache().add(f"rl:rep:{phone}:{target_id}", 1, timeout=repeat_window())
+        return _cache().add(f"rl:rep:{phone}:{target_id}", int(counters.clock()), timeout=repeat_window())
     except counters.UNAVAILABLE:
         return _unavailable(True)
+
+
+def repeat_wait(phone, target_id):
+    """Seconds until this phone may rate this target again; 0 when it may now (or when the
+    store cannot be reached: the limits fail open)."""
+    try:
+        claimed = _cache().get(f"rl:rep:{phone}:{target_id}")
+    except counters.UNAVAILABLE:
+        return _unavailable(0)
+    if claimed is None:
+        return 0
+    window = repeat_window()
+    if not isinstance(claimed, int) or claimed < 1_000_000:  # a claim stored without its time
+        return window
+    return max(0, min(window, claimed + window - int(counters.clock())))
+
+
+def minutes(seconds):
+    """Whole minutes, rounded up, at least one: what the page tells a customer to wait."""
+    return max(1, -(-int(seconds) // 60))
 
 
 def release_repeat(phone, target_id):
@@ -109,13 +121,6 @@ def flag_bursts(rows, device=False):
         _flag(rows, plan, _counted(plan))
 
 
-async def aflag_bursts(rows, device=False):
-    """flag_bursts without blocking the event loop on Redis."""
-    plan = _burst_plan(rows, device)
-    if plan:
-        _flag(rows, plan, await _acounted(plan))
-
-
 def _burst_plan(rows, device):
     keys, deltas, hashed = [], {}, {}
     for row in rows:
@@ -129,8 +134,8 @@ def _burst_plan(rows, device):
             deltas[key] = deltas.get(key, 0) + 1
     if not deltas:
         return None
-    window = _setting("RATING_BURST_WINDOW_SECONDS", 600)
-    limit = _setting("RATING_BURST_DEVICE_MAX", 120) if device else _setting("RATING_BURST_MAX", 10)
+    window = _setting("RATING_BURST_WINDOW_SECONDS")
+    limit = _setting("RATING_BURST_DEVICE_MAX") if device else _setting("RATING_BURST_MAX")
     return keys, deltas, window, limit
 
 
@@ -138,14 +143,6 @@ def _counted(plan):
     _keys, deltas, window, _limit = plan
     try:
         return counters.add(deltas, window)
-    except counters.UNAVAILABLE:
-        return _not_counted()
-
-
-async def _acounted(plan):
-    _keys, deltas, window, _limit = plan
-    try:
-        return await counters.aadd(deltas, window)
     except counters.UNAVAILABLE:
         return _not_counted()
 

@@ -20,6 +20,7 @@ from ..models import Agency, AgencyApplication, FollowUpReason, ScoreCaption, Us
 from ..models.settings import DEFAULT_CAPTIONS
 from . import limits
 from .audit import log_action
+from .officers import set_active
 
 # Reasons a new agency starts with; it edits its own list in the rating-form settings.
 DEFAULT_REASONS = [
@@ -157,3 +158,70 @@ def reject(application, *, request, reason):
                      "apply_url": settings.SITE_URL + reverse("portal:apply")},
                     application.officer_email)
     return application
+
+
+# -- agency administrators, appointed by the system administrator ----------------------------
+def active_admins(agency):
+    return User.objects.filter(agency=agency, role=User.AGENCY_ADMIN, is_active=True).order_by("full_name")
+
+
+def _send_appointment(user, agency):
+    """The bilingual appointment e-mail: a set-password link for a new account, the login page for
+    someone who already has a password. A mail failure must not undo the appointment (resend)."""
+    url = set_password_url(user) if not user.has_usable_password() else ""
+    try:
+        _bilingual_mail("control/system/email_admin_appointed.txt",
+                        lambda: _("You are now an eRating agency administrator"),
+                        {"agency": agency, "user": user, "url": url,
+                         "login_url": settings.SITE_URL + reverse("control:login")}, user.email)
+    except Exception:  # noqa: BLE001 - any mail server failure; the page says so
+        return False
+    return True
+
+
+def appoint_admin(agency, *, email, full_name, request, replace=None):
+    """Make `email` an administrator of `agency` (a new account, or a colleague of the same agency
+    promoted), optionally deactivating the administrator `replace` in the same transaction, and
+    e-mail the invitation. Returns (user, mail_sent). The new administrator exists before the old
+    one goes, so an agency is never left without one."""
+    email = email.strip().lower()
+    with scopes_disabled(), transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is not None and user.agency_id != agency.pk:
+            raise OnboardingError(_("The e-mail %(email)s belongs to an account of another agency or to a system "
+                                    "administrator. Use another address.") % {"email": email})
+        if user is not None and user.role == User.AGENCY_ADMIN and user.is_active:
+            raise OnboardingError(_("%(name)s is already an administrator of this agency.") % {"name": user.full_name})
+        if replace is not None and (replace.agency_id != agency.pk or replace.role != User.AGENCY_ADMIN):
+            raise OnboardingError(_("Choose one of this agency's administrators to replace."))
+        if user is None:
+            user = User.objects.create_user(email, None, full_name=full_name, role=User.AGENCY_ADMIN,
+                                            agency=agency)  # None → unusable password until the invitation
+            log_action("user.create", request=request, obj=user,
+                       changes={"email": [None, user.email], "role": [None, user.role]})
+        else:
+            before = {"role": user.role, "is_active": user.is_active}
+            user.role, user.is_active = User.AGENCY_ADMIN, True
+            user.save(update_fields=["role", "is_active"])
+            log_action("user.update", request=request, obj=user,
+                       changes={k: [v, getattr(user, k)] for k, v in before.items() if v != getattr(user, k)})
+        log_action("agency.appoint_admin", request=request, obj=agency,
+                   changes={"administrator": [replace.email if replace else None, user.email]})
+        if replace is not None:
+            set_active(replace, False, request=request)
+    sent = _send_appointment(user, agency)
+    log_action("invite", request=request, obj=user, agency=agency, changes={"sent": [None, sent]})
+    return user, sent
+
+
+def remove_admin(agency, user, *, request):
+    """Deactivate one administrator; refused for the last one of an active agency."""
+    with scopes_disabled(), transaction.atomic():
+        admins = list(active_admins(agency).select_for_update())
+        if user not in admins:
+            raise OnboardingError(_("This person is not an active administrator of this agency."))
+        if agency.status == Agency.ACTIVE and len(admins) == 1:
+            raise OnboardingError(_("An active agency needs at least one administrator: appoint another "
+                                    "administrator first, or replace this one."))
+        set_active(user, False, request=request)
+        log_action("agency.remove_admin", request=request, obj=agency, changes={"administrator": [user.email, None]})

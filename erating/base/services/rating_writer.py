@@ -1,237 +1,110 @@
-"""How validated rating rows reach the table: INSERT … ON CONFLICT (idempotency_key) DO NOTHING
-RETURNING idempotency_key, so a key seen before is skipped by the database and two racing
-submissions of one UUID store one row.
+"""The one way a rating reaches the table.
 
-    insert_new(rows) -> set of keys this call inserted
+    insert_new(rows) -> set of (agency_id, idempotency_key) this call inserted
 
-On PostgreSQL, outside a transaction, rows go through GROUP, a per-process group commit: the
-ratings of requests arriving while another write is running are stored together, by one
-statement (one transaction, one WAL flush). A rating is acknowledged only after that commit
-returned, so nothing acknowledged is ever held in memory.
-Measured on PostgreSQL 15 here, a 4-row INSERT costs the server ~70 µs a row against ~180 µs
-for single-row INSERTs; under load the batches form by themselves (while one commits, the next
-requests queue), and an idle server writes each rating at once.
+Every rating passes through insert_new: the kiosk API and the QR page (through
+services/ingest.py) with a few rows, anything else with more. Rows are dicts keyed by COLUMNS
+(model field names; foreign keys as ids). They are written by
+INSERT … ON CONFLICT (agency_id, idempotency_key) DO NOTHING RETURNING agency_id, idempotency_key,
+in chunks of INSERT_CHUNK rows, all inside one transaction: a key its agency has seen before is
+skipped by the database, so two racing submissions of one UUID store one row, and the caller
+learns which rows are new without reading the table first. The same statement runs on
+PostgreSQL and SQLite (≥ 3.35).
 
-The writer uses a server-side-binding psycopg cursor, so psycopg prepares the statement after a
-few executions: no re-parsing or re-planning, no quoting of values in Python. A connection
-found dead is reopened and the INSERT retried once, safe because the INSERT is idempotent.
-Inside a transaction (the rows must commit or roll back with it) rows are inserted on their own;
-on SQLite through Django's cursor.
+Work that must happen with each stored rating (e.g. maintaining aggregates) registers a
+function in AFTER_INSERT: each is called as f(rows, created) in the same transaction, after the
+INSERT (inserted_rows(rows, created) gives the new rows), so it commits or rolls back with
+them. While nothing is registered and the rows fit in one chunk (every kiosk request and QR
+rating), the single INSERT runs without an explicit transaction: one statement is atomic by
+itself, and BEGIN and COMMIT would be two more round trips on the busiest request.
+
+bulk_load() is for generated data (demo_data): millions of rows of the same shape (COLUMNS)
+through COPY, bypassing the per-row path; whatever an AFTER_INSERT function maintains must then
+be rebuilt from the table once the load is done.
 """
-import collections
-import contextlib
 import functools
-import threading
 import uuid
 
-import psycopg
-from django.conf import settings
-from django.db import connection, transaction
-from psycopg.types.json import Jsonb
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from erating.base.analysis import aggregates
 from erating.base.models import Rating
 
 INSERT_CHUNK = 200
 COLUMNS = ["agency", "premise", "target", "officer", "score", "channel", "reasons", "comment", "contact_consent",
            "contact_name", "contact_phone", "contact_email", "created_at", "client_time", "clock_skew_seconds",
-           "idempotency_key", "device", "flagged", "source"]
+           "idempotency_key", "device", "flagged", "source", "language"]
 REASONS = COLUMNS.index("reasons")
+# Rows built before the language was stored (older callers, tests) are Malay, the default.
+OPTIONAL = {"language": "ms"}
 
 
-class WriteTimeout(Exception):
-    """The writer did not confirm in time: the ratings are not acknowledged (the client retries,
-    and the retry is answered "duplicate" if they were stored after all)."""
+# Functions f(rows, created) run after every INSERT, inside its transaction (see above).
+AFTER_INSERT = []
 
 
 def insert_new(rows):
+    """Store the rows whose (agency, idempotency_key) is new; returns those pairs."""
     if not rows:
         return set()
-    if connection.vendor != "postgresql":
-        return _chunked(rows, _insert_django)
-    if connection.in_atomic_block or not settings.RATING_GROUP_COMMIT:
-        return _chunked(rows, lambda chunk: _insert_postgresql(connection, chunk))
-    return GROUP.write(rows)
-
-
-def _chunked(rows, insert):
+    conn = connections[DEFAULT_DB_ALIAS]  # once: `connection` is a proxy looked up on every use
+    if len(rows) <= INSERT_CHUNK and not AFTER_INSERT:
+        return set(_insert(conn, rows))
     created = set()
-    for start in range(0, len(rows), INSERT_CHUNK):
-        created.update(_as_uuid(k) for k in insert(rows[start:start + INSERT_CHUNK]))
+    with transaction.atomic():
+        for start in range(0, len(rows), INSERT_CHUNK):
+            created.update(_insert(conn, rows[start:start + INSERT_CHUNK]))
+        for after in AFTER_INSERT:
+            after(rows, created)
     return created
 
 
-def _as_uuid(value):
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+def inserted_rows(rows, created):
+    return [row for row in rows if (row["agency"], _as_uuid(row["idempotency_key"])) in created]
 
 
-def _insert_django(chunk):
-    fields = _fields()
-    params = [f.get_db_prep_save(row[f.name], connection) for row in chunk for f in fields]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.vendor, len(chunk)), params)
-        keys = [key for (key,) in cursor.fetchall()]
-        aggregates.record(_inserted(chunk, keys), cursor)  # same transaction as the INSERT
-        return keys
-
-
-def _inserted(chunk, keys):
-    """The rows of `chunk` whose key the INSERT returned (what the aggregates must count)."""
-    if len(keys) == len(chunk):
-        return chunk
-    new = {_as_uuid(k) for k in keys}
-    return [row for row in chunk if _as_uuid(row["idempotency_key"]) in new]
+def _insert(conn, chunk):
+    sql = _insert_sql(conn.vendor, len(chunk))
+    if conn.vendor == "postgresql":
+        rows = _execute_prepared(conn, sql, _pg_params(chunk))
+    else:
+        fields = _fields()
+        params = [f.get_db_prep_save(row[f.name] if f.name in row else OPTIONAL[f.name], conn) for row in chunk for f in fields]
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    return [(agency_id, _as_uuid(key)) for agency_id, key in rows]
 
 
 def _pg_params(chunk):
-    # These Python values are what psycopg adapts natively; only the JSON list needs a wrapper.
+    """psycopg adapts these Python values natively; only the JSON list needs a wrapper (what
+    Django's get_db_prep_save would give, at a fraction of its cost per value)."""
+    from psycopg.types.json import Jsonb
+
     params = []
     for row in chunk:
-        values = [row[name] for name in COLUMNS]
+        values = [row[name] if name in row else OPTIONAL[name] for name in COLUMNS]
         values[REASONS] = Jsonb(values[REASONS])
         params += values
     return params
 
 
-def _insert_postgresql(conn, chunk):
-    """One INSERT on `conn` (a Django connection wrapper) -> keys inserted."""
-    sql = insert_sql_numbered(len(chunk))
-    params = _pg_params(chunk)
-    retry = not conn.in_atomic_block  # inside a transaction a lost connection lost it all
-    while True:
-        conn.ensure_connection()
-        try:
-            with conn.wrap_database_errors, _transaction(conn):
-                with psycopg.RawCursor(conn.connection) as cursor:
-                    cursor.execute(sql, params)
-                    keys = [key for (key,) in cursor.fetchall()]
-                with conn.connection.cursor() as cursor:  # same transaction as the INSERT
-                    for statement, values in aggregates.upserts(_inserted(chunk, keys), "postgresql"):
-                        cursor.execute(statement, values)
-                return keys
-        except Exception as exc:
-            dead = isinstance(exc.__cause__ or exc, (psycopg.OperationalError, psycopg.InterfaceError))
-            if retry and dead and not conn.is_usable():
-                conn.close()
-                retry = False
-                continue
-            raise
+def _execute_prepared(conn, sql, params):
+    """The INSERT on a server-side-binding psycopg cursor: psycopg then prepares the statement
+    after a few executions (PostgreSQL parses and plans it once per connection, not per rating).
+    Django's own cursors bind on the client, sending each INSERT as new SQL text."""
+    import psycopg
+
+    # As Django's own cursor() does: a connection kept from an earlier request is checked once
+    # per request (CONN_HEALTH_CHECKS) and reopened if the server went away meanwhile.
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    with conn.wrap_database_errors, psycopg.Cursor(conn.connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def _transaction(conn):
-    """psycopg's own transaction on the autocommit connection, or nothing inside Django's atomic
-    block (its transaction is already open on this connection)."""
-    if conn.in_atomic_block:
-        return contextlib.nullcontext()
-    return conn.connection.transaction()
-
-
-class _Job:
-    __slots__ = ("rows", "wake", "done", "lead", "created", "error")
-
-    def __init__(self, rows):
-        self.rows, self.wake, self.created, self.error = rows, threading.Event(), set(), None
-        self.done = self.lead = False
-
-
-class GroupCommit:
-    """Leader/follower group commit, per process. The first request thread to arrive while no
-    write is running becomes the leader: it takes every job queued (its own included) and
-    stores them on its own connection, then wakes their threads. Requests arriving meanwhile
-    queue; when the leader's own job is done it hands the lead to the oldest queued job's thread
-    and answers its own request. No extra thread and no extra connection: the thread that would
-    have waited for the database anyway does the writing."""
-
-    def __init__(self, max_rows=INSERT_CHUNK, timeout=15.0):
-        self.max_rows, self.timeout = max_rows, timeout
-        self._lock = threading.Lock()
-        self._pending = collections.deque()
-        self._leading = False
-
-    def write(self, rows):
-        job = _Job(rows)
-        with self._lock:
-            self._pending.append(job)
-            job.lead = not self._leading
-            self._leading = True
-        if not job.lead and not job.wake.wait(self.timeout):
-            with self._lock:
-                if not job.lead:  # not handed the lead meanwhile: give up, unacknowledged
-                    if job in self._pending:
-                        self._pending.remove(job)
-                    raise WriteTimeout()
-        if not job.done:
-            self._lead(job)
-        if job.error is not None:
-            raise job.error
-        return job.created
-
-    def _lead(self, own):
-        try:
-            while not own.done:  # FIFO: own job is in one of the batches taken here
-                with self._lock:
-                    batch, rows = [], 0
-                    while self._pending and (not batch or rows + len(self._pending[0].rows) <= self.max_rows):
-                        batch.append(self._pending.popleft())
-                        rows += len(batch[-1].rows)
-                self._write(connection, batch)
-        finally:
-            with self._lock:
-                if self._pending:
-                    successor = self._pending[0]
-                    successor.lead = True
-                    successor.wake.set()
-                else:
-                    self._leading = False
-
-    def _write(self, conn, jobs):
-        try:
-            self._store(conn, jobs)
-        except Exception as exc:
-            if len(jobs) == 1:
-                jobs[0].error = exc
-            else:
-                for job in jobs:  # one bad job must not fail the others: each on its own
-                    try:
-                        self._store(conn, [job])
-                    except Exception as job_exc:
-                        job.error = job_exc
-        finally:
-            for job in jobs:
-                job.done = True
-                job.wake.set()
-
-    @staticmethod
-    def _store(conn, jobs):
-        """Store the jobs' rows; a key sent twice in the batch is credited to its first job."""
-        rows, credit = first_senders([job.rows for job in jobs])
-        created = credit(_chunked(rows, lambda chunk: _insert_postgresql(conn, chunk)))
-        for job, keys in zip(jobs, created):
-            job.created = keys
-
-
-def first_senders(row_lists):
-    """For a batch made of several requests' rows: (the rows with each key once, credit), where
-    credit(keys inserted) -> one set per request of the keys it is answered "created" for; a key
-    sent by two requests of the batch is credited to the first (shared by both group commits)."""
-    owner, rows = {}, []
-    for index, job_rows in enumerate(row_lists):
-        for row in job_rows:
-            key = row["idempotency_key"]
-            if key not in owner:
-                owner[key] = index
-                rows.append(row)
-
-    def credit(inserted):
-        created = [set() for _ in row_lists]
-        for key in inserted:
-            created[owner[key]].add(key)
-        return created
-
-    return rows, credit
-
-
-GROUP = GroupCommit()
+def _as_uuid(value):
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 @functools.cache
@@ -240,24 +113,20 @@ def _fields():
 
 
 @functools.cache
-def insert_sql_numbered(count):
-    """The PostgreSQL INSERT with $n placeholders, for psycopg's raw cursors: %s placeholders are
-    parsed by psycopg on every execute once a statement has over 50 parameters (it caches only
-    smaller ones), which was a tenth of a rating's CPU on the ingest route."""
-    return _statement(count, lambda i: f"${i + 1}")
-
-
-@functools.cache
 def _insert_sql(vendor, count):
-    """The INSERT for `count` rows (cached: building it costs more than running it)."""
-    return _statement(count, lambda i: "%s")
-
-
-def _statement(count, placeholder):
-    qn = connection.ops.quote_name
+    """The INSERT for `count` rows (cached per vendor and size: building it costs more than running it)."""
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
     cols = ", ".join(qn(f.column) for f in _fields())
-    width = len(COLUMNS)
-    values = ", ".join("(" + ", ".join(placeholder(row * width + col) for col in range(width)) + ")"
-                       for row in range(count))
+    values = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * count)
+    key = f"{qn('agency_id')}, {qn('idempotency_key')}"
     return (f"INSERT INTO {qn(Rating._meta.db_table)} ({cols}) VALUES {values} "
-            f"ON CONFLICT ({qn('idempotency_key')}) DO NOTHING RETURNING {qn('idempotency_key')}")
+            f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}")
+
+
+def bulk_load(rows, *, rebuild=False):
+    """Load generated ratings: an iterable of tuples in COLUMNS order (the rows insert_new takes,
+    as tuples). COPY on PostgreSQL; no conflict handling (generated keys are fresh). With
+    rebuild=True (inside transaction.atomic) indexes and constraints are rebuilt once after."""
+    from erating.base.services.bulk import insert_rows
+
+    return insert_rows(Rating._meta.db_table, [f.column for f in _fields()], rows, rebuild=rebuild)

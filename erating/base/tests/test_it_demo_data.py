@@ -147,7 +147,7 @@ def _schema():
 
 
 def test_it_rebuilds_indexes_and_constraints_after_a_bulk_load(world):
-    """The fast path drops indexes and constraints during the load; they must all come back."""
+    """The bulk load drops indexes and constraints during the load; they must all come back."""
     import uuid
 
     from django.db import IntegrityError, transaction

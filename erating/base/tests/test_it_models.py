@@ -1,7 +1,7 @@
 """Model invariants the database itself must enforce (not only forms)."""
 import re
 import uuid
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -109,7 +109,7 @@ def test_it_makes_target_codes_random_unique_and_unambiguous(world):
 
 
 def test_it_stores_utc_and_shows_kuala_lumpur_time(world):
-    when = datetime(2026, 3, 2, 0, 30, tzinfo=dt_timezone.utc)
+    when = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)
     with scopes_disabled():
         rating = add_rating(world.home.counter, 4, when=when)
         rating.refresh_from_db()

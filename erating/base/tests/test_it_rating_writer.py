@@ -1,28 +1,17 @@
-"""The rating writer on PostgreSQL: leader/follower group commit across request threads (requests
-queued behind a running write go in one batch, a key sent twice in one batch is credited once,
-one bad job does not fail the others, a request that waits too long is withdrawn unacknowledged),
-the retry on a dead connection, and inserts inside a transaction."""
+"""The one rating writer (rating_writer.insert_new): new (agency, key) pairs inserted and
+returned, keys seen before skipped by the database, keys unique per agency, chunks in one
+transaction, the hook after the INSERT, and racing writers on PostgreSQL."""
 import threading
 import uuid
 
-import psycopg
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from erating.base.models import Rating
 from erating.base.services import rating_writer
-from erating.base.services.rating_writer import GroupCommit, WriteTimeout, _insert_postgresql, _Job
 from erating.base.testing import make_world
-
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("the group-commit writer runs on PostgreSQL only")
 
 
 def row(target, key=None, **extra):
@@ -33,154 +22,115 @@ def row(target, key=None, **extra):
             "device": None, "flagged": False, "source": "test", **extra}
 
 
-def stored_keys():
-    """Keys of the rows these tests wrote (make_world stores ratings of its own)."""
+def stored(**filters):
+    """The rows these tests wrote (make_world stores ratings of its own)."""
     with scopes_disabled():
-        return set(Rating.objects.filter(source="test").values_list("idempotency_key", flat=True))
+        return Rating.objects.filter(source="test", **filters)
 
 
-def test_it_stores_many_threads_ratings_each_acknowledged_once():
+@pytest.mark.django_db
+def test_it_inserts_new_keys_once_and_answers_which_were_new(world):
+    target = world.home.counter
+    first = [row(target, reasons=[world.home.reasons[0].id], comment="Laju") for _ in range(3)]
+    assert rating_writer.insert_new(first) == {(target.agency_id, r["idempotency_key"]) for r in first}
+    again = [dict(first[0]), row(target)]
+    assert rating_writer.insert_new(again) == {(target.agency_id, again[1]["idempotency_key"])}
+    assert stored().count() == 4 and stored(idempotency_key=first[0]["idempotency_key"]).count() == 1
+    saved = stored(idempotency_key=first[0]["idempotency_key"]).get()
+    assert saved.reasons == [world.home.reasons[0].id] and saved.comment == "Laju"
+    assert rating_writer.insert_new([]) == set()
+
+
+@pytest.mark.django_db
+def test_it_keeps_keys_unique_per_agency_not_across_agencies(world):
+    key = uuid.uuid4()
+    home, other = row(world.home.counter, key), row(world.other.counter, key)
+    assert rating_writer.insert_new([home]) == {(world.home.agency.id, key)}
+    assert rating_writer.insert_new([other, dict(home)]) == {(world.other.agency.id, key)}
+    assert sorted(stored(idempotency_key=key).values_list("agency_id", flat=True)) == sorted(
+        [world.home.agency.id, world.other.agency.id])
+    with pytest.raises(IntegrityError), scopes_disabled():  # the constraint itself, without ON CONFLICT
+        Rating.objects.create(**{f"{k}_id" if k in ("agency", "premise", "target", "officer", "device") else k: v
+                                 for k, v in row(world.home.counter, key).items()})
+
+
+@pytest.mark.django_db
+def test_it_writes_in_chunks_inside_one_transaction(world, monkeypatch):
+    rows = [row(world.home.counter) for _ in range(rating_writer.INSERT_CHUNK * 2 + 5)]
+    assert len(rating_writer.insert_new(rows)) == len(rows) and stored().count() == len(rows)
+    # a bad row in the last chunk: the chunks before it roll back with it, nothing is stored
+    more = [row(world.home.counter) for _ in range(rating_writer.INSERT_CHUNK + 1)]
+    more[-1]["score"] = 9
+    with pytest.raises(IntegrityError):
+        rating_writer.insert_new(more)
+    assert stored().count() == len(rows)
+
+
+@pytest.mark.django_db(transaction=True)  # to see the writer's own transaction, not the test's
+def test_it_calls_the_registered_functions_after_the_insert_inside_its_transaction(monkeypatch):
     world = make_world()
-    target, barrier, answers = world.home.counter, threading.Barrier(16), {}
+    seen = []
 
-    def submit(i):
+    def after(rows, created):
+        seen.append((rating_writer.inserted_rows(rows, created), connection.in_atomic_block,
+                     stored(idempotency_key__in=[r["idempotency_key"] for r in rows]).count()))
+        if any(r["comment"] == "boom" for r in rows):
+            raise RuntimeError("the hook failed")
+
+    monkeypatch.setattr(rating_writer, "AFTER_INSERT", [after])
+    old = row(world.home.counter)
+    rating_writer.insert_new([old])
+    new = row(world.home.counter)
+    rating_writer.insert_new([dict(old), new])
+    (first, atomic1, count1), (second, atomic2, count2) = seen
+    assert first == [old] and second == [new] and atomic1 and atomic2 and (count1, count2) == (1, 2)
+    # a failing hook takes the INSERT back with it
+    with pytest.raises(RuntimeError):
+        rating_writer.insert_new([row(world.home.counter, comment="boom")])
+    assert stored().count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_writers_store_each_key_once_and_credit_it_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    world = make_world()
+    keys = [uuid.uuid4() for _ in range(20)]
+    barrier, answers = threading.Barrier(8), []
+
+    def submit():
         try:
-            rows = [row(target) for _ in range(3)]
+            rows = [row(world.home.counter, key) for key in keys]
             barrier.wait()
-            answers[i] = (rows, rating_writer.insert_new(rows))
+            answers.append(rating_writer.insert_new(rows))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(16)]
+    threads = [threading.Thread(target=submit) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(answers) == 16
-    for rows, created in answers.values():
-        assert created == {r["idempotency_key"] for r in rows}
-    assert stored_keys() == set().union(*(created for _, created in answers.values()))
+    credited = [pair for created in answers for pair in created]
+    assert len(answers) == 8 and sorted(k for _a, k in credited) == sorted(keys)
+    assert stored().count() == 20
 
 
-def test_it_credits_a_key_sent_twice_in_one_batch_to_the_first_job():
+@pytest.mark.django_db(transaction=True)
+def test_it_reopens_a_connection_the_server_closed_between_requests():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a PostgreSQL server to close the connection")
+    import psycopg
+    from django.db import close_old_connections
+
     world = make_world()
-    shared = uuid.uuid4()
-    first = _Job([row(world.home.counter, shared), row(world.home.counter)])
-    second = _Job([row(world.home.counter, shared)])
-    GroupCommit._store(connection, [first, second])
-    assert first.created == {r["idempotency_key"] for r in first.rows}
-    assert second.created == set()
-    assert len(stored_keys()) == 2
-
-
-def test_it_stores_the_good_jobs_of_a_batch_with_a_bad_one():
-    world = make_world()
-    good, other_good = _Job([row(world.home.counter)]), _Job([row(world.other.counter)])
-    bad = _Job([row(world.home.counter, premise=10**12)])  # no such premise: the foreign key fails
-    GroupCommit()._write(connection, [good, bad, other_good])
-    assert all(job.done and job.wake.is_set() for job in (good, bad, other_good))
-    assert good.error is None and other_good.error is None
-    assert bad.error is not None
-    assert stored_keys() == good.created | other_good.created
-    assert len(stored_keys()) == 2
-
-
-def test_it_reopens_a_dead_connection_and_stores_the_rating():
-    world = make_world()
-    connection.ensure_connection()
+    assert rating_writer.insert_new([row(world.home.counter)])
     pid = connection.connection.info.backend_pid
-    with psycopg.connect(connection.connection.info.dsn, autocommit=True) as killer:
-        killer.execute("SELECT pg_terminate_backend(%s)", [pid])
-    r = row(world.home.counter)
-    assert set(_insert_postgresql(connection, [r])) == {r["idempotency_key"]}
-    assert connection.connection.info.backend_pid != pid
-    assert stored_keys() == {r["idempotency_key"]}
-
-
-class SlowStore:
-    """Holds every write until released, recording the batch sizes."""
-
-    def __init__(self, monkeypatch):
-        self.entered, self.release, self.sizes = threading.Event(), threading.Event(), []
-        real = GroupCommit._store
-
-        def store(conn, jobs):
-            self.sizes.append(len(jobs))
-            self.entered.set()
-            assert self.release.wait(10)
-            real(conn, jobs)
-        monkeypatch.setattr(GroupCommit, "_store", staticmethod(store))
-
-
-def in_thread(target, *args):
-    def run():
-        try:
-            target(*args)
-        finally:
-            connection.close()
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
-def wait_for(condition):
-    for _ in range(500):
-        if condition():
-            return
-        threading.Event().wait(0.01)
-    raise AssertionError("condition not reached")
-
-
-def test_it_writes_the_requests_queued_behind_a_write_as_one_batch(monkeypatch):
-    world = make_world()
-    group, slow, answers = GroupCommit(), SlowStore(monkeypatch), {}
-
-    def submit(i):
-        rows = [row(world.home.counter)]
-        answers[i] = (rows, group.write(rows))
-
-    threads = [in_thread(submit, 0)]
-    assert slow.entered.wait(5)  # the first request leads and is writing
-    threads += [in_thread(submit, i) for i in range(1, 6)]
-    wait_for(lambda: len(group._pending) == 5)
-    slow.release.set()
-    for t in threads:
-        t.join()
-    assert slow.sizes == [1, 5]  # the lead passed to a queued request, which wrote all five at once
-    for rows, created in answers.values():
-        assert created == {rows[0]["idempotency_key"]}
-    assert len(stored_keys()) == 6
-    assert not group._leading and not group._pending
-
-
-def test_it_withdraws_a_request_that_waits_too_long_without_acknowledging(monkeypatch):
-    world = make_world()
-    group, slow = GroupCommit(timeout=0.2), SlowStore(monkeypatch)
-    first = row(world.home.counter)
-    leader = in_thread(group.write, [first])
-    assert slow.entered.wait(5)
-    with pytest.raises(WriteTimeout):
-        group.write([row(world.home.counter)])
-    slow.release.set()
-    leader.join()
-    assert stored_keys() == {first["idempotency_key"]}  # the late one was withdrawn, never stored
-    assert not group._leading and not group._pending
-
-
-def test_it_keeps_rows_inside_a_transaction_on_the_callers_connection():
-    """Within atomic() the writer thread could not see the caller's uncommitted rows (e.g. a
-    target created in the same transaction): the insert stays on the caller's connection."""
-    from django.db import transaction
-
-    world = make_world()
-    key = uuid.uuid4()
-    with transaction.atomic():
-        assert rating_writer.insert_new([row(world.home.counter, key)]) == {key}
-        assert key not in stored_keys_elsewhere()  # not committed: not through the writer thread
-    assert key in stored_keys_elsewhere()
-
-
-def stored_keys_elsewhere():
-    """Keys visible to another connection (i.e. committed)."""
-    with psycopg.connect(connection.connection.info.dsn, autocommit=True) as other:
-        return {k for (k,) in other.execute("SELECT idempotency_key FROM base_rating WHERE source = %s", ["test"])}
+    settings = connection.settings_dict
+    with psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+                         password=settings["PASSWORD"], dbname=settings["NAME"], autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    close_old_connections()  # what the next request's start does
+    new = row(world.home.counter)
+    assert rating_writer.insert_new([new]) == {(world.home.agency.id, new["idempotency_key"])}
+    assert stored().count() == 2

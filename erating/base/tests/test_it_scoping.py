@@ -40,6 +40,5 @@ def test_it_gives_system_admin_everything(world):
 
 def test_it_gives_inactive_users_nothing(world):
     world.home.admin.is_active = False
-    with scope(**dimensions_for(world.home.admin)):
-        with pytest.raises(ScopeError):
-            Rating.objects.count()
+    with scope(**dimensions_for(world.home.admin)), pytest.raises(ScopeError):
+        Rating.objects.count()

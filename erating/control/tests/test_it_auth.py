@@ -3,6 +3,7 @@ real forms (no client.login), so axes and the signals run exactly as in producti
 import re
 from datetime import timedelta
 from importlib import util as importlib_util
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -157,7 +158,7 @@ def test_it_sends_no_mail_for_unknown_addresses_but_says_the_same(world):
 def test_it_uses_argon2_first_in_production_settings():
     # The test settings swap in MD5 for speed; the production module is what ships.
     spec = importlib_util.find_spec("erating.settings")
-    source = open(spec.origin).read()
+    source = Path(spec.origin).read_text()
     namespace = {}
     block = re.search(r"PASSWORD_HASHERS = \[.*?\]", source, re.S).group(0)
     exec(block, namespace)

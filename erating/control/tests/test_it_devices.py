@@ -164,3 +164,32 @@ def test_it_nav_link_only_for_managers(world, login):
 
 def test_it_nav_link_hidden_for_officers(world, login):
     assert reverse("control:device_list") not in login(world.home.officer).get(reverse("control:home")).content.decode()
+
+
+def test_it_pairing_form_lists_only_the_chosen_premises_targets(world, login):
+    home = world.home
+    client = login(home.admin)
+    url = reverse("control:pairing_create")
+
+    def target_options(response):
+        form = response.context["form"]
+        return {pk for pk, _label in ((c[0], c[1]) for c in form.fields["target"].choices) if pk}
+
+    assert target_options(client.get(url)) == set()  # nothing until a premise is chosen
+    at_hq = {int(str(v)) for v in target_options(client.get(url, {"premise": home.premise.pk}))}
+    assert home.counter.pk in at_hq and home.officer_target.pk in at_hq
+    assert home.branch_counter.pk not in at_hq and home.service.pk not in at_hq
+    at_branch = {int(str(v)) for v in target_options(client.get(url, {"premise": home.branch.pk}))}
+    assert at_branch == {home.branch_counter.pk}
+    # The premise page's pairing link starts with that premise; the form may switch to another.
+    route = reverse("control:premise_pairing_create", args=[home.branch.pk])
+    assert {int(str(v)) for v in target_options(client.get(route))} == {home.branch_counter.pk}
+    assert home.counter.pk in {int(str(v)) for v in target_options(client.get(route, {"premise": home.premise.pk}))}
+    # Without JavaScript: the "show" button lists the premise's targets without errors or a code.
+    shown = client.post(url, {"premise": home.branch.pk, "show_targets": "1"})
+    assert shown.status_code == 200 and not shown.context["form"].errors
+    assert {int(str(v)) for v in target_options(shown)} == {home.branch_counter.pk}
+    # Another agency's premise in the query lists nothing of it.
+    assert target_options(client.get(url, {"premise": world.other.premise.pk})) == set()
+    with scopes_disabled():
+        assert not PairingCode.objects.exists()

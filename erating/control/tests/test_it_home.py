@@ -1,5 +1,5 @@
 """Each role's home page: what it shows, what it hides, and the navigation it offers."""
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -73,8 +73,8 @@ def test_it_hides_colleagues_ratings_from_an_officer(world, login):
 
 
 def test_it_shows_times_in_kuala_lumpur(world, login):
-    yesterday = datetime.now(dt_timezone.utc).date() - timedelta(days=1)
-    when = datetime(yesterday.year, yesterday.month, yesterday.day, 0, 30, tzinfo=dt_timezone.utc)
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    when = datetime(yesterday.year, yesterday.month, yesterday.day, 0, 30, tzinfo=UTC)
     with scopes_disabled():
         add_rating(world.home.counter, 2, comment="Menunggu terlalu lama", when=when)
     body = page(login(world.home.admin))

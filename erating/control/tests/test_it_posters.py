@@ -143,3 +143,70 @@ def test_it_officer_prints_own_poster(world, login, tmp_path):
     data = pdf_bytes(login(world.home.officer).get(
         reverse("control:target_poster", kwargs={"target_id": own.pk}) + "?size=A5"))
     assert decode_page(data, 1, tmp_path) == f"{settings.SITE_URL}/r/{own.code}"
+
+
+def word_boxes(data, tmp_path):
+    """{word: height in points} from pdftotext -bbox (the largest box of each word)."""
+    pdf = tmp_path / "bbox.pdf"
+    pdf.write_bytes(data)
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    heights = {}
+    for y0, y1, word in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+                                   html):
+        heights[word] = max(heights.get(word, 0), float(y1) - float(y0))
+    return heights
+
+
+def rasterise(data, tmp_path, dpi=50):
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "r")], check=True)
+    return Image.open(min(tmp_path.glob("r*.png"))).convert("RGB")
+
+
+def near(pixel, hex_colour, tolerance=40):
+    want = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, want))
+
+
+def coloured(page, hex_colour):
+    """How many pixels of the page are close to the colour (counted over distinct colours)."""
+    return sum(n for n, colour in page.getcolors(maxcolors=1 << 24) if near(colour, hex_colour, 25))
+
+
+@pytest.mark.django_db
+def test_it_poster_reads_like_a_government_notice(world, login, tmp_path):
+    from erating.base.services.rating_form import COLOURS
+
+    target = world.home.counter
+    data = pdf_bytes(login(world.home.admin).get(reverse("control:target_poster", kwargs={"target_id": target.pk})))
+    text = pdf_text(data, tmp_path)
+    short = f"{settings.SITE_URL}/r/{target.code}".split("://", 1)[1]
+    for expected in ("Nilaikan perkhidmatan kami", "Rate our service", short, "Cemerlang", "Memuaskan",
+                     "Sederhana", "Kurang", "Tidak"):
+        assert expected in text, expected
+    assert "http://" not in text and "https://" not in text  # the short address, as people type it
+    # The counter's name is the largest type on the page: over twice the instructions' height.
+    heights = word_boxes(data, tmp_path)
+    assert heights["Kaunter"] >= 2 * heights["Imbas"] and heights["Kaunter"] == max(heights.values())
+    page = rasterise(data, tmp_path)
+    for score, colour in COLOURS.items():  # the five faces, each in its own colour
+        assert coloured(page, colour) > 30, score
+    width, height = page.size
+    lower_third = page.crop((0, height * 2 // 3, width, height))
+    inked = sum(1 for p in lower_third.getdata() if sum(p) < 600)
+    assert inked > 0.08 * width * height / 3  # faces, words and the footer band: not an empty third
+    assert decode_page(data, 1, tmp_path) == f"{settings.SITE_URL}/r/{target.code}"
+
+
+@pytest.mark.django_db
+def test_it_poster_shows_the_three_faces_of_a_three_smiley_form(world, login, tmp_path):
+    from erating.base.services.rating_form import COLOURS
+
+    with scopes_disabled():
+        Agency.objects.filter(pk=world.home.agency.pk).update(form_size=3)
+    data = pdf_bytes(login(world.home.admin).get(
+        reverse("control:target_poster", kwargs={"target_id": world.home.counter.pk})))
+    page = rasterise(data, tmp_path)
+    drawn = {score for score, colour in COLOURS.items() if coloured(page, colour) > 30}
+    assert drawn == {5, 3, 1}

@@ -44,7 +44,7 @@ def test_it_agency_create_gets_default_captions_and_reasons(world, login):
     client = login(world.sysadmin)
     response = client.post(reverse("control:agency_create"), {
         "ministry": world.ministry.pk, "code": "jkm", "name_ms": "Jabatan Kebajikan Masyarakat",
-        "name_en": "Social Welfare Department"})
+        "name_en": "Social Welfare Department", "admin_full_name": "Siti Admin", "admin_email": "siti@jkm.gov.my"})
     assert response.status_code == 302
     with scopes_disabled():
         agency = Agency.objects.get(code="jkm")

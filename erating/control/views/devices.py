@@ -25,17 +25,22 @@ class PairingForm(forms.Form):
     premise = forms.ModelChoiceField(label=gettext_lazy("Premise"), queryset=Premise.objects.none())
     target = TargetChoiceField(
         label=gettext_lazy("Fixed to a counter or officer"), required=False, queryset=Target.objects.none(),
-        empty_label=gettext_lazy("Not fixed: the premise's counters are listed on the tablet"),
+        empty_label=gettext_lazy("Not fixed: the officer on duty chooses the counter"),
         help_text=gettext_lazy("Optional. A fixed tablet rates only this counter or officer."))
 
     def __init__(self, *args, premise=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Evaluated inside the request's scope: only this agency's premises and targets.
+        # Evaluated inside the request's scope: only this agency's premises and targets, and of
+        # those only the chosen premise's counters and officers (not every premise's: a long list).
         self.fields["premise"].queryset = Premise.objects.filter(active=True)
-        self.fields["target"].queryset = (Target.objects.filter(active=True, kind__in=devices.KIOSK_TARGET_KINDS)
-                                          .select_related("premise").order_by("premise__name", "kind", "name"))
+        targets = (Target.objects.filter(active=True, kind__in=devices.KIOSK_TARGET_KINDS)
+                   .select_related("premise").order_by("kind", "name"))
         if premise is not None:
             self.fields["premise"].initial = premise.pk
+            self.fields["target"].queryset = targets.filter(premise=premise)
+        else:
+            self.fields["target"].help_text = gettext_lazy("Choose the premise first: its counters and officers "
+                                                           "are listed here.")
 
     def clean(self):
         data = super().clean()
@@ -43,6 +48,14 @@ class PairingForm(forms.Form):
         if premise and target and target.premise_id != premise.pk:
             self.add_error("target", _("This counter or officer is not at the chosen premise."))
         return data
+
+
+def _chosen_premise(request, premise_id):
+    """The premise whose targets the form lists: the one chosen in the form, else the URL's."""
+    from_url = get_object_or_404(Premise.objects, pk=premise_id) if premise_id else None
+    value = (request.POST if request.method == "POST" else request.GET).get("premise", "")
+    chosen = Premise.objects.filter(pk=int(value), active=True).first() if value.isdigit() else None
+    return chosen or from_url
 
 
 @role_required(*MANAGERS)
@@ -58,9 +71,13 @@ def device_list(request):
 
 @role_required(*MANAGERS)
 def pairing_create(request, premise_id=None):
-    premise = get_object_or_404(Premise.objects, pk=premise_id) if premise_id else None
-    form = PairingForm(request.POST or None, premise=premise)
-    if request.method == "POST" and form.is_valid():
+    premise = _chosen_premise(request, premise_id)
+    if request.method == "POST" and "show_targets" in request.POST:
+        # Without JavaScript, "Show its counters" posts the premise only: list its targets, no errors.
+        form = PairingForm(premise=premise)
+    else:
+        form = PairingForm(request.POST or None, premise=premise)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         pairing = devices.create_pairing_code(form.cleaned_data["premise"], target=form.cleaned_data["target"],
                                               request=request)
         return redirect("control:pairing_detail", pairing_id=pairing.pk)

@@ -1,24 +1,16 @@
 """The agency's rating form: smiley count, captions, follow-up reasons, comment/contact,
-thank-you message and logo. Every change is audit-logged with before/after."""
-import secrets
-
+thank-you message and logo. The views validate; erating.base.form_settings saves and audits."""
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from erating.base import form_settings as service
 from erating.base.models import Agency, FollowUpReason, ScoreCaption
-from erating.base.services.audit import diff, log_action
-from erating.base.services.catalogue import snapshot
 
 from ..forms_admin import AgencySettingsForm, CaptionsForm, LogoForm, ReasonForm
 from ..permissions import MANAGERS, role_required
 from .admin_common import acting_agency
-
-SETTINGS_FIELDS = AgencySettingsForm.Meta.fields
 
 
 def _agency(request):
@@ -58,35 +50,22 @@ def form_settings(request):
         return _page(request, agency)
     if request.POST.get("section") == "captions":
         return _save_captions(request, agency)
-    before = snapshot(agency, SETTINGS_FIELDS)
     form = AgencySettingsForm(request.POST, instance=agency)
     if not form.is_valid():
         return _page(request, agency, status=400, settings_form=form)
-    form.save()
-    changes = diff(before, snapshot(agency, SETTINGS_FIELDS))
-    if changes:
-        log_action("agency.form_settings", request=request, obj=agency, changes=changes)
+    service.save_settings(agency, form, request=request)
     messages.success(request, _("Rating form settings saved."))
     return _back(agency, request)
 
 
-@transaction.atomic
 def _save_captions(request, agency):
     captions = {c.score: c for c in ScoreCaption.objects.filter(agency=agency)}
     form = CaptionsForm(request.POST, captions=captions)
     if not form.is_valid():
         return _page(request, agency, status=400, captions_form=form)
-    changes = {}
-    for score in range(1, 6):
-        new = (form.cleaned_data[f"caption_ms_{score}"], form.cleaned_data[f"caption_en_{score}"])
-        current = captions.get(score)
-        old = (current.caption_ms, current.caption_en) if current else (None, None)
-        if new != old:
-            ScoreCaption.objects.update_or_create(agency=agency, score=score,
-                                                  defaults={"caption_ms": new[0], "caption_en": new[1]})
-            changes[f"caption_{score}"] = [list(old), list(new)]
-    if changes:
-        log_action("agency.captions", request=request, obj=agency, changes=changes)
+    service.save_captions(agency, {score: (form.cleaned_data[f"caption_ms_{score}"],
+                                           form.cleaned_data[f"caption_en_{score}"]) for score in range(1, 6)},
+                          request=request)
     messages.success(request, _("Captions saved."))
     return _back(agency, request)
 
@@ -101,52 +80,19 @@ def form_reasons(request):
         form = ReasonForm(request.POST)
         if not form.is_valid():
             return _page(request, agency, status=400, reason_form=form)
-        top = FollowUpReason.objects.filter(agency=agency).aggregate(m=Max("position"))["m"]
-        reason = form.save(commit=False)
-        reason.agency, reason.position = agency, (top or 0) + 1
-        reason.save()
-        log_action("reason.create", request=request, obj=reason, changes=diff({}, _reason_state(reason)))
+        service.add_reason(agency, form.save(commit=False), request=request)
         messages.success(request, _("Reason added."))
         return _back(agency, request)
     reason = get_object_or_404(FollowUpReason.objects.filter(agency=agency), pk=request.POST.get("reason") or 0)
-    before = _reason_state(reason)
-    if action == "save":
-        form = ReasonForm(request.POST, instance=reason)
-        if not form.is_valid():
-            messages.error(request, _("A reason needs both the BM and the EN text (at most 120 characters)."))
-            return _back(agency, request)
-        form.save()
-    elif action in ("activate", "deactivate"):
-        reason.active = action == "activate"
-        reason.save(update_fields=["active"])
-    elif action in ("up", "down"):
-        _move(agency, reason, -1 if action == "up" else 1)
-    else:
+    if action not in service.REASON_ACTIONS:
         return _back(agency, request)
-    reason.refresh_from_db()
-    changes = diff(before, _reason_state(reason))
-    if changes:
-        log_action(f"reason.{action}", request=request, obj=reason, changes=changes)
+    form = ReasonForm(request.POST, instance=reason) if action == "save" else None
+    if form is not None and not form.is_valid():
+        messages.error(request, _("A reason needs both the BM and the EN text (at most 120 characters)."))
+        return _back(agency, request)
+    service.change_reason(agency, reason, action, form=form, request=request)
     messages.success(request, _("Reasons saved."))
     return _back(agency, request)
-
-
-def _reason_state(reason):
-    return snapshot(reason, ("text_ms", "text_en", "position", "active"))
-
-
-@transaction.atomic
-def _move(agency, reason, step):
-    """Renumber 0..n in the current order, then swap with the neighbour."""
-    ordered = list(FollowUpReason.objects.filter(agency=agency).order_by("position", "id"))
-    i = ordered.index(reason)
-    j = i + step
-    if 0 <= j < len(ordered):
-        ordered[i], ordered[j] = ordered[j], ordered[i]
-    for position, item in enumerate(ordered):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position"])
 
 
 @role_required(*MANAGERS)
@@ -154,18 +100,12 @@ def form_logo(request):
     agency = _agency(request)
     if agency is None or request.method != "POST":
         return redirect("control:form_settings")
-    before = agency.logo.name or None
     if request.POST.get("remove"):
-        agency.logo = ""
-        agency.save(update_fields=["logo"])
+        service.save_logo(agency, None, request=request)
     else:
         form = LogoForm(request.POST, request.FILES)
         if not form.is_valid():
             return _page(request, agency, status=400, logo_form=form)
-        logo = form.cleaned_data["logo"]
-        name = f"{agency.code}-{secrets.token_hex(6)}.{logo['ext']}"
-        agency.logo.save(name, ContentFile(logo["data"]), save=False)
-        agency.save(update_fields=["logo"])
-    log_action("agency.logo", request=request, obj=agency, changes={"logo": [before, agency.logo.name or None]})
+        service.save_logo(agency, form.cleaned_data["logo"], request=request)
     messages.success(request, _("Logo saved."))
     return _back(agency, request)

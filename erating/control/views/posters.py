@@ -16,7 +16,7 @@ from .qr import scoped_target
 
 
 def _pdf_response(targets, size, filename):
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     pages = posters.write_posters(targets, out, size)
     out.seek(0)
     response = FileResponse(out, as_attachment=True, filename=filename, content_type="application/pdf")

@@ -15,7 +15,7 @@ from django_scopes import scope
 from erating.base.models import Agency, Ministry, User
 from erating.base.scoping import dimensions_for
 from erating.base.services.audit import diff, log_action
-from erating.base.services.onboarding import create_agency
+from erating.base.services.onboarding import active_admins
 
 from ..permissions import role_required
 
@@ -50,7 +50,7 @@ FIELDS = {Ministry: MinistryForm.Meta.fields, Agency: AgencyForm.Meta.fields + [
 
 
 def snapshot(obj):
-    return {k: v for k, v in model_to_dict(obj, fields=FIELDS[type(obj)]).items()}
+    return model_to_dict(obj, fields=FIELDS[type(obj)])
 
 
 @system_admin_view
@@ -63,11 +63,8 @@ def _edit(request, form_class, instance, template, done):
     before = snapshot(instance) if instance.pk else {}
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        creating = not instance.pk
-        if creating and form_class is AgencyForm:
-            obj = create_agency(**{k: form.cleaned_data[k] for k in ("ministry", "code", "name_ms", "name_en")})
-        else:
-            obj = form.save()
+        creating = not instance.pk  # agencies are created in system_admins (with their administrator)
+        obj = form.save()
         log_action("create" if creating else "update", request=request, obj=obj, changes=diff(before, snapshot(obj)))
         messages.success(request, _("Saved."))
         return redirect(done)
@@ -100,11 +97,6 @@ def agency_list(request):
 
 
 @system_admin_view
-def agency_create(request):
-    return _edit(request, AgencyForm, Agency(), "control/system/agency_form.html", "control:agency_list")
-
-
-@system_admin_view
 def agency_edit(request, agency_id):
     agency = get_object_or_404(Agency, pk=agency_id)
     return _edit(request, AgencyForm, agency, "control/system/agency_form.html", "control:agency_list")
@@ -112,6 +104,10 @@ def agency_edit(request, agency_id):
 
 def _set_status(request, agency_id, status, action, message):
     agency = get_object_or_404(Agency, pk=agency_id)
+    if status == Agency.ACTIVE and not active_admins(agency).exists():
+        messages.error(request, _("%(name)s has no active administrator: appoint one before reactivating it.")
+                       % {"name": agency.name})
+        return redirect("control:agency_admins", agency_id=agency.pk)
     if agency.status != status:
         before = snapshot(agency)
         agency.status = status

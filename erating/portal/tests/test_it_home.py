@@ -1,8 +1,15 @@
-"""The public portal: aggregate counts only, no tenant rows, BM by default."""
+"""The portal home page: live figures equal counts from the database, come from a short cache
+(no visit scans the ratings table), and leave no tenant row on the page."""
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.models import Premise
+from erating.base.models import Agency, Premise, Rating
+from erating.base.portal_content.figures import year_start
 from erating.base.testing import add_rating
 
 pytestmark = pytest.mark.django_db
@@ -10,25 +17,41 @@ pytestmark = pytest.mark.django_db
 
 def count(body, key):
     start = body.index(f'data-count="{key}">') + len(f'data-count="{key}">')
-    return int(body[start:body.index("<", start)].replace(",", ""))
+    return int(body[start:body.index("<", start)].replace(",", "").replace(".", ""))
 
 
-def test_it_shows_public_counts_to_anyone(world, client):
+def db_figures():
+    with scopes_disabled():
+        live = Premise.objects.filter(active=True, agency__status="active")
+        return {
+            "tablet": live.filter(medium="tablet").count(), "qr": live.filter(medium="qr").count(),
+            "both": live.filter(medium="both").count(),
+            "agencies": Agency.objects.filter(status="active", premises__active=True).distinct().count(),
+            "ratings": Rating.objects.filter(flagged=False, agency__status="active",
+                                             created_at__gte=year_start()).count(),
+        }
+
+
+def test_it_shows_live_figures_equal_to_the_database(world, client):
     with scopes_disabled():
         flagged = add_rating(world.home.counter, 1)
         flagged.flagged = True
         flagged.save()
+        add_rating(world.home.counter, 5, when=year_start() - datetime.timedelta(minutes=5))  # last year
         Premise.objects.create(agency=world.other.agency, code="tab", name="Tablet only", state="JHR",
                                medium=Premise.TABLET)
         Premise.objects.create(agency=world.other.agency, code="off", name="Closed", state="JHR",
                                medium=Premise.TABLET, active=False)
+        quiet = Agency.objects.create(ministry=world.ministry, code="quiet", name_ms="Jabatan Senyap")
+        Premise.objects.create(agency=quiet, code="q", name="Tutup", state="JHR", active=False)
     response = client.get("/")
     assert response.status_code == 200
     body = response.content.decode()
     assert 'lang="ms"' in body
-    # world: per agency one BOTH and one QR premise; plus one active tablet premise.
-    assert (count(body, "tablet"), count(body, "qr"), count(body, "both")) == (1, 2, 2)
-    assert count(body, "ratings") == 8  # flagged ratings are not counted
+    expected = db_figures()
+    assert {k: count(body, k) for k in expected} == expected
+    # world: per agency one BOTH and one QR premise; plus one active tablet premise; 8 ratings this year.
+    assert expected == {"tablet": 1, "qr": 2, "both": 2, "agencies": 2, "ratings": 8}
     for name in (world.home.premise.name, world.other.agency.name_ms, world.home.admin.full_name, "Bagus"):
         assert name not in body
 
@@ -38,9 +61,37 @@ def test_it_leaves_suspended_agencies_out(world, client):
         world.other.agency.status = "suspended"
         world.other.agency.save()
     body = client.get("/").content.decode()
-    assert (count(body, "both"), count(body, "qr")) == (1, 1)
+    assert (count(body, "both"), count(body, "qr"), count(body, "agencies"), count(body, "ratings")) == (1, 1, 1, 4)
+    assert db_figures()["ratings"] == 4
+
+
+def test_it_serves_figures_from_the_cache_without_touching_ratings(world, client):
+    client.get("/")
+    with scopes_disabled():
+        add_rating(world.home.counter, 5)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/").content.decode()
+    assert not [q for q in queries if "base_rating" in q["sql"]]
+    assert count(body, "ratings") == 8  # still the cached figure, refreshed after PORTAL_CACHE_SECONDS
+
+
+def test_it_links_the_home_page_to_the_application_form(world, client):
+    body = client.get("/").content.decode()
+    assert 'href="/apply/"' in body
+    assert 'id="join"' in body and 'href="#join"' in body
 
 
 def test_it_works_on_an_empty_database(db, client):
     body = client.get("/").content.decode()
-    assert count(body, "ratings") == 0
+    assert count(body, "ratings") == 0 and count(body, "agencies") == 0
+
+
+def test_it_counts_the_year_from_the_first_of_january(world, client, monkeypatch):
+    from erating.base.portal_content import figures
+
+    now = timezone.make_aware(datetime.datetime(2026, 3, 1, 10, 0))
+    monkeypatch.setattr(figures, "clock", lambda: now)
+    with scopes_disabled():
+        Rating.objects.all().update(created_at=timezone.make_aware(datetime.datetime(2025, 12, 31, 23, 0)))
+        add_rating(world.home.counter, 4, when=timezone.make_aware(datetime.datetime(2026, 1, 1, 0, 5)))
+    assert count(client.get("/").content.decode(), "ratings") == 1

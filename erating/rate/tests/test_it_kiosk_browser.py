@@ -83,6 +83,12 @@ def face(page, score):
     return page.locator(f"#faces .k-face[data-score='{score}']")
 
 
+def staff_menu(page):
+    """The officer's gesture: press and hold the quiet "Staff" button (the hold is 2 s)."""
+    page.locator("#k-staff").click(delay=2300)
+    expect(page.locator("#staff-title")).to_be_visible()
+
+
 def test_it_kiosk_journey_with_officer_sign_on(new_page, world):
     home = world.home
     home.officer.set_kiosk_pin("1234")
@@ -90,8 +96,10 @@ def test_it_kiosk_journey_with_officer_sign_on(new_page, world):
     page = open_paired(new_page, home.premise, viewport=PORTRAIT, timing={"idle": 2500, "thanks": 1500})
     expect(page.locator("#k-premise")).to_have_text(home.premise.name)
 
-    # Not fixed: the premise's counters are listed first.
+    # Not fixed: the premise's counters are listed first. Sign-on is in the staff menu.
     expect(page.locator("#pick-title")).to_be_visible()
+    expect(page.locator("#k-signon")).to_be_hidden()
+    staff_menu(page)
     page.click("#k-signon")
     page.fill("#signon-id", home.officer.email)
     page.fill("#signon-pin", "0000")
@@ -139,7 +147,9 @@ def test_it_kiosk_journey_with_officer_sign_on(new_page, world):
     expect(page.locator("#reasons-title")).to_be_visible()
     expect(page.locator("#rate-title")).to_be_visible(timeout=6000)
 
-    # After sign-off ratings are no longer credited to the officer; the customer picks the counter.
+    # After sign-off (staff menu) ratings are no longer credited to the officer; the counter is chosen again.
+    expect(page.locator("#k-signoff")).to_be_hidden()
+    staff_menu(page)
     page.click("#k-signoff")
     expect(page.locator("#pick-title")).to_be_visible()
     page.get_by_role("button", name="Kaunter 1").click()
@@ -150,29 +160,29 @@ def test_it_kiosk_journey_with_officer_sign_on(new_page, world):
 
 
 class Posts(list):
-    """The rating POSTs the live server answered through the production fast path; while
-    `unreachable`, none arrives (answered 503, as a gateway answers for a server it cannot reach)."""
+    """The rating POSTs the live server answered through the one rating route; while
+    `unreachable`, none is stored (answered 503 with an empty body, as a gateway answers for a
+    server it cannot reach)."""
     unreachable = False
 
 
 @pytest.fixture
-def fast_path_posts(monkeypatch):
-    from erating.api import fast_ratings
+def rating_posts(monkeypatch):
+    from erating.api import ratings
 
-    calls, serve = Posts(), fast_ratings.serve
+    calls, respond = Posts(), ratings.respond
 
-    def counting(environ, start_response, django):
+    def counting(request, device):
         if calls.unreachable:
-            start_response("503 Service Unavailable", [("Content-Type", "text/plain"), ("Content-Length", "0")])
-            return [b""]
-        calls.append(environ["PATH_INFO"])
-        return serve(environ, start_response, django=django)
+            return 503, b""
+        calls.append(request.path)
+        return respond(request, device)
 
-    monkeypatch.setattr(fast_ratings, "serve", counting)
+    monkeypatch.setattr(ratings, "respond", counting)
     return calls
 
 
-def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world, fast_path_posts):
+def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world, rating_posts):
     home = world.home
     page = open_paired(new_page, home.premise, target=home.counter)
     expect(face(page, 5)).to_be_visible()
@@ -187,7 +197,7 @@ def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world,
     page.context.set_offline(True)
     # Chromium's offline emulation can let a request of a page that is just (re)loading slip out
     # (seen in CI: the reloaded kiosk flushed at start-up); a tablet without network sends nothing.
-    fast_path_posts.unreachable = True
+    rating_posts.unreachable = True
     for i in range(50):
         face(page, 3 + i % 3).click()
         page.click("#thanks-again")
@@ -199,7 +209,7 @@ def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world,
     expect(page.locator("#k-status")).to_have_attribute("data-queued", "50")
     assert tablet_ratings().count() == before
 
-    fast_path_posts.unreachable = False
+    rating_posts.unreachable = False
     page.context.set_offline(False)
     wait_for(lambda: tablet_ratings().count() - before >= 50, timeout=45, message="queue flushed")
     expect(page.locator("#k-status")).to_have_attribute("data-queued", "0", timeout=10000)
@@ -207,7 +217,7 @@ def test_it_kiosk_offline_queue_survives_reload_and_counts_once(new_page, world,
     assert tablet_ratings().count() - before == 50
     assert set(tablet_ratings().values_list("score", flat=True)) == {3, 4, 5}
     assert all(r.clock_skew_seconds is not None or r.client_time for r in tablet_ratings())
-    assert fast_path_posts  # the queue went through the route production takes
+    assert rating_posts  # the queue went through the one rating route
 
 
 def test_it_kiosk_pairing_errors_and_revocation(new_page, world):
@@ -274,3 +284,48 @@ def test_it_lets_a_long_counter_list_scroll_from_its_heading(new_page, world):
     last = page.get_by_role("button", name="Kaunter 24")
     last.scroll_into_view_if_needed()
     expect(last).to_be_in_viewport()
+
+
+def test_it_keeps_sign_off_from_customers_and_the_counter_for_the_shift(new_page, world):
+    """An "any counter" tablet: the counter chosen once stays for the next customers; a tap on the
+    staff button does not open the staff menu, only a press held for two seconds does."""
+    home = world.home
+    with scopes_disabled():
+        from erating.base.models import Target
+        Target.objects.create(agency=home.agency, premise=home.premise, kind=Target.COUNTER, name="Kaunter 2")
+    home.officer.set_kiosk_pin("1234")
+    home.officer.save(update_fields=["kiosk_pin"])
+    page = open_paired(new_page, home.premise, timing={"thanks": 800})
+    expect(page.locator("#pick-title")).to_be_visible()
+    page.get_by_role("button", name="Kaunter 2").click()
+    for n in range(1, 3):
+        face(page, 5).click()
+        expect(page.locator("#thanks-title")).to_be_visible()
+        # Back to the faces of the same counter, not to "choose the counter".
+        expect(page.locator("#rate-target")).to_have_text("Kaunter 2", timeout=5000)
+        expect(page.locator("#pick-title")).to_be_hidden()
+    wait_for(lambda: tablet_ratings(target__name="Kaunter 2").count() == 2, message="two ratings at Kaunter 2")
+
+    # Signed on, the officer's sign-off is nowhere on the customer's screen; a tap only explains.
+    staff_menu(page)
+    page.click("#k-signon")
+    page.fill("#signon-id", home.officer.email)
+    page.fill("#signon-pin", "1234")
+    page.click("#signon-form button[type=submit]")
+    page.get_by_role("button", name="Kaunter 1").click()
+    expect(page.locator("#k-duty-name")).to_have_text(home.officer.full_name)
+    expect(page.locator("#k-signoff")).to_be_hidden()
+    page.locator("#k-staff").click()
+    expect(page.locator("#staff-title")).to_be_hidden()
+    with translation.override("ms"):
+        expect(page.locator("#k-status")).to_have_text(str(translation.gettext("Staff only: press and hold for 2 seconds.")))
+    expect(page.locator("#rate-target")).to_have_text("Kaunter 1")
+
+    # The officer changes the shift's counter from the staff menu.
+    staff_menu(page)
+    page.click("#k-counter")
+    page.get_by_role("button", name="Kaunter 2").click()
+    face(page, 4).click()
+    expect(page.locator("#rate-target")).to_have_text("Kaunter 2", timeout=5000)
+    credited = wait_for(lambda: tablet_ratings(target__name="Kaunter 2", score=4).first(), message="credited rating")
+    assert credited.officer_id == home.officer.pk

@@ -191,11 +191,12 @@ def test_it_treats_non_ascii_digits_in_the_form_as_invalid_not_a_crash(client, w
 
 
 def test_it_keeps_the_form_filled_when_the_rating_cannot_be_stored(world, monkeypatch):
+    from django.db import OperationalError
+
     from erating.base.services import ingest
-    from erating.base.services.rating_writer import WriteTimeout
 
     def fail(rows):
-        raise WriteTimeout()
+        raise OperationalError("the database went away")
 
     client = phone()
     page = client.get(url(world.home.counter))
@@ -209,3 +210,12 @@ def test_it_keeps_the_form_filled_when_the_rating_cannot_be_stored(world, monkey
     monkeypatch.undo()
     assert client.post(url(world.home.counter), data).status_code == 303  # the repeat window was released
     assert qr_ratings(idempotency_key=data["id"]).count() == 1
+
+
+def test_it_stores_the_language_the_customer_rated_in(world):
+    assert send(phone("10.0.0.31"), world.home.counter, score="1").status_code == 303
+    english = phone("10.0.0.32")
+    english.cookies["django_language"] = "en"
+    assert send(english, world.home.service, score="2").status_code == 303
+    assert list(qr_ratings(target=world.home.counter).values_list("language", flat=True)) == ["ms"]
+    assert list(qr_ratings(target=world.home.service).values_list("language", flat=True)) == ["en"]

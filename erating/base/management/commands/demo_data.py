@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from erating.base.models import User
+from erating.base.portal_content.demo import build_portal_demo
 from erating.base.services.demo import DEMO_PASSWORD, DemoBuilder, demo_exists, logins
 
 
@@ -20,11 +21,13 @@ class Command(BaseCommand):
         if demo_exists():
             if opts["if_empty"]:
                 self.stdout.write("Demo data already present; skipping generation.")
+                build_portal_demo()
                 self.print_logins()
                 return
             raise CommandError("The database already holds agencies; use a fresh database for demo data.")
         DemoBuilder(premises=opts["premises"], ratings=opts["ratings"], seed=opts["seed"], days=opts["days"],
                     stdout=self.stdout).build()
+        build_portal_demo()
         self.print_logins()
 
     def print_logins(self):

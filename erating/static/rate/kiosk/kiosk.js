@@ -14,13 +14,15 @@
   var VERSION = document.body.dataset.version;
   var BATCH = 100;
   // Timings (ms); an installer may shorten them for a demo via localStorage "erating.kiosk.timing".
-  var TIMING = Object.assign({ thanks: 4000, idle: 45000, flush: 15000, heartbeat: 60000 },
+  var TIMING = Object.assign({ thanks: 4000, idle: 45000, flush: 15000, heartbeat: 60000, hold: 2000 },
     readJSON("timing") || {});
 
   var token = localStorage.getItem(KEY + "token");
   var config = readJSON("config");
   var officer = readJSON("officer");          // {id, name} while an officer is signed on
-  var counter = localStorage.getItem(KEY + "counter");  // counter picked by the officer on duty
+  // The counter of an "any counter" tablet, chosen once per shift (kept until the officer changes it,
+  // signs on or signs off), so customers are not asked which counter after every rating.
+  var counter = localStorage.getItem(KEY + "counter");
   var lang = "ms";
   var current = null;                         // the rating being made: {target, score, reasons}
   var screen = null;
@@ -136,14 +138,27 @@
     $("k-premise").textContent = config ? config.premise : "";
   }
 
+  function officerFixed() {
+    return !!(config && config.fixed && config.targets[0] && config.targets[0].kind === "officer");
+  }
+  function counterChoice() { return !!(config && !config.fixed && config.targets.length > 1); }
+
   function footer() {
     var paired = !!token && screen !== "pair";
-    var officerFixed = config && config.fixed && config.targets[0] && config.targets[0].kind === "officer";
     $("k-duty").hidden = !(paired && officer);
     $("k-duty-name").textContent = officer ? officer.name : "";
-    $("k-signoff").hidden = !(paired && officer);
-    $("k-signon").hidden = !paired || !!officer || officerFixed || screen === "signon";
+    // The staff menu has something to offer unless the tablet is fixed to one officer.
+    $("k-staff").hidden = !paired || screen === "staff" || screen === "signon" || (officerFixed() && !counterChoice());
     status();
+  }
+
+  function staffMenu() {
+    $("staff-duty").hidden = !officer;
+    $("staff-duty-name").textContent = officer ? officer.name : "";
+    $("k-signon").hidden = !!officer || officerFixed();
+    $("k-signoff").hidden = !officer;
+    $("k-counter").hidden = !counterChoice();
+    show("staff");
   }
 
   function status() {
@@ -169,7 +184,7 @@
     var targets = config.targets;
     if (!targets.length) { $("pick-list").textContent = t("no_targets"); return show("pick"); }
     if (config.fixed || targets.length === 1) return rate(targets[0]);
-    if (officer && counter && targetByCode(counter)) return rate(targetByCode(counter));
+    if (counter && targetByCode(counter)) return rate(targetByCode(counter));
     pick();
   }
 
@@ -182,7 +197,8 @@
       b.className = "k-choice";
       b.textContent = target.name[lang] || target.name.ms;
       b.addEventListener("click", function () {
-        if (officer) { counter = target.code; save("counter", counter); }
+        counter = target.code;
+        save("counter", counter);
         rate(target);
       });
       list.appendChild(b);
@@ -252,7 +268,7 @@
 
   function submit() {
     var item = { id: uuid(), target: current.target, score: current.score, reasons: current.reasons, comment: "",
-                 officer: officer ? officer.id : null, client_time: new Date().toISOString() };
+                 officer: officer ? officer.id : null, client_time: new Date().toISOString(), language: lang };
     current = null;
     // Stored first; the network is only ever a copy of the queue.
     enqueue(item).then(flush, function (error) { console.error("eRating: could not queue a rating", error); });
@@ -299,6 +315,42 @@
       $("pair-error").textContent = error.status ? error.message : t("pair_offline");
     });
   });
+
+  // Press and hold (pointer, or Enter/Space held) opens the staff menu; a tap only says how.
+  (function () {
+    var button = $("k-staff"), timer = null, hintTimer = null, opened = false;
+    function begin(event) {
+      if (timer || (event.type === "keydown" && event.key !== "Enter" && event.key !== " ")) return;
+      if (event.type === "keydown") event.preventDefault();
+      opened = false;
+      button.classList.add("k-holding");
+      timer = setTimeout(function () { opened = true; end(); staffMenu(); }, TIMING.hold);
+    }
+    function end() {
+      clearTimeout(timer);
+      timer = null;
+      button.classList.remove("k-holding");
+    }
+    function released(event) {
+      if (event.type === "keyup" && event.key !== "Enter" && event.key !== " ") return;
+      var early = !!timer;
+      end();
+      if (early && !opened) {
+        $("k-status").textContent = t("staff_hint");
+        clearTimeout(hintTimer);
+        hintTimer = setTimeout(status, 3000);
+      }
+    }
+    button.addEventListener("pointerdown", begin);
+    button.addEventListener("keydown", begin);
+    ["pointerup", "pointercancel", "pointerleave", "keyup"].forEach(function (type) {
+      button.addEventListener(type, released);
+    });
+    button.addEventListener("click", function (event) { event.preventDefault(); });
+    button.addEventListener("contextmenu", function (event) { event.preventDefault(); });
+  })();
+  $("staff-back").addEventListener("click", start);
+  $("k-counter").addEventListener("click", pick);
 
   $("k-signon").addEventListener("click", function () {
     $("signon-error").textContent = "";

@@ -1,0 +1,126 @@
+"""The portal's live figures and public results: aggregate numbers only, computed at most once per
+cache period (never a scan of the ratings table per visit).
+
+public_results() is the one entry point for the results page. It groups ratings per agency over a
+period with the (agency, created_at) index; when the analysis aggregates land it can read those
+instead without the views changing."""
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from erating.base.models import Agency, Premise, Rating
+
+FIGURES_KEY = "portal:figures:v1"
+RESULTS_KEY = "portal:results:v1"
+
+
+def cache_seconds():
+    return getattr(settings, "PORTAL_CACHE_SECONDS", 300)
+
+
+def minimum_ratings():
+    """Below this many ratings a ministry or agency is not shown on its own (too few to be fair)."""
+    return getattr(settings, "PUBLIC_RESULTS_MIN_RATINGS", 30)
+
+
+def clock():
+    """Now; tests hold it still to count a period's edges."""
+    return timezone.now()
+
+
+def year_start(now=None):
+    now = timezone.localtime(now or clock())
+    return now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def month_start(now=None):
+    now = timezone.localtime(now or clock())
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _active_agency_ids():
+    return list(Agency.objects.filter(status=Agency.ACTIVE).values_list("id", flat=True))
+
+
+def compute_figures(now=None):
+    with scopes_disabled():
+        media = dict(Premise.objects.filter(active=True, agency__status=Agency.ACTIVE).order_by()
+                     .values_list("medium").annotate(n=Count("id")).values_list("medium", "n"))
+        taking_part = (Premise.objects.filter(active=True, agency__status=Agency.ACTIVE)
+                       .order_by().values("agency_id").distinct().count())
+        year_ratings = Rating.objects.filter(flagged=False, created_at__gte=year_start(now),
+                                             agency_id__in=_active_agency_ids()).count()
+    return {"tablet": media.get(Premise.TABLET, 0), "qr": media.get(Premise.QR, 0),
+            "both": media.get(Premise.BOTH, 0), "agencies": taking_part, "ratings_year": year_ratings,
+            "year": timezone.localtime(now or clock()).year}
+
+
+def live_figures():
+    return cache.get_or_set(FIGURES_KEY, compute_figures, cache_seconds())
+
+
+def _per_agency(since):
+    with scopes_disabled():
+        rows = (Rating.objects.filter(flagged=False, created_at__gte=since, agency_id__in=_active_agency_ids())
+                .order_by().values("agency_id")
+                .annotate(total=Count("id"), satisfied=Count("id", filter=Q(score__gte=4))))
+        return {r["agency_id"]: (r["total"], r["satisfied"]) for r in rows}
+
+
+def _csat(total, satisfied):
+    return round(100.0 * satisfied / total, 1) if total else None
+
+
+def _period(counts, agencies, minimum):
+    """National line, ministries and named agencies for one period; units under the minimum are
+    folded into their parent's totals but not listed."""
+    ministries = {}
+    for agency_id, (total, satisfied) in counts.items():
+        agency = agencies.get(agency_id)
+        if agency is None:
+            continue
+        m = ministries.setdefault(agency.ministry_id, {"ministry": agency.ministry, "total": 0, "satisfied": 0,
+                                                        "agencies": [], "unnamed": 0})
+        m["total"] += total
+        m["satisfied"] += satisfied
+        if total >= minimum and agency.public_results_named:
+            m["agencies"].append({"name_ms": agency.name_ms, "name_en": agency.name_en, "total": total,
+                                  "satisfied": satisfied, "csat": _csat(total, satisfied)})
+        else:
+            m["unnamed"] += 1
+    total = sum(m["total"] for m in ministries.values())
+    satisfied = sum(m["satisfied"] for m in ministries.values())
+    shown = []
+    for m in ministries.values():
+        if m["total"] < minimum:
+            continue
+        m["csat"] = _csat(m["total"], m["satisfied"])
+        m["agencies"].sort(key=lambda a: (-a["csat"], a["name_ms"]))
+        ministry = m.pop("ministry")
+        m.update(name_ms=ministry.name_ms, name_en=ministry.name_en)
+        shown.append(m)
+    shown.sort(key=lambda m: (-m["csat"], m["name_ms"]))
+    return {"total": total, "satisfied": satisfied, "csat": _csat(total, satisfied) if total >= minimum else None,
+            "ministries": shown, "hidden_ministries": sum(1 for m in ministries.values() if m["total"] < minimum)}
+
+
+def compute_results(now=None):
+    minimum = minimum_ratings()
+    with scopes_disabled():
+        agencies = {a.id: a for a in Agency.objects.filter(status=Agency.ACTIVE).select_related("ministry")}
+    return {"minimum": minimum, "year": timezone.localtime(now or clock()).year,
+            "month": month_start(now).date(),
+            "this_month": _period(_per_agency(month_start(now)), agencies, minimum),
+            "this_year": _period(_per_agency(year_start(now)), agencies, minimum)}
+
+
+def public_results():
+    return cache.get_or_set(RESULTS_KEY, compute_results, cache_seconds())
+
+
+def forget():
+    """After an agency changes its opt-out the next visit recomputes."""
+    cache.delete_many([FIGURES_KEY, RESULTS_KEY])
+

@@ -1,0 +1,39 @@
+"""The portal's own texts (home page, contact details): one row, with built-in defaults until the
+system administrator saves it, so a fresh installation's portal is never blank."""
+
+import unicodedata
+
+from django.utils.html import strip_tags
+
+from erating.base.models import PortalText
+
+
+def defaults():
+    return PortalText(
+        tagline_ms="Suara anda menambah baik perkhidmatan Kerajaan",
+        tagline_en="Your voice improves government services",
+        about_ms="<p>eRating ialah sistem penilaian kepuasan pelanggan untuk agensi Kerajaan Malaysia.</p>",
+        about_en="<p>eRating is the customer-satisfaction rating system for Malaysian government agencies.</p>",
+        join_ms="<p>Agensi Kerajaan boleh memohon untuk menyertai eRating secara dalam talian.</p>",
+        join_en="<p>Government agencies can apply to join eRating online.</p>",
+        contact_unit_ms="Pasukan eRating", contact_unit_en="The eRating team",
+        contact_address="", contact_phone="", contact_email="")
+
+
+def portal_text():
+    return PortalText.objects.filter(pk=1).first() or defaults()
+
+
+
+
+def _fold(text):
+    text = unicodedata.normalize("NFD", strip_tags(text or "").lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def search_faq(entries, q):
+    """Entries whose question or answer (in the page's language) hold every word of q."""
+    words = _fold(q).split()
+    if not words:
+        return entries
+    return [e for e in entries if all(w in _fold(f"{e.question} {e.answer}") for w in words)]
