@@ -42,7 +42,7 @@ def test_every_role_sees_its_dashboard_and_sections(world, login, role):
         assert section.status_code == 200
         assert (f'hx-get="/control/analysis/{part}/?period=7d"' in page) is not (part == "rankings" and role == "officer")
         body += section.content.decode()
-    assert 'data-chart="an-trend-data"' in body and 'id="an-trend-data"' in body
+    assert 'id="an-trend-canvas" data-chart="{&quot;type&quot;: &quot;trend&quot;' in body
     if role == "officer":
         assert "an-rank-" not in body and "Bagus" in body  # own comment, no rankings
         assert "Cawangan lambat" not in body
@@ -97,7 +97,7 @@ def test_one_officers_figures_below_the_minimum_are_for_the_agency_admin_only(wo
     for user in (world.home.supervisor, world.sysadmin, officer):
         response = login(user).get(reverse("control:analysis"), {"period": "7d"} if user == officer else query)
         assert response.context["withheld"] is True, user
-        assert "an-trend-data" not in response.content.decode() and "hx-get" not in response.content.decode().split(
+        assert "an-trend-canvas" not in response.content.decode() and "hx-get" not in response.content.decode().split(
             'id="an-live"')[1].split("</p>", 1)[1]
     admin = login(world.home.admin).get(reverse("control:analysis"), query)
     assert admin.context["withheld"] is False and admin.context["head"]["ratings"] == 2

@@ -1,5 +1,6 @@
 """Section contexts of the Analysis dashboard: for each chart the data (JSON for Chart.js), a data
 table with the same numbers, and a one-paragraph text summary, so no figure is only a picture."""
+import json
 from datetime import timedelta
 
 from django.utils import formats
@@ -19,6 +20,12 @@ def num(value, places=0):
     if value is None:
         return "–"
     return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+
+
+def chart(data):
+    """A chart's data with its JSON form, carried in a data attribute of the canvas (htmx swaps
+    no script elements in, and the CSP allows none inline)."""
+    return dict(data, json=json.dumps(data))
 
 
 def link(c, **changes):
@@ -65,11 +72,11 @@ def summary(c, head):
         _("No ratings in this period.")
     return {
         "cards": cards, "prev_label": prev_label, "text": text, "dist_rows": dist_rows, "channel_rows": channel_rows,
-        "dist_chart": {"type": "bar", "label": _("Ratings"), "labels": [f"{s} · {names[s]}" for s in range(5, 0, -1)],
+        "dist_chart": chart({"type": "bar", "label": _("Ratings"), "labels": [f"{s} · {names[s]}" for s in range(5, 0, -1)],
                        "values": [dist[s - 1] for s in range(5, 0, -1)], "links": [r["href"] for r in dist_rows],
-                       "palette": "scores"},
-        "channel_chart": {"type": "doughnut", "label": _("Ratings"), "labels": [r["name"] for r in channel_rows],
-                          "values": [n for _ch, n in figures.channels(c)], "links": [r["href"] for r in channel_rows]},
+                       "palette": "scores"}),
+        "channel_chart": chart({"type": "doughnut", "label": _("Ratings"), "labels": [r["name"] for r in channel_rows],
+                          "values": [n for _ch, n in figures.channels(c)], "links": [r["href"] for r in channel_rows]}),
     }
 
 
@@ -108,11 +115,11 @@ def trend(c):
             "grain": {"hour": _("hour"), "day": _("day"), "week": _("week"), "month": _("month")}[grain],
             "label": _bucket_label(grain, busiest[0]), "n": num(busiest[1].total)}
     return {"grain": grain, "rows": rows, "text": text,
-            "chart": {"type": "trend", "labels": [r["label"] for r in rows],
+            "chart": chart({"type": "trend", "labels": [r["label"] for r in rows],
                       "values": [k.total for _key, k in series],
                       "csat": [round(k.csat, 1) if k.csat is not None else None for _key, k in series],
                       "label": _("Ratings"), "label2": _("Satisfaction index (%)"),
-                      "links": [r["href"] for r in rows]}}
+                      "links": [r["href"] for r in rows]})}
 
 
 def heatmap(c):
@@ -127,8 +134,8 @@ def heatmap(c):
     hours = [h for h in range(24) if any(grid[d][h].total for d in range(7))] or list(range(8, 18))
     return {"text": text, "hours": hours,
             "rows": [{"day": days[d], "cells": [num(grid[d][h].total) for h in hours]} for d in range(7)],
-            "chart": {"type": "heatmap", "cells": cells, "days": days, "label": _("Ratings"),
-                      "hours": [f"{h:02d}" for h in range(24)]}}
+            "chart": chart({"type": "heatmap", "cells": cells, "days": days, "label": _("Ratings"),
+                            "hours": [f"{h:02d}" for h in range(24)]})}
 
 
 def reasons(c):
@@ -142,8 +149,8 @@ def reasons(c):
     text = _("No follow-up reasons were given in this period.") if not out else \
         _("Most given reason: %(label)s (%(n)s times).") % {"label": out[0]["label"], "n": out[0]["n"]}
     return {"rows": out, "text": text,
-            "chart": {"type": "hbar", "labels": [r["label"] for r in out[:12]], "values": [r["value"] for r in out[:12]],
-                      "label": _("Times given"), "links": []}}
+            "chart": chart({"type": "hbar", "labels": [r["label"] for r in out[:12]], "values": [r["value"] for r in out[:12]],
+                      "label": _("Times given"), "links": []})}
 
 
 def _table(c, dimension, title, *, computed=None):

@@ -1,4 +1,4 @@
-/* Analysis dashboard: draws every [data-chart] canvas from its JSON data block, again after each
+/* Analysis dashboard: draws every [data-chart] canvas from its JSON (the attribute's value), again after each
    htmx refresh of a section. Clicking a bar, slice or point drills down (same links as the data
    tables, which are the keyboard route). No inline scripts: the page is CSP-friendly. */
 (function () {
@@ -81,9 +81,7 @@
   function draw(root) {
     if (!window.Chart) { return; }
     (root || document).querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      var block = document.getElementById(canvas.dataset.chart);
-      if (!block) { return; }
-      var d = JSON.parse(block.textContent);
+      var d = JSON.parse(canvas.dataset.chart);
       var cfg = config(d);
       if (!cfg) { return; }
       if (drawn[canvas.id]) { drawn[canvas.id].destroy(); }
