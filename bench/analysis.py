@@ -137,7 +137,8 @@ def child():
     import django
 
     django.setup()
-    from datetime import datetime, time as dtime, timedelta
+    from datetime import datetime, timedelta
+    from datetime import time as dtime
 
     from django.db import connection
     from django.db.models import Count
@@ -173,13 +174,13 @@ def child():
         sql, params = raw_sql(agency_id, since, until, prev, today)
         figures = {}
         for part in PARTS:
-            def request(url=urls[part]):
+            def request(url=urls[part], client=client):
                 response = client.get(url, query)
                 assert response.status_code == 200, (url, response.status_code)
             request()  # warm
             times = _time(request, REPEAT)
 
-            def raw(statements=sql[part]):
+            def raw(statements=sql[part], params=params):
                 with connection.cursor() as cursor:
                     for statement in statements:
                         cursor.execute(statement, params)

@@ -229,13 +229,13 @@ class AgencySettingsForm(forms.ModelForm):
         model = Agency
         fields = ["form_size", "reasons_max_score", "comment_enabled", "contact_enabled", "show_officer_photo",
                   "thank_you_ms", "thank_you_en", "public_results_named", "ranking_min_ratings"]
+        widgets = {"form_size": forms.RadioSelect, "thank_you_ms": forms.Textarea(attrs={"rows": 2}),
+                   "thank_you_en": forms.Textarea(attrs={"rows": 2})}
 
     def clean_ranking_min_ratings(self):
         # Left empty (or absent from an older form): the agency keeps its current minimum.
         value = self.cleaned_data.get("ranking_min_ratings")
         return self.instance.ranking_min_ratings if value is None else value
-        widgets = {"form_size": forms.RadioSelect, "thank_you_ms": forms.Textarea(attrs={"rows": 2}),
-                   "thank_you_en": forms.Textarea(attrs={"rows": 2})}
 
 
 class CaptionsForm(forms.Form):

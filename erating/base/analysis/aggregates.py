@@ -17,8 +17,16 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 
-from erating.base.models import (HeatMonth, PremiseDay, PremiseMonth, Rating, RatingDay, RatingHour, RatingMonth,
-                                 RatingReasonDay)
+from erating.base.models import (
+    HeatMonth,
+    PremiseDay,
+    PremiseMonth,
+    Rating,
+    RatingDay,
+    RatingHour,
+    RatingMonth,
+    RatingReasonDay,
+)
 
 MYT = zoneinfo.ZoneInfo("Asia/Kuala_Lumpur")
 COUNTS = ["n1", "n2", "n3", "n4", "n5", "c1", "c2", "c3", "c4", "c5"]

@@ -18,8 +18,21 @@ from datetime import timedelta
 from django.db.models import Sum
 from django_scopes import scopes_disabled
 
-from erating.base.models import (Agency, FollowUpReason, HeatMonth, Ministry, Premise, PremiseDay, PremiseMonth,
-                                 RatingDay, RatingHour, RatingMonth, RatingReasonDay, Target, User)
+from erating.base.models import (
+    Agency,
+    FollowUpReason,
+    HeatMonth,
+    Ministry,
+    Premise,
+    PremiseDay,
+    PremiseMonth,
+    RatingDay,
+    RatingHour,
+    RatingMonth,
+    RatingReasonDay,
+    Target,
+    User,
+)
 
 from . import criteria as cr
 
@@ -374,7 +387,7 @@ def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=
     with_agency = field not in ("agency_id", "agency__ministry_id")
     if per is None:
         group = [field] + (["agency_id"] if with_agency else [])
-        per = {key: k for key, k in counts(c, group, kind=kind).items()}
+        per = dict(counts(c, group, kind=kind))
     else:
         per = _fold(per, dimension, kinds)
     mins = minimums(c)

@@ -48,6 +48,9 @@ class RatingDay(_TargetCounts):
             fields=["day", "agency", "premise", "target", "officer_id", "channel", "flagged"], name="ratingday_key")]
         indexes = [models.Index(fields=["agency", "day"], name="ratingday_agency_day")]
 
+    def __str__(self):
+        return f"RatingDay {self.day} agency {self.agency_id}"
+
 
 class RatingMonth(_TargetCounts):
     """The same per calendar month (month = its first day): whole months of a period are read here."""
@@ -58,6 +61,9 @@ class RatingMonth(_TargetCounts):
             fields=["month", "agency", "premise", "target", "officer_id", "channel", "flagged"],
             name="ratingmonth_key")]
         indexes = [models.Index(fields=["agency", "month"], name="ratingmonth_agency_month")]
+
+    def __str__(self):
+        return f"RatingMonth {self.month} agency {self.agency_id}"
 
 
 class RatingHour(_Counts):
@@ -72,6 +78,9 @@ class RatingHour(_Counts):
         constraints = [models.UniqueConstraint(
             fields=["day", "hour", "agency", "premise", "channel", "flagged"], name="ratinghour_key")]
         indexes = [models.Index(fields=["agency", "day"], name="ratinghour_agency_day")]
+
+    def __str__(self):
+        return f"RatingHour {self.day} agency {self.agency_id}"
 
 
 class RatingReasonDay(models.Model):
@@ -95,6 +104,9 @@ class RatingReasonDay(models.Model):
             name="ratingreasonday_key")]
         indexes = [models.Index(fields=["agency", "day"], name="ratingreasonday_agency_day")]
 
+    def __str__(self):
+        return f"RatingReasonDay {self.day} agency {self.agency_id}"
+
 
 class PremiseDay(_Counts):
     """Per Malaysia day and premise: every figure that needs nothing below the premise."""
@@ -106,6 +118,9 @@ class PremiseDay(_Counts):
         constraints = [models.UniqueConstraint(fields=["agency", "day", "premise", "channel", "flagged"],
                                                name="premiseday_key")]
 
+    def __str__(self):
+        return f"PremiseDay {self.day} agency {self.agency_id}"
+
 
 class PremiseMonth(_Counts):
     """The same per calendar month."""
@@ -116,6 +131,9 @@ class PremiseMonth(_Counts):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "month", "premise", "channel", "flagged"],
                                                name="premisemonth_key")]
+
+    def __str__(self):
+        return f"PremiseMonth {self.month} agency {self.agency_id}"
 
 
 class HeatMonth(models.Model):
@@ -143,3 +161,6 @@ class HeatMonth(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "month", "weekday", "hour", "channel", "flagged"],
                                                name="heatmonth_key")]
+
+    def __str__(self):
+        return f"HeatMonth {self.month} agency {self.agency_id}"

@@ -6,8 +6,7 @@ from datetime import timedelta
 from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures
