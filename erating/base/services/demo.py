@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from ..models import Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, Target, User
+from ..models import Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Target, User
 from . import demo_catalogue as cat
 from . import rating_writer
 from .onboarding import create_agency
