@@ -65,7 +65,7 @@ class CaseEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display() if hasattr(self, 'get_kind_display') else self.text[:40]}"
+        return str(self.get_kind_display())
 
 
 class AlertRule(models.Model):
@@ -138,4 +138,4 @@ class AlertComment(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display() if hasattr(self, 'get_kind_display') else self.text[:40]}"
+        return self.text[:40]
