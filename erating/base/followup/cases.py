@@ -4,7 +4,8 @@ Callers run inside the request's scope (views) or a scope of their own (tasks); 
 through the scoped managers, so a case outside the caller's scope does not exist for it.
 """
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Case as When_, F, Q, Value, When
+from django.db.models import BooleanField, F, Q, Value, When
+from django.db.models import Case as When_
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

@@ -13,8 +13,8 @@ from django.tasks import task
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from ..periodic import every
 from ..models import Agency, Alert, AlertRule, Case, CaseEvent, User
+from ..periodic import every
 from ..scoping import agency_scope, dimensions_for
 from . import alerts, cases, mail
 

@@ -64,6 +64,9 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return str(self.get_kind_display())
+
 
 class AlertRule(models.Model):
     LOW_SHARE, CSAT_DAY, DROP, KIOSK = "low_share", "csat_day", "drop", "kiosk"
@@ -133,3 +136,6 @@ class AlertComment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text[:40]

@@ -30,14 +30,14 @@ class PortalItem(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.title
+
     def save(self, *args, **kwargs):
         # Every path that stores rich text (forms, demo data, shell) goes through the sanitiser.
         for field in self.RICH_FIELDS:
             setattr(self, field, sanitise(getattr(self, field)))
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return self.title
 
 
 class NewsArticle(PortalItem):

@@ -5,7 +5,6 @@ import io
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-
 from django_scopes import scopes_disabled
 
 from erating.base.models import Agency, Download, FaqEntry, GalleryItem, NewsArticle, PortalText

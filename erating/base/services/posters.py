@@ -192,7 +192,8 @@ class PosterWriter:
             c.circle(cx + (ex - 24) * unit, cy + (24 - 19) * unit, 3 * unit, stroke=0, fill=1)
         numbers = [float(n) for n in re.findall(r"[\d.]+", face["mouth"])]
         path = c.beginPath()
-        pt = lambda x, y: (cx + (x - 24) * unit, cy + (24 - y) * unit)  # SVG y runs down
+        def pt(x, y):
+            return (cx + (x - 24) * unit, cy + (24 - y) * unit)  # SVG y runs down
         if "Q" in face["mouth"]:  # a quadratic curve, drawn as the equivalent cubic
             x0, y0, qx, qy, x2, y2 = numbers
             path.moveTo(*pt(x0, y0))

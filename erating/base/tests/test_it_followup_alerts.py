@@ -6,7 +6,9 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django_scopes import scopes_disabled
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from erating.base.followup import alerts, tasks
 from erating.base.followup.calendar import MALAYSIA
@@ -53,7 +55,7 @@ def test_it_keeps_one_alert_open_exactly_while_the_window_is_bad(world, raw):
         for when, score, t in stream:
             add_rating(targets[t], score, when=when)
         rises, was = {}, set()
-        for minute in range(0, 30 + 17):
+        for minute in range(30 + 17):
             now = START + datetime.timedelta(minutes=minute)
             alerts.evaluate(h.agency, now, kinds=(AlertRule.LOW_SHARE,))
             expected = firing(stream, now, unit_of)

@@ -3,7 +3,8 @@ erating.base.followup.alerts). Scoped like every tenant list: a supervisor sees 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case as When_, IntegerField, Value, When
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy

@@ -298,7 +298,7 @@ def test_it_keeps_sign_off_from_customers_and_the_counter_for_the_shift(new_page
     page = open_paired(new_page, home.premise, timing={"thanks": 800})
     expect(page.locator("#pick-title")).to_be_visible()
     page.get_by_role("button", name="Kaunter 2").click()
-    for n in range(1, 3):
+    for _n in range(1, 3):
         face(page, 5).click()
         expect(page.locator("#thanks-title")).to_be_visible()
         # Back to the faces of the same counter, not to "choose the counter".
