@@ -29,7 +29,7 @@ def build_from_existing_ratings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('base', '0005_merge_20261202_1220'),
+        ('base', '0008_analysis_aggregates'),
     ]
 
     operations = [
