@@ -3,6 +3,7 @@ from .audit import AuditEntry
 from .devices import Device, PairingCode
 from .onboarding import AgencyApplication
 from .ratings import Rating
+from .reports import ReportFile, ReportSettings
 from .settings import FollowUpReason, ScoreCaption
 from .targets import OfficerCounter, Target
 from .tenancy import Agency, Ministry, Premise
@@ -10,5 +11,5 @@ from .users import User
 
 __all__ = [
     "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
-    "PairingCode", "Premise", "Rating", "ScoreCaption", "Target", "User",
+    "PairingCode", "Premise", "Rating", "ReportFile", "ReportSettings", "ScoreCaption", "Target", "User",
 ]
