@@ -1,7 +1,7 @@
 from django.contrib.auth import views as django_auth_views
 from django.urls import path
 
-from . import urls_admin, urls_devices, urls_posters, urls_system
+from . import urls_admin, urls_devices, urls_posters, urls_reports, urls_system
 from .views import auth, home, premises
 
 app_name = "control"
@@ -19,3 +19,4 @@ urlpatterns = [
 ]
 # Each area keeps its own url module so features grow without touching this file.
 urlpatterns += urls_admin.urlpatterns + urls_posters.urlpatterns + urls_system.urlpatterns + urls_devices.urlpatterns
+urlpatterns += urls_reports.urlpatterns

@@ -10,7 +10,7 @@ class ReportSettings(models.Model):
 
     agency = models.OneToOneField("base.Agency", on_delete=models.CASCADE, related_name="report_settings")
     charter_promise = models.PositiveSmallIntegerField(
-        _("client charter promise (% satisfied)"), default=80,
+        _("client charter promise (percentage satisfied)"), default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)])
 
     objects = ScopedManager(agency="agency")
