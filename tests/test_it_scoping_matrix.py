@@ -18,6 +18,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from django.utils.html import escape
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
-from erating.base.models import AuditEntry, Device, Ministry, PairingCode
+from erating.base.models import AuditEntry, Device, Ministry, PairingCode, ReportFile
 from erating.base.models.devices import hash_token
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,7 @@ KWARG_OBJECTS = {
     "rating_id": lambda o: o.ratings[0].pk,
     "pairing_id": lambda o: o.pairing.pk,
     "code": lambda o: o.counter.code,
+    "report_file_id": lambda o: o.report_file.pk,
 }
 
 
@@ -134,6 +136,10 @@ def other(world):
         o.pairing = PairingCode.objects.create(agency=o.agency, premise=o.premise, code="pairother1",
                                                expires_at=timezone.now() + timedelta(hours=1))
         o.application_id = _application_id(ministry)
+        o.report_file = ReportFile.objects.create(
+            agency=o.agency, owner=o.admin, report="detailed", fmt="csv", filename="rahsia-lain.csv",
+            status=ReportFile.DONE, expires_at=timezone.now() + timedelta(hours=1))
+        o.report_file.file.save("rahsia-lain.csv", ContentFile(f"{o.premise.name}\n".encode()), save=True)
         o.codes = list(apps.get_model("base", "Target").objects.filter(agency=o.agency).values_list("code", flat=True))
     o.names = [o.agency.name_ms, o.agency.name_en, o.premise.name, o.branch.name, o.admin.full_name,
                o.supervisor.full_name, o.officer.full_name, o.colleague.full_name, "@other.gov.my",

@@ -61,7 +61,7 @@ class ReportForm(forms.Form):
 
     def query(self):
         """The criteria as plain JSON-able values: what the report service and a background job read."""
-        out = {"report": self.cleaned_data["report"]}
+        out = {"report": self.cleaned_data["report"], "fmt": self.cleaned_data["fmt"]}
         for key in CRITERIA_KEYS:
             value = self.cleaned_data.get(key)
             if value in (None, "", [], False):

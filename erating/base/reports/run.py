@@ -126,9 +126,9 @@ def counted(sections, progress, every=5000):
     """Pass rows through, reporting how many have gone by (the background job's progress bar)."""
     done = 0
     for section in sections:
-        def rows(section=section):
+        def rows(source=section.rows):
             nonlocal done
-            for row in section.rows:
+            for row in source:
                 yield row
                 done += 1
                 if done % every == 0:
