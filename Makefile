@@ -24,6 +24,7 @@ node_modules/.stamp: package.json package-lock.json
 assets: node_modules/.stamp
 	mkdir -p erating/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map erating/static/vendor/
+	cp node_modules/chartjs-chart-matrix/dist/chartjs-chart-matrix.min.js node_modules/chartjs-chart-matrix/dist/chartjs-chart-matrix.min.js.map erating/static/vendor/
 
 messages: $(VENV)/.base-stamp
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }

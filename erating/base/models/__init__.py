@@ -1,4 +1,5 @@
 """The domain model. Tenant tables all carry `agency` so data can be partitioned by agency."""
+from .analysis import RatingDay, RatingHour, RatingMonth, RatingReasonDay
 from .audit import AuditEntry
 from .devices import Device, PairingCode
 from .onboarding import AgencyApplication
@@ -11,5 +12,6 @@ from .users import User
 
 __all__ = [
     "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
-    "PairingCode", "Premise", "Rating", "ReportFile", "ReportSettings", "ScoreCaption", "Target", "User",
+    "PairingCode", "Premise", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReportFile",
+    "ReportSettings", "ScoreCaption", "Target", "User",
 ]

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -50,3 +50,15 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.score} @ {self.target_id}"
+
+    def save(self, *args, **kwargs):
+        """An ORM-created rating (tests, the shell, future admin tools) is added to the analysis
+        aggregates in its own transaction, like the writer's. Counted fields never change after
+        capture; if they ever must, run `manage.py rebuild_aggregates` for the period."""
+        if not self._state.adding:
+            return super().save(*args, **kwargs)
+        from erating.base.analysis import aggregates
+
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            aggregates.record([aggregates.row_of(self)])

@@ -48,6 +48,10 @@ class Agency(models.Model):
     reasons_max_score = models.PositiveSmallIntegerField(
         _("ask for reasons at or below score"), default=2,
         help_text=_("Follow-up reasons are asked when the score is at or below this value."))
+    ranking_min_ratings = models.PositiveSmallIntegerField(
+        _("minimum ratings to rank"), default=10,
+        help_text=_("Rows with fewer ratings are ranked apart; officers' figures below it are shown only to "
+                    "the agency administrator."))
     comment_enabled = models.BooleanField(_("ask for a comment"), default=True)
     contact_enabled = models.BooleanField(_("offer contact details"), default=True)
     show_officer_photo = models.BooleanField(_("show officer photo"), default=False)

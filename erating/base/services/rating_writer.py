@@ -19,15 +19,17 @@ Inside a transaction (the rows must commit or roll back with it) rows are insert
 on SQLite through Django's cursor.
 """
 import collections
+import contextlib
 import functools
 import threading
 import uuid
 
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from psycopg.types.json import Jsonb
 
+from erating.base.analysis import aggregates
 from erating.base.models import Rating
 
 INSERT_CHUNK = 200
@@ -66,9 +68,19 @@ def _as_uuid(value):
 def _insert_django(chunk):
     fields = _fields()
     params = [f.get_db_prep_save(row[f.name], connection) for row in chunk for f in fields]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_insert_sql(connection.vendor, len(chunk)), params)
-        return [key for (key,) in cursor.fetchall()]
+        keys = [key for (key,) in cursor.fetchall()]
+        aggregates.record(_inserted(chunk, keys), cursor)  # same transaction as the INSERT
+        return keys
+
+
+def _inserted(chunk, keys):
+    """The rows of `chunk` whose key the INSERT returned (what the aggregates must count)."""
+    if len(keys) == len(chunk):
+        return chunk
+    new = {_as_uuid(k) for k in keys}
+    return [row for row in chunk if _as_uuid(row["idempotency_key"]) in new]
 
 
 def _pg_params(chunk):
@@ -89,9 +101,14 @@ def _insert_postgresql(conn, chunk):
     while True:
         conn.ensure_connection()
         try:
-            with conn.wrap_database_errors, psycopg.RawCursor(conn.connection) as cursor:
-                cursor.execute(sql, params)
-                return [key for (key,) in cursor.fetchall()]
+            with conn.wrap_database_errors, _transaction(conn):
+                with psycopg.RawCursor(conn.connection) as cursor:
+                    cursor.execute(sql, params)
+                    keys = [key for (key,) in cursor.fetchall()]
+                with conn.connection.cursor() as cursor:  # same transaction as the INSERT
+                    for statement, values in aggregates.upserts(_inserted(chunk, keys), "postgresql"):
+                        cursor.execute(statement, values)
+                return keys
         except Exception as exc:
             dead = isinstance(exc.__cause__ or exc, (psycopg.OperationalError, psycopg.InterfaceError))
             if retry and dead and not conn.is_usable():
@@ -99,6 +116,14 @@ def _insert_postgresql(conn, chunk):
                 retry = False
                 continue
             raise
+
+
+def _transaction(conn):
+    """psycopg's own transaction on the autocommit connection, or nothing inside Django's atomic
+    block (its transaction is already open on this connection)."""
+    if conn.in_atomic_block:
+        return contextlib.nullcontext()
+    return conn.connection.transaction()
 
 
 class _Job:

@@ -23,8 +23,9 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
-from erating.base.services.rating_writer import INSERT_CHUNK, WriteTimeout, _as_uuid, _pg_params, first_senders, \
-    insert_new, insert_sql_numbered
+from erating.base.analysis import aggregates
+from erating.base.services.rating_writer import INSERT_CHUNK, WriteTimeout, _as_uuid, _inserted, _pg_params, \
+    first_senders, insert_new, insert_sql_numbered
 
 DEAD = (psycopg.OperationalError, psycopg.InterfaceError)
 
@@ -94,9 +95,14 @@ class AsyncGroupCommit:
         for attempt in (1, 2):
             conn = await self._connection()
             try:
-                async with psycopg.AsyncRawCursor(conn) as cursor:
-                    await cursor.execute(sql, params)
-                    return {_as_uuid(key) for (key,) in await cursor.fetchall()}
+                async with conn.transaction():  # the ratings and their aggregates commit together
+                    async with psycopg.AsyncRawCursor(conn) as cursor:
+                        await cursor.execute(sql, params)
+                        keys = [key for (key,) in await cursor.fetchall()]
+                    async with conn.cursor() as cursor:
+                        for statement, values in aggregates.upserts(_inserted(rows, keys), "postgresql"):
+                            await cursor.execute(statement, values)
+                return {_as_uuid(key) for key in keys}
             except DEAD:
                 await self._close()
                 if attempt == 2:

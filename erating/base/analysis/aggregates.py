@@ -1,0 +1,268 @@
+"""The aggregate tables (erating.base.models.analysis), kept in step with the ratings.
+
+    record(rows, cursor=None)          add the ratings just inserted, in the INSERT's transaction
+    upserts(rows, vendor) -> [(sql, params)]   the same as statements, for writers with their own
+                                       (raw or asynchronous) cursor
+    rebuild(start, end, agency=None)   recompute a period (whole months) from the raw ratings
+    check(start, end, agency=None)     -> list of differences between aggregates and raw ratings
+
+Every writer of ratings calls record() (or runs upserts()) with exactly the rows its INSERT
+reported as inserted, inside the same transaction: a rating and its counts commit together or not
+at all. The upsert adds to the counts (`n = n + excluded.n`), so concurrent writers never lose an
+increment; rows are sorted by key so two writers lock aggregate rows in the same order (no
+deadlock between them). Days and hours are Malaysia time (UTC+8 all year since 1982).
+"""
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection, transaction
+
+from erating.base.models import Rating, RatingDay, RatingHour, RatingMonth, RatingReasonDay
+
+MYT = zoneinfo.ZoneInfo("Asia/Kuala_Lumpur")
+COUNTS = ["n1", "n2", "n3", "n4", "n5", "c1", "c2", "c3", "c4", "c5"]
+TARGET_KEY = ["agency_id", "premise_id", "target_id", "officer_id", "channel", "flagged"]
+TABLES = {
+    # table: (key columns, value columns)
+    RatingDay: (["day"] + TARGET_KEY, COUNTS),
+    RatingMonth: (["month"] + TARGET_KEY, COUNTS),
+    RatingHour: (["day", "hour", "agency_id", "premise_id", "channel", "flagged"], COUNTS),
+    RatingReasonDay: (["day"] + TARGET_KEY + ["score", "reason_id"], ["n"]),
+}
+CHUNK = 400
+
+
+def _id(value):
+    return getattr(value, "pk", value)
+
+
+def deltas(rows):
+    """rows (dicts as the writer inserts them: agency, premise, target, officer, score, channel,
+    reasons, comment, created_at, flagged) -> {model: {key tuple: [counts]}}."""
+    out = {model: {} for model in TABLES}
+    day_t, month_t, hour_t, reason_t = (out[m] for m in (RatingDay, RatingMonth, RatingHour, RatingReasonDay))
+    for r in rows:
+        local = r["created_at"].astimezone(MYT)
+        d = local.date()
+        score = int(r["score"])
+        base = (_id(r["agency"]), _id(r["premise"]), _id(r["target"]), _id(r["officer"]) or 0, r["channel"],
+                bool(r["flagged"]))
+        commented = bool(r["comment"])
+        for table, key in ((day_t, (d,) + base), (month_t, (d.replace(day=1),) + base),
+                           (hour_t, (d, local.hour, base[0], base[1], base[4], base[5]))):
+            counts = table.get(key)
+            if counts is None:
+                counts = table[key] = [0] * 10
+            counts[score - 1] += 1
+            if commented:
+                counts[score + 4] += 1
+        for reason in set(r["reasons"] or ()):
+            key = (d,) + base + (score, int(reason))
+            reason_t[key] = reason_t.get(key, [0])
+            reason_t[key][0] += 1
+    return out
+
+
+def upserts(rows, vendor):
+    """The statements (%s placeholders) that add `rows` to the aggregates, in a fixed order."""
+    statements = []
+    for model, per_key in deltas(rows).items():
+        if not per_key:
+            continue
+        keys, values = TABLES[model]
+        items = sorted(per_key.items())
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start:start + CHUNK]
+            params = []
+            for key, counts in chunk:
+                params += [_param(v, vendor) for v in key] + counts
+            statements.append((_upsert_sql(model, keys, values, len(chunk)), params))
+    if vendor == "postgresql" and len(statements) > 1:
+        # One round trip: data-modifying CTEs all run, in this order, within the one statement.
+        sql = "WITH " + ", ".join(f"u{i} AS ({s})" for i, (s, _p) in enumerate(statements[:-1]))
+        sql += " " + statements[-1][0]
+        statements = [(sql, [p for _s, ps in statements for p in ps])]
+    return statements
+
+
+def _param(value, vendor):
+    if vendor == "sqlite":
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, bool):
+            return int(value)
+    return value
+
+
+_SQL = {}
+
+
+def _upsert_sql(model, keys, values, count):
+    cache_key = (model, count)
+    if cache_key not in _SQL:
+        table = model._meta.db_table
+        cols = keys + values
+        row = "(" + ", ".join(["%s"] * len(cols)) + ")"
+        _SQL[cache_key] = (
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES {', '.join([row] * count)} "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+            + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values))
+    return _SQL[cache_key]
+
+
+def record(rows, cursor=None):
+    """Add the inserted `rows` to the aggregates on `cursor` (default: Django's connection, whose
+    current transaction must be the INSERT's)."""
+    if not rows:
+        return
+    if cursor is None:
+        with connection.cursor() as own:
+            return record(rows, own)
+    for sql, params in upserts(rows, connection.vendor):
+        cursor.execute(sql, params)
+
+
+def row_of(rating):
+    """A Rating instance as the dict record() takes (for ORM-created ratings)."""
+    return {"agency": rating.agency_id, "premise": rating.premise_id, "target": rating.target_id,
+            "officer": rating.officer_id, "score": rating.score, "channel": rating.channel,
+            "reasons": rating.reasons, "comment": rating.comment, "created_at": rating.created_at,
+            "flagged": rating.flagged}
+
+
+# --- rebuild and check -------------------------------------------------------------------------
+
+def _months(start, end):
+    """The period widened to whole months (the month table holds whole months)."""
+    first = start.replace(day=1)
+    last = (end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def _bounds(start, end):
+    return (datetime.combine(start, time.min, tzinfo=MYT),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=MYT))
+
+
+def _expr():
+    if connection.vendor == "postgresql":
+        local = "(r.created_at AT TIME ZONE 'Asia/Kuala_Lumpur')"
+        return {"day": f"CAST({local} AS date)", "hour": f"CAST(EXTRACT(HOUR FROM {local}) AS integer)",
+                "month_of_day": "CAST(date_trunc('month', d.day) AS date)",
+                "reasons": "jsonb_array_elements_text(r.reasons) AS x(reason)", "reason": "CAST(x.reason AS integer)",
+                "distinct_reasons": "DISTINCT"}
+    local = "r.created_at, '+8 hours'"
+    return {"day": f"date({local})", "hour": f"CAST(strftime('%%H', {local}) AS integer)",
+            "month_of_day": "date(d.day, 'start of month')", "reasons": "json_each(r.reasons) AS x",
+            "reason": "CAST(x.value AS integer)", "distinct_reasons": "DISTINCT"}
+
+
+def _count_cols(prefix="r."):
+    n = [f"SUM(CASE WHEN {prefix}score = {s} THEN 1 ELSE 0 END)" for s in range(1, 6)]
+    c = [f"SUM(CASE WHEN {prefix}score = {s} AND {prefix}comment <> '' THEN 1 ELSE 0 END)" for s in range(1, 6)]
+    return ", ".join(n + c)
+
+
+def _raw_selects(agency):
+    """SELECT statements computing each table's rows from the raw ratings of [%s, %s)."""
+    e = _expr()
+    rating = Rating._meta.db_table
+    where = "r.created_at >= %s AND r.created_at < %s" + (" AND r.agency_id = %s" if agency else "")
+    target = "r.agency_id, r.premise_id, r.target_id, COALESCE(r.officer_id, 0), r.channel, r.flagged"
+    day = RatingDay._meta.db_table
+    return {
+        RatingDay: f"SELECT {e['day']}, {target}, {_count_cols()} FROM {rating} r WHERE {where} "
+                   f"GROUP BY {e['day']}, {target}",
+        RatingHour: f"SELECT {e['day']}, {e['hour']}, r.agency_id, r.premise_id, r.channel, r.flagged, "
+                    f"{_count_cols()} FROM {rating} r WHERE {where} "
+                    f"GROUP BY {e['day']}, {e['hour']}, r.agency_id, r.premise_id, r.channel, r.flagged",
+        RatingReasonDay: f"SELECT day, agency_id, premise_id, target_id, officer_id, channel, flagged, score, reason, "
+                         f"COUNT(*) FROM (SELECT {e['distinct_reasons']} r.id, {e['day']} AS day, {target.replace('COALESCE(r.officer_id, 0)', 'COALESCE(r.officer_id, 0) AS officer_id')}, "
+                         f"r.score, {e['reason']} AS reason FROM {rating} r, {e['reasons']} WHERE {where}) s "
+                         f"GROUP BY day, agency_id, premise_id, target_id, officer_id, channel, flagged, score, reason",
+        # Months are summed from the rebuilt days.
+        RatingMonth: f"SELECT {e['month_of_day']}, d.agency_id, d.premise_id, d.target_id, d.officer_id, d.channel, "
+                     f"d.flagged, {', '.join(f'SUM(d.{c})' for c in COUNTS)} FROM {day} d "
+                     f"WHERE d.day >= %s AND d.day <= %s" + (" AND d.agency_id = %s" if agency else "")
+                     + f" GROUP BY {e['month_of_day']}, d.agency_id, d.premise_id, d.target_id, d.officer_id, "
+                     f"d.channel, d.flagged",
+    }
+
+
+def _params(model, start, end, agency):
+    vendor = connection.vendor
+    if model is RatingMonth:
+        params = [_param(start, vendor), _param(end, vendor)]
+    else:
+        since, until = _bounds(start, end)
+        params = [since, until] if vendor == "postgresql" else [_utc_text(since), _utc_text(until)]
+    return params + ([agency] if agency else [])
+
+
+def _utc_text(moment):
+    from datetime import UTC
+
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _date_field(model):
+    return "month" if model is RatingMonth else "day"
+
+
+def rebuild(start, end, agency=None):
+    """Recompute the aggregates of [start, end] (Malaysia dates, widened to whole months) from the
+    raw ratings, for one agency or all. Ratings are locked against writes meanwhile (PostgreSQL),
+    so an INSERT cannot slip between the delete and the recount."""
+    start, end = _months(start, end)
+    agency = _id(agency)
+    selects = _raw_selects(agency)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {Rating._meta.db_table} IN SHARE MODE")
+        for model in (RatingDay, RatingHour, RatingReasonDay, RatingMonth):
+            field = _date_field(model)
+            rows = model._base_manager.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+            if agency:
+                rows = rows.filter(agency_id=agency)
+            rows._raw_delete(rows.db)
+            keys, values = TABLES[model]
+            cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys + values)}) {selects[model]}",
+                           _params(model, start, end, agency))
+
+
+def check(start, end, agency=None):
+    """-> a list of (table, key, stored counts, raw counts) for every difference in the period."""
+    start, end = _months(start, end)
+    agency = _id(agency)
+    selects = _raw_selects(agency)
+    differences = []
+    with connection.cursor() as cursor:
+        raw_days = None
+        for model in (RatingDay, RatingHour, RatingReasonDay, RatingMonth):
+            keys, values = TABLES[model]
+            field = _date_field(model)
+            if model is RatingMonth:
+                expected = {}
+                for key, counts in raw_days.items():
+                    mkey = (key[0].replace(day=1),) + key[1:]
+                    expected[mkey] = [a + b for a, b in zip(expected.get(mkey, [0] * 10), counts)]
+            else:
+                cursor.execute(selects[model], _params(model, start, end, agency))
+                expected = {_norm(row[:len(keys)]): list(row[len(keys):]) for row in cursor.fetchall()}
+            rows = model._base_manager.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+            if agency:
+                rows = rows.filter(agency_id=agency)
+            stored = {_norm(row[:len(keys)]): list(row[len(keys):]) for row in rows.values_list(*keys, *values)}
+            stored = {k: v for k, v in stored.items() if any(v)}
+            if model is RatingDay:
+                raw_days = expected
+            for key in sorted(set(stored) | set(expected), key=repr):
+                if stored.get(key) != expected.get(key):
+                    differences.append((model.__name__, key, stored.get(key), expected.get(key)))
+    return differences
+
+
+def _norm(key):
+    # SQLite answers dates as text and booleans as 0/1.
+    return tuple(date.fromisoformat(v) if isinstance(v, str) and len(v) == 10 and v[4] == "-" else
+                 int(v) if isinstance(v, (bool, float)) else v for v in key)

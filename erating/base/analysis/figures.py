@@ -1,0 +1,398 @@
+"""Every figure the dashboard (and reports, and the portal) shows, for a Criteria.
+
+All counts come from the aggregate tables, chosen so each answer is exact:
+  - period sums: whole calendar months from RatingMonth, the rest from RatingDay;
+  - per-day series: RatingDay;
+  - per-hour series (heat map, hour trend): RatingHour when no filter below the premise applies,
+    else the raw ratings of that target / officer / kind (an indexed, narrow read);
+  - reasons: RatingReasonDay.
+A score filter selects count columns (n1..n5), never rows, so it is exact on every table.
+"""
+import math
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Sum
+from django_scopes import scopes_disabled
+
+from erating.base.models import (Agency, FollowUpReason, Ministry, Premise, Rating, RatingDay, RatingHour,
+                                 RatingMonth, RatingReasonDay, Target, User)
+
+from . import criteria as cr
+
+Z95 = 1.96
+DEFAULT_MIN_RATINGS = 10
+N = [f"n{s}" for s in range(1, 6)]
+C = [f"c{s}" for s in range(1, 6)]
+DIMENSIONS = {
+    # name: (group field, target kind filter or None)
+    "ministry": ("agency__ministry_id", None),
+    "agency": ("agency_id", None),
+    "premise": ("premise_id", None),
+    "counter": ("target_id", "counter"),
+    "service": ("target_id", "service"),
+    "facility": ("target_id", "facility"),
+    "officer": ("officer_id", None),
+}
+
+
+# --- counting -----------------------------------------------------------------------------------
+
+class Counts:
+    """Ratings per score (n[0..4]) and with a comment per score (c[0..4]) under a score filter."""
+    __slots__ = ("n", "c")
+
+    def __init__(self, n=None, c=None):
+        self.n, self.c = n or [0] * 5, c or [0] * 5
+
+    def add(self, values):
+        for i in range(5):
+            self.n[i] += values[i] or 0
+            self.c[i] += values[i + 5] or 0
+        return self
+
+    def __iadd__(self, other):
+        return self.add(other.n + other.c)
+
+    @property
+    def total(self):
+        return sum(self.n)
+
+    @property
+    def satisfied(self):
+        return self.n[3] + self.n[4]
+
+    @property
+    def commented(self):
+        return sum(self.c)
+
+    def low(self, threshold):
+        return sum(self.n[:threshold])
+
+    @property
+    def mean(self):
+        return sum((i + 1) * k for i, k in enumerate(self.n)) / self.total if self.total else None
+
+    @property
+    def csat(self):
+        return 100.0 * self.satisfied / self.total if self.total else None
+
+
+def _masked(c, values):
+    """Zero the scores outside the Criteria's score range."""
+    return [v if c.score_min <= (i % 5) + 1 <= c.score_max else 0 for i, v in enumerate(values)]
+
+
+def _filtered(model, c, kind=None):
+    qs = model.objects.filter(**cr.filters(c))
+    kind = kind or c.kind
+    if kind is not None:
+        qs = qs.filter(target__kind=kind)
+    return qs
+
+
+def _whole_months(c):
+    """(first, last) months entirely inside the period, or None."""
+    first = c.start if c.start.day == 1 else (c.start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after = c.end + timedelta(days=1)
+    last = after.replace(day=1)  # first month NOT entirely inside
+    if first >= last:
+        return None
+    return first, last
+
+
+def _sum_rows(qs, group):
+    return qs.order_by().values_list(*group).annotate(*[Sum(f) for f in N + C])
+
+
+def counts(c, group=(), kind=None):
+    """-> {group values tuple: Counts} over the Criteria's period."""
+    group = list(group)
+    out = defaultdict(Counts)
+    months = _whole_months(c)
+    parts = []
+    if months:
+        first, after = months
+        parts.append(_filtered(RatingMonth, c, kind).filter(month__gte=first, month__lt=after))
+        day_q = _filtered(RatingDay, c, kind).filter(day__gte=c.start, day__lte=c.end)
+        parts.append(day_q.exclude(day__gte=first, day__lt=after))
+    else:
+        parts.append(_filtered(RatingDay, c, kind).filter(day__gte=c.start, day__lte=c.end))
+    for qs in parts:
+        for row in _sum_rows(qs, group):
+            out[tuple(row[:len(group)])].add(_masked(c, row[len(group):]))
+    return out
+
+
+def total(c):
+    return counts(c).get((), Counts())
+
+
+def _below_premise(c):
+    return c.target_id is not None or c.officer_id is not None or c.kind is not None
+
+
+def daily(c, group=()):
+    """-> {(day, *group): Counts}."""
+    out = defaultdict(Counts)
+    for row in _sum_rows(_filtered(RatingDay, c).filter(day__gte=c.start, day__lte=c.end), ["day", *group]):
+        out[tuple(row[:1 + len(group)])].add(_masked(c, row[1 + len(group):]))
+    return out
+
+
+def hourly(c):
+    """-> {(day, hour): Counts}, Malaysia time."""
+    out = defaultdict(Counts)
+    if not _below_premise(c):
+        qs = RatingHour.objects.filter(**cr.filters(c)).filter(day__gte=c.start, day__lte=c.end)
+        for row in _sum_rows(qs, ["day", "hour"]):
+            out[(row[0], row[1])].add(_masked(c, row[2:]))
+        return out
+    for created, score, comment in cr.ratings(c).order_by().values_list("created_at", "score", "comment"):
+        local = created.astimezone(cr.MYT)
+        values = [0] * 10
+        values[score - 1] = 1
+        values[score + 4] = 1 if comment else 0
+        out[(local.date(), local.hour)].add(values)
+    return out
+
+
+# --- headline -----------------------------------------------------------------------------------
+
+def thresholds(c):
+    """Follow-up threshold per agency in the Criteria (the share of low scores is per agency)."""
+    with scopes_disabled():
+        qs = Agency.objects.all()
+        agency = c.agency_id or c.scope_agency
+        if agency is not None:
+            qs = qs.filter(pk=agency)
+        elif c.ministry_id is not None:
+            qs = qs.filter(ministry_id=c.ministry_id)
+        return dict(qs.values_list("id", "reasons_max_score"))
+
+
+def _figures(per_agency, limits):
+    whole = Counts()
+    low = 0
+    for (agency,), k in per_agency.items():
+        whole += k
+        low += k.low(limits.get(agency, 2))
+    t = whole.total
+    return {
+        "ratings": t,
+        "csat": whole.csat,
+        "mean": whole.mean,
+        "low_share": 100.0 * low / t if t else None,
+        "comment_share": 100.0 * whole.commented / t if t else None,
+        "distribution": list(whole.n),
+        "counts": whole,
+    }
+
+
+def headline(c):
+    """Headline figures with the change against the previous period of the same length."""
+    limits = thresholds(c)
+    now = _figures(counts(c, ["agency_id"]), limits)
+    before = _figures(counts(c.previous(), ["agency_id"]), limits)
+    changes = {}
+    for key in ("ratings", "csat", "mean", "low_share", "comment_share"):
+        a, b = now[key], before[key]
+        changes[key] = None if a is None or b is None else a - b
+    now["previous"] = before
+    now["change"] = changes
+    if before["ratings"]:
+        changes["ratings_pct"] = 100.0 * (now["ratings"] - before["ratings"]) / before["ratings"]
+    else:
+        changes["ratings_pct"] = None
+    return now
+
+
+def channels(c):
+    per = counts(c, ["channel"])
+    return [(ch, per.get((ch,), Counts()).total) for ch in cr.CHANNELS]
+
+
+# --- trend --------------------------------------------------------------------------------------
+
+def grain_for(c):
+    if c.days <= 2:
+        return "hour"
+    if c.days <= 62:
+        return "day"
+    if c.days <= 190:
+        return "week"
+    return "month"
+
+
+def trend(c):
+    """-> (grain, [(bucket start, Counts)]) with empty buckets included."""
+    grain = grain_for(c)
+    buckets = defaultdict(Counts)
+    if grain == "hour":
+        for (day, hour), k in hourly(c).items():
+            buckets[(day, hour)] += k
+        keys = [(c.start + timedelta(days=d), h) for d in range(c.days) for h in range(24)]
+        return grain, [(key, buckets[key]) for key in keys]
+    if grain == "month":
+        month_counts = counts_by_month(c)
+        keys = _month_starts(c.start, c.end)
+        return grain, [(m, month_counts.get(m, Counts())) for m in keys]
+    for (day,), k in daily(c).items():
+        key = day - timedelta(days=day.weekday()) if grain == "week" else day
+        buckets[key] += k
+    if grain == "week":
+        first = c.start - timedelta(days=c.start.weekday())
+        keys = [first + timedelta(weeks=w) for w in range((c.end - first).days // 7 + 1)]
+    else:
+        keys = [c.start + timedelta(days=d) for d in range(c.days)]
+    return grain, [(key, buckets[key]) for key in keys]
+
+
+def _month_starts(start, end):
+    m, out = start.replace(day=1), []
+    while m <= end:
+        out.append(m)
+        m = (m.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return out
+
+
+def counts_by_month(c):
+    """-> {month start: Counts}: whole months from RatingMonth, partial ones from RatingDay."""
+    out = defaultdict(Counts)
+    months = _whole_months(c)
+    day_q = _filtered(RatingDay, c).filter(day__gte=c.start, day__lte=c.end)
+    if months:
+        first, after = months
+        qs = _filtered(RatingMonth, c).filter(month__gte=first, month__lt=after)
+        for row in _sum_rows(qs, ["month"]):
+            out[row[0]].add(_masked(c, row[1:]))
+        day_q = day_q.exclude(day__gte=first, day__lt=after)
+    for row in _sum_rows(day_q, ["day"]):
+        out[row[0].replace(day=1)].add(_masked(c, row[1:]))
+    return out
+
+
+# --- heat map -----------------------------------------------------------------------------------
+
+def heatmap(c):
+    """-> 7 × 24 list of Counts: [weekday Monday=0][hour], Malaysia time."""
+    grid = [[Counts() for _ in range(24)] for _ in range(7)]
+    for (day, hour), k in hourly(c).items():
+        grid[day.weekday()][hour] += k
+    return grid
+
+
+# --- reasons ------------------------------------------------------------------------------------
+
+def reasons(c):
+    """-> [(FollowUpReason, count)] most chosen first (reasons of ratings in the score range)."""
+    qs = RatingReasonDay.objects.filter(**cr.filters(c)).filter(
+        day__gte=c.start, day__lte=c.end, score__gte=c.score_min, score__lte=c.score_max)
+    if c.kind is not None:
+        qs = qs.filter(target__kind=c.kind)
+    per = dict(qs.order_by().values_list("reason_id").annotate(Sum("n")))
+    with scopes_disabled():
+        labels = {r.id: r for r in FollowUpReason.objects.filter(id__in=per)}
+    rows = [(labels.get(rid), n) for rid, n in per.items() if n]
+    rows.sort(key=lambda r: (-r[1], r[0].id if r[0] else 0))
+    return rows
+
+
+# --- rankings -----------------------------------------------------------------------------------
+
+def wilson_lower_bound(satisfied, total, z=Z95):
+    """Lower bound of the 95% Wilson interval of the satisfied share: few ratings, low bound."""
+    if total == 0:
+        return 0.0
+    p = satisfied / total
+    denom = 1 + z * z / total
+    centre = p + z * z / (2 * total)
+    margin = z * math.sqrt((p * (1 - p) + z * z / (4 * total)) / total)
+    return (centre - margin) / denom
+
+
+def minimums(c):
+    with scopes_disabled():
+        qs = Agency.objects.all()
+        agency = c.agency_id or c.scope_agency
+        if agency is not None:
+            qs = qs.filter(pk=agency)
+        return dict(qs.values_list("id", "ranking_min_ratings"))
+
+
+def _labels(dimension, ids):
+    with scopes_disabled():
+        if dimension == "ministry":
+            return {m.id: m.name for m in Ministry.objects.filter(id__in=ids)}
+        if dimension == "agency":
+            return {a.id: a.name for a in Agency.objects.filter(id__in=ids)}
+        if dimension == "premise":
+            return {p.id: p.name for p in Premise.objects.filter(id__in=ids)}
+        if dimension == "officer":
+            return {u.id: u.full_name for u in User.objects.filter(id__in=ids)}
+        return {t.id: t.display_name for t in Target.objects.filter(id__in=ids)}
+
+
+def ranking(c, dimension, *, show_officers_below_minimum=False):
+    """-> {"ranked": rows with at least the minimum ratings, best Wilson bound first,
+    "few": rows below it (ranked apart), "hidden": how many officer rows were withheld}.
+    Each row: id, label, total, csat, mean, score (Wilson lower bound, 0..100), agency_id."""
+    field, kind = DIMENSIONS[dimension]
+    with_agency = field not in ("agency_id", "agency__ministry_id")
+    group = [field] + (["agency_id"] if with_agency else [])
+    per = counts(c, group, kind=kind)
+    mins = minimums(c)
+    merged = defaultdict(lambda: [Counts(), None])
+    for key, k in per.items():
+        if dimension == "officer" and key[0] == 0:
+            continue  # ratings credited to no officer
+        merged[key[0]][0] += k
+        merged[key[0]][1] = key[1] if with_agency else None
+    labels = _labels(dimension, list(merged))
+    ranked, few, hidden = [], [], 0
+    for ident, (k, agency) in merged.items():
+        if not k.total:
+            continue
+        minimum = mins.get(agency, DEFAULT_MIN_RATINGS) if agency else DEFAULT_MIN_RATINGS
+        row = {"id": ident, "label": labels.get(ident, "?"), "total": k.total, "csat": k.csat, "mean": k.mean,
+               "score": 100.0 * wilson_lower_bound(k.satisfied, k.total), "agency_id": agency,
+               "minimum": minimum}
+        if k.total >= minimum:
+            ranked.append(row)
+        elif dimension == "officer" and not show_officers_below_minimum:
+            hidden += 1
+        else:
+            few.append(row)
+    ranked.sort(key=lambda r: (-r["score"], -r["total"], r["label"]))
+    few.sort(key=lambda r: (-r["total"], r["label"]))
+    return {"ranked": ranked, "few": few, "hidden": hidden}
+
+
+def movers(c, dimension, *, limit=5, show_officers_below_minimum=False):
+    """Rows ranked in both periods, by change of satisfaction index: (top risers, top fallers)."""
+    now = ranking(c, dimension, show_officers_below_minimum=show_officers_below_minimum)["ranked"]
+    before = {r["id"]: r for r in ranking(c.previous(), dimension)["ranked"]}
+    both = [dict(r, change=r["csat"] - before[r["id"]]["csat"]) for r in now if r["id"] in before]
+    up = sorted((r for r in both if r["change"] > 0), key=lambda r: (-r["change"], r["label"]))[:limit]
+    down = sorted((r for r in both if r["change"] < 0), key=lambda r: (r["change"], r["label"]))[:limit]
+    return up, down
+
+
+# --- comments and live stamp --------------------------------------------------------------------
+
+def latest_comments(c, limit=10):
+    return list(cr.ratings(c).exclude(comment="").select_related("target", "premise").order_by("-created_at")[:limit])
+
+
+def stamp(c):
+    """A value that changes whenever a rating inside the Criteria is stored (today's count)."""
+    today = cr.today()
+    if not (c.start <= today <= c.end):
+        return "0"
+    day = c.replace(start=today, end=today, score_min=1, score_max=5)
+    k = counts(day).get((), Counts())
+    return f"{today.isoformat()}:{k.total}"
+
+
+def first_day():
+    return date(2000, 1, 1)

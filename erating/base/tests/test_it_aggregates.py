@@ -1,0 +1,114 @@
+"""The aggregates stay exactly equal to the raw ratings through every way a rating enters (the
+writer, the ORM, the bulk path followed by a rebuild), a key sent twice counts once, and
+check/rebuild find and repair a difference. Concurrent ingest on PostgreSQL: threads writing
+through the one writer, then exact equality."""
+import threading
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from erating.base.analysis import aggregates
+from erating.base.models import Rating, RatingDay, RatingHour, RatingMonth, RatingReasonDay
+from erating.base.services import rating_writer
+from erating.base.testing import add_rating, make_world
+
+FAR = (date(2000, 1, 1), date(2100, 1, 1))
+
+
+def row(target, *, score=4, when=None, reasons=(), comment="", officer=None, channel=Rating.QR, flagged=False,
+        key=None):
+    return {"agency": target.agency_id, "premise": target.premise_id, "target": target.id,
+            "officer": officer or target.officer_id, "score": score, "channel": channel, "reasons": list(reasons),
+            "comment": comment, "contact_consent": False, "contact_name": "", "contact_phone": "",
+            "contact_email": "", "created_at": when or timezone.now(), "client_time": None,
+            "clock_skew_seconds": None, "idempotency_key": key or uuid.uuid4(), "device": None, "flagged": flagged,
+            "source": "test"}
+
+
+def totals():
+    with scopes_disabled():
+        return sum(sum(getattr(d, f"n{s}") for s in range(1, 6)) for d in RatingDay.objects.all())
+
+
+@pytest.mark.django_db
+def test_writer_and_orm_ratings_are_counted_exactly(world):
+    home = world.home
+    # 23:30 UTC is 07:30 next day in Malaysia: the day bucket is the Malaysian one.
+    late = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    rows = [row(home.counter, score=1, when=late, reasons=[home.reasons[0].id, home.reasons[1].id], comment="x"),
+            row(home.officer_target, score=5, when=late, channel=Rating.TABLET),
+            row(home.counter, score=2, reasons=[home.reasons[0].id], flagged=True)]
+    created = rating_writer.insert_new(rows)
+    assert len(created) == 3
+    assert rating_writer.insert_new(rows[:1]) == set()  # a repeat is not counted again
+    add_rating(home.service, 3, comment="ok")
+    assert aggregates.check(*FAR) == []
+    with scopes_disabled():
+        assert totals() == Rating.objects.count()
+        day = RatingDay.objects.get(target=home.counter, day=date(2026, 4, 1))
+        assert (day.n1, day.c1) == (1, 1)
+        assert RatingMonth.objects.get(target=home.counter, month=date(2026, 4, 1)).n1 == 1
+        assert RatingHour.objects.get(day=date(2026, 4, 1), hour=7, channel="tablet").n5 == 1
+        assert RatingReasonDay.objects.filter(day=date(2026, 4, 1)).count() == 2
+
+
+@pytest.mark.django_db
+def test_check_finds_a_difference_and_rebuild_repairs_it(world):
+    with scopes_disabled():
+        RatingDay.objects.filter(target=world.home.counter).update(n5=99)
+        RatingHour.objects.all().delete()
+        # A bulk load (no aggregate maintenance) is followed by a rebuild, as demo_data does.
+        Rating.objects.bulk_create([Rating(agency=world.other.agency, premise=world.other.premise,
+                                           target=world.other.counter, score=2, channel="qr",
+                                           reasons=[world.other.reasons[1].id], idempotency_key=uuid.uuid4(),
+                                           created_at=timezone.now() - timedelta(days=40))])
+    differences = aggregates.check(*FAR)
+    assert {d[0] for d in differences} == {"RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay"}
+    with pytest.raises(CommandError):
+        call_command("check_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
+    call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31", "--agency",
+                 str(world.home.agency.id))
+    assert {d[1][2 if d[0] == "RatingHour" else 1] for d in aggregates.check(*FAR)} == {world.other.agency.id}
+    call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
+    assert aggregates.check(*FAR) == []
+    call_command("check_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ingest_on_postgresql_stays_exact():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers are a PostgreSQL matter")
+    world = make_world()
+    targets = [world.home.counter, world.home.officer_target, world.home.branch_counter, world.other.counter]
+    reasons = [r.id for r in world.home.reasons]
+    barrier, errors = threading.Barrier(8), []
+    shared = [row(targets[0], score=1) for _ in range(5)]  # the same keys sent by every thread
+
+    def submit(i):
+        try:
+            barrier.wait()
+            for n in range(15):
+                rows = [row(targets[(i + n + k) % 4], score=1 + (i * n + k) % 5, reasons=reasons[: (k % 2) + 1],
+                            comment="c" if k % 3 == 0 else "", channel="qr" if k % 2 else "tablet")
+                        for k in range(4)] + shared[n % 5:n % 5 + 1]
+                rating_writer.insert_new(rows)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert aggregates.check(*FAR) == []
+    with scopes_disabled():
+        assert totals() == Rating.objects.count() == 8 + 8 * 15 * 4 + 5
