@@ -4,34 +4,38 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erating.base.analysis.criteria import PRESETS, preset_label
 from erating.base.models import Agency, Ministry, Premise, Rating, Target, User
 from erating.base.reports.registry import available
 
 FORMAT_CHOICES = [("pdf", "PDF"), ("xlsx", "XLSX"), ("csv", "CSV")]
 LANGUAGE_CHOICES = [("ms", "Bahasa Melayu"), ("en", "English")]
-CRITERIA_KEYS = ("start", "end", "ministry_id", "agency_id", "premise_id", "target_id", "officer_id", "channel",
-                 "score_min", "score_max", "include_flagged", "year", "levels", "split", "language")
+# Names as the criteria service (erating.base.analysis.criteria) reads them.
+CRITERIA_KEYS = ("period", "start", "end", "ministry", "agency", "premise", "target", "officer", "kind", "channel",
+                 "score_min", "score_max", "flagged", "year", "levels", "split", "language")
 
 
 class ReportForm(forms.Form):
     report = forms.ChoiceField(label=_("Report"))
     fmt = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="pdf")
     language = forms.ChoiceField(label=_("Language of the report"), choices=LANGUAGE_CHOICES)
+    period = forms.ChoiceField(label=_("Period"), choices=[(p, "") for p in PRESETS], initial="month", required=False)
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ministry_id = forms.TypedChoiceField(label=_("Ministry"), required=False, coerce=int, empty_value=None)
-    agency_id = forms.TypedChoiceField(label=_("Agency"), required=False, coerce=int, empty_value=None)
-    premise_id = forms.TypedChoiceField(label=_("Premise"), required=False, coerce=int, empty_value=None)
-    target_id = forms.TypedChoiceField(label=_("Counter, service, facility or officer"), required=False, coerce=int,
+    ministry = forms.TypedChoiceField(label=_("Ministry"), required=False, coerce=int, empty_value=None)
+    agency = forms.TypedChoiceField(label=_("Agency"), required=False, coerce=int, empty_value=None)
+    premise = forms.TypedChoiceField(label=_("Premise"), required=False, coerce=int, empty_value=None)
+    target = forms.TypedChoiceField(label=_("Counter, service, facility or officer"), required=False, coerce=int,
                                        empty_value=None)
-    officer_id = forms.TypedChoiceField(label=_("Officer"), required=False, coerce=int, empty_value=None)
+    officer = forms.TypedChoiceField(label=_("Officer"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All"))] + list(Target.KIND_CHOICES))
     channel = forms.ChoiceField(label=_("Channel"), required=False,
                                 choices=[("", _("All"))] + list(Rating.CHANNEL_CHOICES))
     score_min = forms.TypedChoiceField(label=_("Lowest score"), coerce=int, initial=1,
                                        choices=[(s, s) for s in range(1, 6)])
     score_max = forms.TypedChoiceField(label=_("Highest score"), coerce=int, initial=5,
                                        choices=[(s, s) for s in range(1, 6)])
-    include_flagged = forms.BooleanField(label=_("Include ratings suspected of abuse"), required=False)
+    flagged = forms.BooleanField(label=_("Include ratings suspected of abuse"), required=False)
     year = forms.IntegerField(label=_("Year (by month report)"), required=False, min_value=2000, max_value=2100)
     levels = forms.TypedMultipleChoiceField(label=_("Scores (low ratings report)"), required=False, coerce=int,
                                             choices=[(2, _("2 – Less than satisfactory")), (1, _("1 – Unsatisfactory"))],
@@ -41,6 +45,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, user, dims, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p, preset_label(p)) for p in PRESETS]
         self.fields["report"].choices = [(r.slug, r.title) for r in available(user, dims)]
         self.fields["language"].initial = user.language
         today = timezone.localdate()
@@ -49,15 +54,15 @@ class ReportForm(forms.Form):
         self.fields["year"].initial = today.year
         every = [("", _("All"))]
         if user.is_system_admin and dims.get("agency") is None:
-            self.fields["ministry_id"].choices = every + [(m.pk, m.name) for m in Ministry.objects.all()]
-            self.fields["agency_id"].choices = every + [(a.pk, a.name) for a in Agency.objects.all()]
+            self.fields["ministry"].choices = every + [(m.pk, m.name) for m in Ministry.objects.all()]
+            self.fields["agency"].choices = every + [(a.pk, a.name) for a in Agency.objects.all()]
         else:
-            del self.fields["ministry_id"], self.fields["agency_id"]
-        self.fields["premise_id"].choices = every + [(p.pk, p.name) for p in Premise.objects.all()[:2000]]
-        self.fields["target_id"].choices = every + [
+            del self.fields["ministry"], self.fields["agency"]
+        self.fields["premise"].choices = every + [(p.pk, p.name) for p in Premise.objects.all()[:2000]]
+        self.fields["target"].choices = every + [
             (t.pk, f"{t.display_name} — {t.premise.name}") for t in Target.objects.select_related("premise")[:2000]]
         officers = User.scoped.filter(role__in=[User.OFFICER, User.SUPERVISOR]).order_by("full_name")[:2000]
-        self.fields["officer_id"].choices = every + [(u.pk, u.full_name) for u in officers]
+        self.fields["officer"].choices = every + [(u.pk, u.full_name) for u in officers]
 
     def query(self):
         """The criteria as plain JSON-able values: what the report service and a background job read."""
@@ -67,8 +72,12 @@ class ReportForm(forms.Form):
             if value in (None, "", [], False):
                 continue
             out[key] = value.isoformat() if hasattr(value, "isoformat") else value
-        if out.get("include_flagged"):
-            out["include_flagged"] = "1"
+        if out.get("flagged"):
+            out["flagged"] = "1"
+        if not out.get("period"):
+            out["period"] = "custom" if ("start" in out or "end" in out) else "30d"
+        if out["period"] != "custom":
+            out.pop("start", None), out.pop("end", None)
         if out.get("split"):
             out["split"] = "1"
         return out

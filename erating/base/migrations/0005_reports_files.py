@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('base', '0003_rating_composite_indexes_only'),
+        ('base', '0004_analysis_aggregates'),
     ]
 
     operations = [

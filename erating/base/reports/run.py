@@ -51,7 +51,7 @@ def prepare(user, dims, data, *, fmt=None, language=None):
     if language not in LANGUAGES:
         raise ValidationError({"language": _("Choose Bahasa Melayu or English.")})
     with scope(**dims):
-        criteria = parse(data, user=user)
+        criteria = parse(data, user=user, scope=dims)
     options = {"split": str(data.get("split", "")) in ("1", "on", "true")}
     if report.uses_year:
         options["year"] = _year(data, criteria)
@@ -97,6 +97,8 @@ def criteria_lines(ctx):
         if pk is not None:
             manager = model if hasattr(model, "filter") else model.objects
             lines.append(f"{label}: {manager.filter(pk=pk).first() or pk}")
+    if c.kind:
+        lines.append(f"{_('Type')}: {dict(Target.KIND_CHOICES)[c.kind]}")
     if c.channel:
         lines.append(_("Channel: %(channel)s") % {"channel": dict(Rating.CHANNEL_CHOICES)[c.channel]})
     if (c.score_min, c.score_max) != (1, 5):

@@ -46,7 +46,7 @@ def _csv(data):
 CRITERIA = [
     {},
     {"channel": "qr"},
-    {"include_flagged": "1"},
+    {"flagged": "1"},
     {"score_min": "2", "score_max": "4"},
     {"premise": True},
 ]
@@ -59,10 +59,10 @@ def test_it_writes_every_matching_rating_to_the_detailed_csv(data, tmp_path, ext
     query = {"report": "detailed", "fmt": "csv", "start": start.isoformat(), "end": today.isoformat(),
              "language": "ms", **{k: v for k, v in extra.items() if k != "premise"}}
     if extra.get("premise"):
-        query["premise_id"] = world.home.branch.pk
+        query["premise"] = world.home.branch.pk
     rows = _csv(run(world.home.admin, query, tmp_path))
     want = expected({world.home.agency.pk}, start, today, channel=extra.get("channel", ""),
-                    flagged=bool(extra.get("include_flagged")), smin=int(extra.get("score_min", 1)),
+                    flagged=bool(extra.get("flagged")), smin=int(extra.get("score_min", 1)),
                     smax=int(extra.get("score_max", 5)),
                     premise_id=world.home.branch.pk if extra.get("premise") else None)
     assert rows[0][0] == "ID" and len(rows[0]) == 13
@@ -72,8 +72,8 @@ def test_it_writes_every_matching_rating_to_the_detailed_csv(data, tmp_path, ext
 
 def test_it_neutralises_formulas_and_keeps_malay_text_in_csv(data, tmp_path):
     world, today = data
-    rows = _csv(run(world.home.admin, {"report": "detailed", "fmt": "csv", "include_flagged": "1",
-                                       "start": (today - timedelta(days=10)).isoformat()}, tmp_path))
+    rows = _csv(run(world.home.admin, {"report": "detailed", "fmt": "csv", "flagged": "1",
+                                       "start": (today - timedelta(days=10)).isoformat(), "end": today.isoformat()}, tmp_path))
     comments = {r[12] for r in rows[1:]}
     assert "'=HYPERLINK(\"http://x\")" in comments
     assert "'+60123 lambat" in comments and "'-- tiada" in comments and "'@spam" in comments
@@ -84,7 +84,7 @@ def test_it_neutralises_formulas_and_keeps_malay_text_in_csv(data, tmp_path):
 def test_it_writes_typed_xlsx_with_real_dates_and_a_frozen_header(data, tmp_path):
     world, today = data
     start = today - timedelta(days=60)
-    book = run(world.home.admin, {"report": "detailed", "fmt": "xlsx", "start": start.isoformat()}, tmp_path)
+    book = run(world.home.admin, {"report": "detailed", "fmt": "xlsx", "start": start.isoformat(), "end": today.isoformat()}, tmp_path)
     ws = book.worksheets[0]
     assert ws.freeze_panes == "A2"
     rows = list(ws.iter_rows(min_row=2, values_only=True))
@@ -107,17 +107,17 @@ def _levels(rows):
     return out
 
 
-@pytest.mark.parametrize("extra", [{}, {"channel": "tablet"}, {"include_flagged": "1"}])
+@pytest.mark.parametrize("extra", [{}, {"channel": "tablet"}, {"flagged": "1"}])
 def test_it_counts_levels_by_premise_in_xlsx_as_the_database_does(data, tmp_path, extra):
     world, today = data
     start = today - timedelta(days=60)
-    book = run(world.home.admin, {"report": "by-agency", "fmt": "xlsx", "start": start.isoformat(), **extra},
+    book = run(world.home.admin, {"report": "by-agency", "fmt": "xlsx", "start": start.isoformat(), "end": today.isoformat(), **extra},
                tmp_path)
     ws = book.worksheets[0]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["Kedudukan", "Agensi", "Premis"]
     want = _levels(expected({world.home.agency.pk}, start, today, channel=extra.get("channel", ""),
-                            flagged=bool(extra.get("include_flagged"))))
+                            flagged=bool(extra.get("flagged"))))
     names = {world.home.premise.name: world.home.premise.pk, world.home.branch.name: world.home.branch.pk}
     seen = set()
     for row in ws.iter_rows(min_row=2, values_only=True):
@@ -134,7 +134,7 @@ def test_it_counts_levels_by_premise_in_xlsx_as_the_database_does(data, tmp_path
 def test_it_prints_the_by_premise_figures_in_the_pdf(data, tmp_path):
     world, today = data
     start = today - timedelta(days=60)
-    pdf = run(world.home.admin, {"report": "by-agency", "fmt": "pdf", "start": start.isoformat(),
+    pdf = run(world.home.admin, {"report": "by-agency", "fmt": "pdf", "start": start.isoformat(), "end": today.isoformat(),
                                  "language": "en"}, tmp_path)
     reader, text = pdf_text(pdf)
     assert "HOME Department" in text and "Page 1 of %d" % len(reader.pages) in text
@@ -164,7 +164,7 @@ def test_it_counts_each_month_of_the_year(data, tmp_path):
 def test_it_counts_the_agencys_own_follow_up_reasons(data, tmp_path):
     world, today = data
     start = today - timedelta(days=60)
-    rows = _csv(run(world.home.admin, {"report": "followup", "fmt": "csv", "start": start.isoformat()}, tmp_path))
+    rows = _csv(run(world.home.admin, {"report": "followup", "fmt": "csv", "start": start.isoformat(), "end": today.isoformat()}, tmp_path))
     header = rows[1]
     assert header[1:3] == [r.text_ms for r in world.home.reasons]
     want = Counter()
@@ -180,11 +180,11 @@ def test_it_counts_the_agencys_own_follow_up_reasons(data, tmp_path):
 def test_it_lists_low_ratings_with_contact_only_when_consented(data, tmp_path):
     world, today = data
     start = today - timedelta(days=60)
-    rows = _csv(run(world.home.admin, {"report": "low", "fmt": "csv", "start": start.isoformat(), "levels": ["1"]},
+    rows = _csv(run(world.home.admin, {"report": "low", "fmt": "csv", "start": start.isoformat(), "end": today.isoformat(), "levels": ["1"]},
                     tmp_path))
     want = [r for r in expected({world.home.agency.pk}, start, today) if r.score == 1]
     assert sorted(int(r[0]) for r in rows[1:]) == sorted(r.pk for r in want)
-    rows = _csv(run(world.home.admin, {"report": "low", "fmt": "csv", "start": start.isoformat()}, tmp_path))
+    rows = _csv(run(world.home.admin, {"report": "low", "fmt": "csv", "start": start.isoformat(), "end": today.isoformat()}, tmp_path))
     by_pk = {r.pk: r for r in expected({world.home.agency.pk}, start, today)}
     assert any(row[9] for row in rows[1:]) and any(not row[9] for row in rows[1:])
     for row in rows[1:]:
@@ -198,7 +198,7 @@ def test_it_reports_the_client_charter_against_the_agencys_promise(data, tmp_pat
     start = today - timedelta(days=60)
     with scopes_disabled():
         ReportSettings.objects.create(agency=world.home.agency, charter_promise=60)
-    book = run(world.home.admin, {"report": "charter", "fmt": "xlsx", "start": start.isoformat(),
+    book = run(world.home.admin, {"report": "charter", "fmt": "xlsx", "start": start.isoformat(), "end": today.isoformat(),
                                   "language": "en"}, tmp_path)
     ws = book.worksheets[0]
     want = _levels(expected({world.home.agency.pk}, start, today))
@@ -212,7 +212,7 @@ def test_it_reports_the_client_charter_against_the_agencys_promise(data, tmp_pat
 def test_it_compares_the_summary_with_the_previous_period(data, tmp_path):
     world, today = data
     start = today - timedelta(days=29)
-    book = run(world.home.admin, {"report": "summary", "fmt": "xlsx", "start": start.isoformat(),
+    book = run(world.home.admin, {"report": "summary", "fmt": "xlsx", "start": start.isoformat(), "end": today.isoformat(),
                                   "end": today.isoformat(), "language": "en"}, tmp_path)
     ws = book["Headline figures"]
     now = expected({world.home.agency.pk}, start, today)
@@ -236,7 +236,7 @@ def test_it_counts_logins_and_failures_in_the_user_log(data, tmp_path, client):
 def test_it_keeps_a_supervisor_and_an_officer_to_their_scope(data, tmp_path):
     world, today = data
     start = today - timedelta(days=60)
-    q = {"report": "detailed", "fmt": "csv", "start": start.isoformat()}
+    q = {"report": "detailed", "fmt": "csv", "start": start.isoformat(), "end": today.isoformat()}
     ids = {int(r[0]) for r in _csv(run(world.home.supervisor, q, tmp_path))[1:]}
     assert ids == {r.pk for r in expected({world.home.agency.pk}, start, today) if r.premise_id == world.home.premise.pk}
     ids = {int(r[0]) for r in _csv(run(world.home.officer, q, tmp_path))[1:]}
@@ -250,7 +250,7 @@ def test_it_keeps_a_supervisor_and_an_officer_to_their_scope(data, tmp_path):
 def test_it_gives_the_system_administrator_every_agency(data, tmp_path):
     world, today = data
     book = run(world.sysadmin, {"report": "cross-agency", "fmt": "xlsx", "start": (today - timedelta(days=60))
-               .isoformat(), "language": "en"}, tmp_path)
+               .isoformat(), "end": today.isoformat(), "language": "en"}, tmp_path)
     by_agency = {r[2]: r for r in book["By agency"].iter_rows(min_row=2, values_only=True)}
     for agency in (world.home, world.other):
         want = expected({agency.agency.pk}, today - timedelta(days=60), today)
@@ -259,15 +259,16 @@ def test_it_gives_the_system_administrator_every_agency(data, tmp_path):
 
 @pytest.mark.parametrize("query, field", [
     ({"start": "2026-05-01", "end": "2026-04-01"}, "end"),
-    ({"start": "1990-01-01", "end": "2040-01-01"}, "start"),
-    ({"premise_id": "OTHER"}, "premise_id"),
-    ({"target_id": "OTHER"}, "target_id"),
+    ({"start": "2001-01-01", "end": "2051-01-01"}, "end"),
+    ({"premise": "OTHER"}, "premise"),
+    ({"target": "OTHER"}, "target"),
+    ({"agency": "OTHER"}, "agency"),
     ({"start": "not-a-date"}, "start"),
     ({"fmt": "docx"}, "fmt"),
 ])
 def test_it_refuses_nonsense_criteria_with_a_clear_error(world, query, field):
     query = dict(query)
-    for key, obj in (("premise_id", world.other.premise), ("target_id", world.other.counter)):
+    for key, obj in (("premise", world.other.premise), ("target", world.other.counter), ("agency", world.other.agency)):
         if query.get(key) == "OTHER":
             query[key] = str(obj.pk)
     with pytest.raises(ValidationError) as exc:
@@ -279,13 +280,13 @@ def test_it_refuses_an_oversize_sheet_and_leaves_no_file(data, tmp_path, monkeyp
     world, _ = data
     monkeypatch.setattr(xlsx_out, "XLSX_MAX_ROWS", 4)
     req = prepare(world.home.admin, dimensions_for(world.home.admin), {"report": "detailed", "fmt": "xlsx",
-                                                                       "include_flagged": "1"})
+                                                                       "flagged": "1", "period": "30d"})
     path = tmp_path / "big.xlsx"
     with pytest.raises(TooManyRows) as exc:
         write_file(req, str(path))
     assert "CSV" in str(exc.value) and not path.exists()
     req = prepare(world.home.admin, dimensions_for(world.home.admin), {"report": "detailed", "fmt": "xlsx",
-                                                                       "include_flagged": "1", "split": "1"})
+                                                                       "flagged": "1", "split": "1"})
     write_file(req, str(path))
     book = openpyxl.load_workbook(path)
     assert len(book.worksheets) >= 2 and all(ws.max_row <= 4 for ws in book.worksheets)
