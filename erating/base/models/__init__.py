@@ -4,7 +4,7 @@ from .audit import AuditEntry
 from .devices import Device, PairingCode
 from .onboarding import AgencyApplication
 from .ratings import Rating
-from .reports import ReportFile, ReportSettings
+from .reports import ReportFile, ReportSchedule, ReportSettings
 from .settings import FollowUpReason, ScoreCaption
 from .targets import OfficerCounter, Target
 from .tenancy import Agency, Ministry, Premise
@@ -13,5 +13,5 @@ from .users import User
 __all__ = [
     "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
     "PairingCode", "Premise", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReportFile",
-    "ReportSettings", "ScoreCaption", "Target", "User",
+    "ReportSchedule", "ReportSettings", "ScoreCaption", "Target", "User",
 ]

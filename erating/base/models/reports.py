@@ -50,3 +50,36 @@ class ReportFile(models.Model):
         if self.status == self.DONE:
             return 100
         return min(99, int(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
+
+
+class ReportSchedule(models.Model):
+    """A report e-mailed weekly or monthly for the period just ended, built with its owner's
+    scope as it is at run time; paused after repeated failures and its owner told."""
+
+    WEEKLY, MONTHLY = "weekly", "monthly"
+    FREQUENCY_CHOICES = [(WEEKLY, _("Weekly (last week, Monday to Sunday)")),
+                         (MONTHLY, _("Monthly (last month)"))]
+
+    agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_schedules")
+    name = models.CharField(_("name"), max_length=120)
+    report = models.CharField(_("report"), max_length=30)
+    fmt = models.CharField(_("format"), max_length=4, default="pdf")
+    language = models.CharField(_("language"), max_length=5, default="ms")
+    query = models.JSONField(default=dict, blank=True, help_text="Filters; the period is set at each run.")
+    frequency = models.CharField(_("frequency"), max_length=8, choices=FREQUENCY_CHOICES, default=MONTHLY)
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("recipients"))
+    active = models.BooleanField(_("active"), default=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_period_end = models.DateField(null=True, blank=True, help_text="End of the last period sent.")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(agency="agency")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

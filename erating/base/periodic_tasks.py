@@ -1,0 +1,16 @@
+"""Periodic tasks of the base app (discovered by manage.py run_periodic)."""
+from .periodic import every
+
+
+@every(3600, "reports.schedules")
+def send_scheduled_reports():
+    from .reports.schedules import run_due
+
+    run_due()
+
+
+@every(3600, "reports.purge_expired")
+def purge_expired_reports():
+    from .reports.jobs import purge_expired
+
+    purge_expired()
