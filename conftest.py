@@ -53,6 +53,27 @@ def memory_cache(settings):
 
 
 @pytest.fixture
+def task_backend(settings):
+    """task_backend("dotted.Backend") -> that backend instance as the default one for this test
+    (Django's task backends are built once from settings.TASKS and ignore later changes)."""
+    from django.tasks import task_backends
+
+    def use(path, **params):
+        settings.TASKS = {"default": {"BACKEND": path, **params}}
+        task_backends.__init__()
+        return task_backends["default"]
+
+    yield use
+    task_backends.__init__()  # built again from the restored settings when next used
+
+
+@pytest.fixture
+def queued_tasks(task_backend):
+    """Tasks enqueued by this test kept, not run -> the list of their TaskResults."""
+    return task_backend("django.tasks.backends.dummy.DummyBackend").results
+
+
+@pytest.fixture
 def login(client):
     """login(user) → the test client logged in as that user (through the real login form's backend)."""
 

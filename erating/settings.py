@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks_db",
     "erating.base",
     "erating.control",
     "erating.portal",
@@ -228,6 +229,17 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "erating.base.views.csrf_failure"
+
+# Background work (Django's tasks framework): stored in the database by django-tasks-db and run by
+# `manage.py db_worker` (one or more, on any server); `manage.py run_periodic` enqueues the
+# periodic ones (erating/base/periodic.py). TASKS_BACKEND may name another backend, e.g.
+# django.tasks.backends.immediate.ImmediateBackend to run tasks inside the request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": env_list("TASKS_QUEUES", "default"),
+    }
+}
 
 # Rating capture abuse limits (erating/base/services/limits.py): one phone rates one target once
 # per window; submissions per IP address per minute; bursts above the max in the burst window

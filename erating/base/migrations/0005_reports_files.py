@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('base', '0004_analysis_aggregates'),
+        ('base', '0004_onepath_periodic_runs'),
     ]
 
     operations = [

@@ -3,6 +3,7 @@ from .analysis import RatingDay, RatingHour, RatingMonth, RatingReasonDay
 from .audit import AuditEntry
 from .devices import Device, PairingCode
 from .onboarding import AgencyApplication
+from .periodic import PeriodicRun
 from .ratings import Rating
 from .reports import ReportFile, ReportSchedule, ReportSettings
 from .settings import FollowUpReason, ScoreCaption
@@ -12,6 +13,6 @@ from .users import User
 
 __all__ = [
     "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
-    "PairingCode", "Premise", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReportFile",
-    "ReportSchedule", "ReportSettings", "ScoreCaption", "Target", "User",
+    "PairingCode", "PeriodicRun", "Premise", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay",
+    "ReportFile", "ReportSchedule", "ReportSettings", "ScoreCaption", "Target", "User",
 ]

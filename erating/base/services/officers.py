@@ -4,13 +4,13 @@ Accounts start without a password; the person chooses one through the invitation
 is Django's password-reset link (default_token_generator): it stops working once used or once
 the password changes, and the administrator can send a fresh one at any time."""
 import logging
-import threading
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -68,31 +68,28 @@ SYNC_LIMIT = 50
 BATCH = 500
 
 
-def _send_in_batches(users, kind):
-    sent = 0
-    for start in range(0, len(users), BATCH):
-        sent += send_links(users[start:start + BATCH], kind)
-    logger.info("Sent %s of %s %s e-mails", sent, len(users), kind)
+@task
+def send_links_task(user_ids, kind=INVITE):
+    """One batch of invitations (or reset links) from a worker (manage.py db_worker). It reads
+    the accounts again: one deactivated since gets nothing, nor an invitee who chose a password."""
+    users = User.objects.filter(pk__in=user_ids, is_active=True).select_related("agency")
+    users = list(pending_invitations(users) if kind == INVITE else users)
+    sent = send_links(users, kind)
+    logger.info("Sent %s of %s %s e-mails", sent, len(user_ids), kind)
     return sent
 
 
-def _thread_runner(func, *args):
-    threading.Thread(target=func, args=args, daemon=True, name="erating-invitations").start()
-
-
-# Tests replace this to run the queued job in the foreground.
-run_in_background = _thread_runner
-
-
 def queue_links(users, kind=INVITE):
-    """A few e-mails go out now (returns the count sent); many are sent by a background thread in
-    batches over one connection each (returns None), so a 10,000-row import answers at once.
-    The messages need no database access (token and link come from the loaded user rows); if the
-    process dies meanwhile, "Resend pending invitations" on the staff list sends the rest."""
+    """A few e-mails go out now (returns the count sent); many are enqueued as background tasks
+    of BATCH accounts each, sent over one connection per batch (returns None), so a 10,000-row
+    import answers at once. The tasks live in the database, so a restart does not lose them;
+    "Resend pending invitations" on the staff list sends again to whoever still has no password."""
     users = [u for u in users if u.is_active]
     if len(users) <= SYNC_LIMIT:
         return send_links(users, kind)
-    run_in_background(_send_in_batches, users, kind)
+    ids = [u.pk for u in users]
+    for start in range(0, len(ids), BATCH):
+        send_links_task.enqueue(ids[start:start + BATCH], kind)
     return None
 
 

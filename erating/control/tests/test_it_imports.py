@@ -24,11 +24,8 @@ def english(client):
 
 
 @pytest.fixture
-def queued(monkeypatch):
-    """Capture the background invitation job instead of starting a thread."""
-    jobs = []
-    monkeypatch.setattr(staff, "run_in_background", lambda func, *args: jobs.append((func, args)))
-    return jobs
+def queued(queued_tasks):
+    return queued_tasks
 
 
 def csv_bytes(rows, encoding="utf-8"):
@@ -135,11 +132,15 @@ def test_it_imports_10000_officers_from_xlsx(world, login, queued):
         assert Target.objects.filter(officer__in=officers, kind=Target.OFFICER, premise=world.home.premise).count() == 10_000
         assert world.home.counter.officer_links.count() == 1 + 3334
         assert not officers.first().has_usable_password()
-    # 10,000 invitations are queued as one background job, in batches over one connection each
-    (func, (users, kind)), = queued
-    assert len(users) == 10_000 and kind == staff.INVITE and not mail.outbox
-    message = staff.build_message(users[1])
-    assert message.to == ["pegawai1@home.gov.my"] and "/control/password/reset/" in message.body
+    # 10,000 invitations are queued as 20 background tasks of 500, each sent over one connection
+    assert [r.task.name for r in queued] == ["send_links_task"] * 20 and not mail.outbox
+    ids = [pk for r in queued for pk in r.args[0]]
+    assert sorted(ids) == sorted(officers.values_list("pk", flat=True)) and {r.args[1] for r in queued} == {staff.INVITE}
+    # a worker running one of them sends its 500 invitations, in each invitee's language
+    assert staff.send_links_task.call(*queued[1].args) == 500 and len(mail.outbox) == 500
+    with scopes_disabled():
+        first = User.objects.get(pk=queued[1].args[0][0])
+    assert mail.outbox[0].to == [first.email] and "/control/password/reset/" in mail.outbox[0].body
     page = client.get(reverse("control:officer_list"), {"q": "pegawai9999@"}).content.decode()
     assert "Pegawai 9999" in page
 
