@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erating.base.analysis.criteria import PRESETS, preset_label
-from erating.base.models import Agency, Ministry, Premise, Rating, Target, User
+from erating.base.models import Agency, Ministry, Premise, Rating, ReportSchedule, Target, User
 from erating.base.reports.registry import available
 
 FORMAT_CHOICES = [("pdf", "PDF"), ("xlsx", "XLSX"), ("csv", "CSV")]
@@ -81,3 +81,37 @@ class ReportForm(forms.Form):
         if out.get("split"):
             out["split"] = "1"
         return out
+
+
+class ScheduleForm(forms.ModelForm):
+    """A schedule's report, format, language, frequency, recipients and filters; the period is
+    set at each run (last week or last month)."""
+
+    premise = forms.TypedChoiceField(label=_("Premise"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All"))] + list(Target.KIND_CHOICES))
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=[("", _("All"))] + list(Rating.CHANNEL_CHOICES))
+
+    class Meta:
+        model = ReportSchedule
+        fields = ["name", "report", "fmt", "language", "frequency", "recipients"]
+        widgets = {"recipients": forms.CheckboxSelectMultiple}
+
+    def __init__(self, user, dims, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"] = forms.ChoiceField(label=_("Report"), choices=[
+            (r.slug, r.title) for r in available(user, dims) if r.slug != "user-log" or user.role != User.SUPERVISOR])
+        self.fields["fmt"] = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES)
+        self.fields["language"] = forms.ChoiceField(label=_("Language of the report"), choices=LANGUAGE_CHOICES)
+        # Recipients within the owner's scope: users of the owner's agency (any user for a system administrator).
+        people = User.objects.filter(is_active=True) if user.is_system_admin else \
+            User.objects.filter(is_active=True, agency_id=user.agency_id)
+        self.fields["recipients"].queryset = people.order_by("full_name")
+        self.fields["recipients"].label_from_instance = lambda u: f"{u.full_name} <{u.email}>"
+        self.fields["premise"].choices = [("", _("All"))] + [(p.pk, p.name) for p in Premise.objects.all()[:2000]]
+        if self.instance.pk:
+            for key in ("premise", "kind", "channel"):
+                self.fields[key].initial = self.instance.query.get(key)
+
+    def filters(self):
+        return {k: self.cleaned_data[k] for k in ("premise", "kind", "channel") if self.cleaned_data.get(k)}

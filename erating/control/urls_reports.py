@@ -8,3 +8,13 @@ urlpatterns = [
     path("reports/mine/<int:report_file_id>/", reports.report_file, name="report_file"),
     path("reports/mine/<int:report_file_id>/download/", reports.report_file_download, name="report_file_download"),
 ]
+from .views import report_schedules  # noqa: E402
+
+urlpatterns += [
+    path("reports/schedules/", report_schedules.schedule_list, name="schedule_list"),
+    path("reports/schedules/new/", report_schedules.schedule_edit, name="schedule_create"),
+    path("reports/schedules/<int:schedule_id>/", report_schedules.schedule_edit, name="schedule_edit"),
+    path("reports/schedules/<int:schedule_id>/toggle/", report_schedules.schedule_toggle, name="schedule_toggle"),
+    path("reports/schedules/<int:schedule_id>/delete/", report_schedules.schedule_delete, name="schedule_delete"),
+    path("reports/shared/<str:token>/", report_schedules.report_shared, name="report_shared"),
+]

@@ -125,7 +125,7 @@ def read_link(token):
 
 def _mail(schedule, req, user, path, record, start, end):
     with override(user.language or schedule.language):
-        subject = _("%(name)s: %(start)s – %(end)s") % {"name": schedule.name, "start": start.strftime("%d/%m/%Y"),
+        subject = _("Scheduled report %(name)s: %(start)s – %(end)s") % {"name": schedule.name, "start": start.strftime("%d/%m/%Y"),
                                                           "end": end.strftime("%d/%m/%Y")}
         body = _("The scheduled report “%(name)s” (%(report)s) for %(start)s – %(end)s, prepared for %(owner)s.") % {
             "name": schedule.name, "report": req.report.title, "start": start.strftime("%d/%m/%Y"),
