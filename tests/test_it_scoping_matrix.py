@@ -27,7 +27,7 @@ from django.utils.html import escape
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
-from erating.base.models import AuditEntry, Device, Ministry, PairingCode, ReportFile, ReportSchedule
+from erating.base.models import ApiToken, AuditEntry, Device, Ministry, PairingCode, ReportFile, ReportSchedule
 from erating.base.models.devices import hash_token
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,7 @@ KWARG_OBJECTS = {
     "code": lambda o: o.counter.code,
     "report_file_id": lambda o: o.report_file.pk,
     "schedule_id": lambda o: o.schedule.pk,
+    "token_id": lambda o: o.api_token.pk,
 }
 
 
@@ -142,12 +143,13 @@ def other(world):
             status=ReportFile.DONE, expires_at=timezone.now() + timedelta(hours=1))
         o.schedule = ReportSchedule.objects.create(agency=o.agency, owner=o.admin, name="Jadual Rahsia Lain",
                                                    report="summary")
+        o.api_token = ApiToken.objects.create(agency=o.agency, name="Sistem Rahsia Lain", token_hash="0" * 64)
         o.report_file.file.save("rahsia-lain.csv", ContentFile(f"{o.premise.name}\n".encode()), save=True)
         o.codes = list(apps.get_model("base", "Target").objects.filter(agency=o.agency).values_list("code", flat=True))
     o.names = [o.agency.name_ms, o.agency.name_en, o.premise.name, o.branch.name, o.admin.full_name,
                o.supervisor.full_name, o.officer.full_name, o.colleague.full_name, "@other.gov.my",
                "Kementerian Lain Sekali", "Ministry of Elsewhere", "Tablet Rahsia Lain", "Jabatan Pemohon Rahsia",
-               "pemohon@rahsia.gov.my", "Jadual Rahsia Lain", *o.codes]
+               "pemohon@rahsia.gov.my", "Jadual Rahsia Lain", "Sistem Rahsia Lain", *o.codes]
     return o
 
 

@@ -18,3 +18,9 @@ urlpatterns += [
     path("reports/schedules/<int:schedule_id>/delete/", report_schedules.schedule_delete, name="schedule_delete"),
     path("reports/shared/<str:token>/", report_schedules.report_shared, name="report_shared"),
 ]
+from .views import api_tokens  # noqa: E402
+
+urlpatterns += [
+    path("reports/api-tokens/", api_tokens.token_list, name="token_list"),
+    path("reports/api-tokens/<int:token_id>/revoke/", api_tokens.token_revoke, name="token_revoke"),
+]

@@ -5,14 +5,14 @@ from .devices import Device, PairingCode
 from .onboarding import AgencyApplication
 from .periodic import PeriodicRun
 from .ratings import Rating
-from .reports import ReportFile, ReportSchedule, ReportSettings
+from .reports import ApiToken, ReportFile, ReportSchedule, ReportSettings
 from .settings import FollowUpReason, ScoreCaption
 from .targets import OfficerCounter, Target
 from .tenancy import Agency, Ministry, Premise
 from .users import User
 
 __all__ = [
-    "Agency", "AgencyApplication", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
+    "Agency", "AgencyApplication", "ApiToken", "AuditEntry", "Device", "FollowUpReason", "Ministry", "OfficerCounter",
     "PairingCode", "PeriodicRun", "Premise", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay",
     "ReportFile", "ReportSchedule", "ReportSettings", "ScoreCaption", "Target", "User",
 ]

@@ -83,3 +83,26 @@ class ReportSchedule(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ApiToken(models.Model):
+    """A named, revocable read-only token an agency administrator issues for the agency's own
+    systems (report API). Only the token's hash is stored; it is shown once, when issued."""
+
+    PREFIX = "ert_"
+
+    agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(agency="agency")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
