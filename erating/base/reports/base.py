@@ -67,6 +67,9 @@ def pct(part, whole):
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def local_naive(value):
+def local_naive(value, tz=None):
     # Spreadsheets know no time zones: dates are written in Malaysia time as the users read them.
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
+    # Callers in a row loop pass tz once (looking the current zone up per row cost more than the row).
+    if not value:
+        return None
+    return value.astimezone(tz or timezone.get_current_timezone()).replace(tzinfo=None)

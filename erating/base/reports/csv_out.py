@@ -4,6 +4,8 @@ import csv
 import io
 from datetime import date, datetime
 
+from django.utils import timezone
+
 from .base import local_naive
 
 BOM = "\ufeff"
@@ -11,18 +13,20 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 500
 
 
-def neutralise(value):
+def neutralise(value, tz=None):
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe; numbers are
     written as numbers (a negative number is data, not a formula)."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(DANGEROUS) else value
+    if kind is int or kind is float:
+        return value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "1" if value else "0"
-    if isinstance(value, (int, float)):
-        return value
     if isinstance(value, datetime):
-        return local_naive(value).isoformat(sep=" ", timespec="seconds") if value.tzinfo else \
-            value.isoformat(sep=" ", timespec="seconds")
+        return (local_naive(value, tz) if value.tzinfo else value).isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
@@ -32,6 +36,7 @@ def neutralise(value):
 def stream(sections, *, title_rows=False):
     """Yield bytes: the BOM, then for each section its header and rows; a report of several
     sections (title_rows) puts each section's title above its header, a blank row between."""
+    tz = timezone.get_current_timezone()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BOM)
@@ -45,7 +50,7 @@ def stream(sections, *, title_rows=False):
         writer.writerow([neutralise(c.label) for c in section.columns])
         pending = 0
         for row in section.rows:
-            writer.writerow([neutralise(v) for v in row])
+            writer.writerow([neutralise(v, tz) for v in row])
             pending += 1
             if pending >= CHUNK_ROWS:
                 yield buffer.getvalue().encode("utf-8")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _, override
 from django_scopes import scope
 
 from ..models import Agency, Premise, Rating, Target, User
-from . import csv_out, pdf_out, xlsx_out
+from . import csv_out, pdf_out, xlsx_out, xlsx_stream
 from .base import Context
 from .criteria import parse
 from .registry import REPORTS, available
@@ -153,7 +153,9 @@ def write_file(req, out, progress=None):
             sections = counted(sections, progress)
         title = str(req.report.title)
         if req.fmt == "xlsx":
-            xlsx_out.write(out, sections, split=req.ctx.options.get("split", False), title=title,
+            # Row-level reports (no charts, possibly millions of rows) take the streaming writer.
+            writer = xlsx_stream if req.report.row_level else xlsx_out
+            writer.write(out, sections, split=req.ctx.options.get("split", False), title=title,
                            context_lines=criteria_lines(req.ctx))
         elif req.fmt == "pdf":
             agency, logo = header_agency(req.ctx)
