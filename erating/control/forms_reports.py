@@ -5,7 +5,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erating.base.analysis.criteria import PRESETS, preset_label
-from erating.base.models import Agency, Ministry, Premise, Rating, ReportSchedule, Target, User
+from erating.base.models import (
+    Agency,
+    Ministry,
+    Premise,
+    Rating,
+    ReportSchedule,
+    Target,
+    User,
+)
 from erating.base.reports.registry import available
 
 FORMAT_CHOICES = [("pdf", "PDF"), ("xlsx", "XLSX"), ("csv", "CSV")]

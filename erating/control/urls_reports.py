@@ -8,7 +8,7 @@ urlpatterns = [
     path("reports/mine/<int:report_file_id>/", reports.report_file, name="report_file"),
     path("reports/mine/<int:report_file_id>/download/", reports.report_file_download, name="report_file_download"),
 ]
-from .views import report_schedules  # noqa: E402
+from .views import report_schedules
 
 urlpatterns += [
     path("reports/schedules/", report_schedules.schedule_list, name="schedule_list"),
@@ -18,7 +18,7 @@ urlpatterns += [
     path("reports/schedules/<int:schedule_id>/delete/", report_schedules.schedule_delete, name="schedule_delete"),
     path("reports/shared/<str:token>/", report_schedules.report_shared, name="report_shared"),
 ]
-from .views import api_tokens  # noqa: E402
+from .views import api_tokens
 
 urlpatterns += [
     path("reports/api-tokens/", api_tokens.token_list, name="token_list"),

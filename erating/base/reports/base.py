@@ -4,9 +4,10 @@ A report yields Sections; a Section has typed Columns and an iterable of row tup
 generator over a queryset's `.iterator()` for the large ones), so CSV streams, XLSX writes in
 constant memory and the PDF lays out the same rows.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from django.utils import timezone
 

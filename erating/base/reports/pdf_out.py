@@ -1,6 +1,7 @@
 """PDF with ReportLab: A4, the agency's official header (name and logo) on every page, the
 criteria and who generated it when, page X of Y, tables that repeat their header when they
 break across pages, and bar charts drawn with reportlab.graphics (vector, no images)."""
+import logging
 from xml.sax.saxutils import escape
 
 from django.utils.formats import number_format
@@ -12,10 +13,18 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .base import DATE, DATETIME, FLOAT, INT, NUM, PCT, TEXT, TooManyRows, local_naive
 
+logger = logging.getLogger(__name__)
 # A PDF is read, not processed: beyond this a section belongs in CSV or XLSX.
 PDF_MAX_ROWS = 20_000
 NAVY = colors.HexColor("#1F3864")
@@ -82,8 +91,8 @@ def write(out, sections, *, title, agency_name, logo_path=None, criteria_lines=(
                 c.drawImage(logo_path, x, top - 11 * mm, width=11 * mm, height=11 * mm, preserveAspectRatio=True,
                             mask="auto")
                 x += 13 * mm
-            except Exception:  # a broken logo upload must not stop the report
-                pass
+            except Exception:  # noqa: BLE001 - a broken logo upload must not stop the report
+                logger.warning("Agency logo could not be drawn: %s", logo_path)
         c.setFillColor(NAVY)
         c.setFont("Helvetica-Bold", 11)
         c.drawString(x, top - 4 * mm, agency_name[:90])
@@ -117,7 +126,7 @@ def _section(section, avail):
     kinds = [c.kind for c in columns]
     total_w = sum(c.width for c in columns) or 1
     widths = [avail * c.width / total_w for c in columns]
-    data = [[Paragraph("<b>%s</b>" % escape(c.label), CELL) for c in columns]]
+    data = [[Paragraph(f"<b>{escape(c.label)}</b>", CELL) for c in columns]]
     rows = []
     for row in section.rows:
         if len(rows) >= PDF_MAX_ROWS:

@@ -1,6 +1,6 @@
 """Every report by slug: its title, who may run it, and the function that yields its sections."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.utils.translation import gettext_lazy as _
 

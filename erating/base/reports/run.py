@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _, override
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django_scopes import scope
 
 from ..models import Agency, Premise, Rating, Target, User
@@ -164,8 +165,7 @@ def write_file(req, out, progress=None):
                           wide=req.report.wide)
         else:
             with open(out, "wb") as f:
-                for chunk in csv_out.stream(sections, title_rows=req.report.multi):
-                    f.write(chunk)
+                f.writelines(csv_out.stream(sections, title_rows=req.report.multi))
 
 
 def estimate_rows(req):

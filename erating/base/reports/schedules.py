@@ -14,7 +14,8 @@ from django.core.files import File
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _, override
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django_scopes import scopes_disabled
 
 from ..models import ReportFile, ReportSchedule, User

@@ -137,7 +137,7 @@ def test_it_prints_the_by_premise_figures_in_the_pdf(data, tmp_path):
     pdf = run(world.home.admin, {"report": "by-agency", "fmt": "pdf", "start": start.isoformat(), "end": today.isoformat(),
                                  "language": "en"}, tmp_path)
     reader, text = pdf_text(pdf)
-    assert "HOME Department" in text and "Page 1 of %d" % len(reader.pages) in text
+    assert "HOME Department" in text and f"Page 1 of {len(reader.pages)}" in text
     assert "Generated on" in text and world.home.admin.email in text
     want = _levels(expected({world.home.agency.pk}, start, today))
     for premise in (world.home.premise, world.home.branch):
@@ -212,7 +212,7 @@ def test_it_reports_the_client_charter_against_the_agencys_promise(data, tmp_pat
 def test_it_compares_the_summary_with_the_previous_period(data, tmp_path):
     world, today = data
     start = today - timedelta(days=29)
-    book = run(world.home.admin, {"report": "summary", "fmt": "xlsx", "start": start.isoformat(), "end": today.isoformat(),
+    book = run(world.home.admin, {"report": "summary", "fmt": "xlsx", "start": start.isoformat(),
                                   "end": today.isoformat(), "language": "en"}, tmp_path)
     ws = book["Headline figures"]
     now = expected({world.home.agency.pk}, start, today)
@@ -223,7 +223,7 @@ def test_it_compares_the_summary_with_the_previous_period(data, tmp_path):
 
 
 def test_it_counts_logins_and_failures_in_the_user_log(data, tmp_path, client):
-    world, today = data
+    world, _today = data
     client.post("/control/login/", {"username": world.home.officer.email, "password": "wrong"})
     client.force_login(world.home.officer)
     client.post("/control/logout/")

@@ -19,7 +19,7 @@ def token_list(request):
     form, issued = TokenForm(request.POST or None), None
     if request.method == "POST" and form.is_valid():
         agency = get_object_or_404(Agency, pk=request.user.agency_id)
-        record, issued = api_tokens.issue(agency, form.cleaned_data["name"], request=request)
+        _record, issued = api_tokens.issue(agency, form.cleaned_data["name"], request=request)
         form = TokenForm()
     return render(request, "control/reports/api_tokens.html", {
         "form": form, "issued": issued, "tokens": ApiToken.objects.all(), "nav": "reports"})

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 from erating.base.models import Agency, ReportFile
 from erating.base.reports import jobs
 from erating.base.reports.base import TooManyRows
-from erating.base.reports.run import CONTENT_TYPES, csv_stream, estimate_rows, filename, prepare, write_file
+from erating.base.reports.run import (
+    CONTENT_TYPES,
+    csv_stream,
+    estimate_rows,
+    filename,
+    prepare,
+    write_file,
+)
 from erating.base.scoping import VIEW_AS_SESSION_KEY
 from erating.base.services.audit import log_action
 
@@ -67,7 +74,7 @@ def report_run(request):
     os.close(fd)
     try:
         write_file(req, path)
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
     except TooManyRows as exc:
         form.add_error(None, str(exc))
         return _invalid(request, form)
