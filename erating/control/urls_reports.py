@@ -23,4 +23,5 @@ from .views import api_tokens
 urlpatterns += [
     path("reports/api-tokens/", api_tokens.token_list, name="token_list"),
     path("reports/api-tokens/<int:token_id>/revoke/", api_tokens.token_revoke, name="token_revoke"),
+    path("reports/settings/", api_tokens.report_settings, name="report_settings"),
 ]

@@ -108,3 +108,18 @@ def test_it_forgets_expired_files(world, media):
                                   expires_at=timezone.now() + timedelta(hours=1))
         assert purge_expired() == 1
         assert not ReportFile.objects.filter(pk=record.pk).exists() and ReportFile.objects.count() == 1
+
+
+def test_it_keeps_the_agencys_charter_promise(world, login):
+    client = login(world.home.admin)
+    assert client.post(reverse("control:report_settings"), {"charter_promise": 150}).status_code == 200
+    assert client.post(reverse("control:report_settings"), {"charter_promise": 75}).status_code == 302
+    from erating.base.models import ReportSettings
+    from erating.base.reports.summary import promise_of
+
+    with scopes_disabled():
+        assert ReportSettings.objects.get(agency=world.home.agency).charter_promise == 75
+        assert promise_of(world.other.agency.pk) == 80  # untouched: the default
+        entry = AuditEntry.objects.filter(object_type="ReportSettings").get()
+    assert entry.changes["charter_promise"] == [None, 75]
+    assert login(world.home.supervisor).get(reverse("control:report_settings")).status_code == 403
