@@ -30,7 +30,8 @@ def submit(req, query, *, view_as=None):
     """Record a background report for the user and enqueue its task. Returns the ReportFile."""
     user = req.ctx.user
     record = ReportFile.objects.create(
-        agency_id=user.agency_id, owner=user, report=req.report.slug, fmt=req.fmt, language=req.ctx.language,
+        # A system administrator viewing one agency files it under that agency (seen in that scope).
+        agency_id=user.agency_id or view_as, owner=user, report=req.report.slug, fmt=req.fmt, language=req.ctx.language,
         query=query, view_as_agency=view_as, filename=filename(req),
         expires_at=timezone.now() + timedelta(hours=expiry_hours()))
     build_report.enqueue(record.pk)
