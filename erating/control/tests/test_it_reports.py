@@ -123,3 +123,23 @@ def test_it_keeps_the_agencys_charter_promise(world, login):
         entry = AuditEntry.objects.filter(object_type="ReportSettings").get()
     assert entry.changes["charter_promise"] == [None, 75]
     assert login(world.home.supervisor).get(reverse("control:report_settings")).status_code == 403
+
+
+def test_it_serves_a_background_report_to_a_system_administrator_viewing_an_agency(world, client, settings, media):
+    from erating.base.scoping import VIEW_AS_SESSION_KEY
+
+    settings.REPORT_INLINE_ROWS = 1
+    client.force_login(world.sysadmin)
+    session = client.session
+    session[VIEW_AS_SESSION_KEY] = world.home.agency.pk
+    session.save()
+    response = post(client, report="detailed", fmt="xlsx")
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+    with scopes_disabled():
+        record = ReportFile.objects.get()
+    assert record.agency_id == world.home.agency.pk and record.status == ReportFile.DONE
+    rows = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(
+        reverse("control:report_file_download", kwargs={"report_file_id": record.pk})).streaming_content)))
+    names = {r[3] for r in rows.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert names == {world.home.agency.name_ms}, "only the agency viewed"
