@@ -18,9 +18,37 @@ def _change(now, before):
     return round(now - before, 2)
 
 
+def _figures(counts):
+    """Headline figures from level counts {score: n} (same definitions as services.stats)."""
+    total = sum(counts.values())
+    satisfied, low = counts.get(5, 0) + counts.get(4, 0), counts.get(2, 0) + counts.get(1, 0)
+    mean = round(sum(s * n for s, n in counts.items()) / total, 2) if total else None
+    return {"total": total, "csat": pct(satisfied, total), "mean": mean, "low": low}
+
+
+def _merge(rows, key, fields):
+    """Sum per-target level counts up to a coarser unit (premise) without another scan."""
+    out = {}
+    for r in rows:
+        unit = out.setdefault(r[key], {**{f: r[f] for f in fields}, "total": 0,
+                                       **{f"n{s}": 0 for s in LEVELS}})
+        unit["total"] += r["total"]
+        for s in LEVELS:
+            unit[f"n{s}"] += r[f"n{s}"]
+    for unit in out.values():
+        unit["mean"] = sum(s * unit[f"n{s}"] for s in LEVELS) / unit["total"] if unit["total"] else None
+    return list(out.values())
+
+
 def summary(ctx):
-    now, before = stats.summary(ratings(ctx.criteria)), stats.summary(ratings(previous(ctx.criteria)))
+    # One scan of the period (per target, with level counts) gives every table; one more gives the
+    # previous period. On a million ratings the scans are the report's cost, not the drawing.
+    targets = list(level_aggregates(ratings(ctx.criteria), ("target_id", "target__name", "target__name_en",
+                                                            "premise_id", "premise__name")))
+    counts = {s: sum(r[f"n{s}"] for r in targets) for s in LEVELS}
     prev = previous(ctx.criteria)
+    before_counts = dict(stats.distribution(ratings(prev)))
+    now, before = _figures(counts), _figures(before_counts)
     period = f"{date_format(prev.start, 'SHORT_DATE_FORMAT')} – {date_format(prev.end, 'SHORT_DATE_FORMAT')}"
     lines = [
         (_("Ratings"), now["total"], before["total"]),
@@ -34,21 +62,19 @@ def summary(ctx):
                                           Column(_("Previous period"), NUM, 14), Column(_("Change"), NUM, 12)],
                   rows, count=len(rows), note=_("Previous period: %(period)s") % {"period": period})
     caps = captions(ctx)
-    dist = dict(stats.distribution(ratings(ctx.criteria)))
-    total = sum(dist.values())
-    rows = [(f"{s} – {caption_for(caps, ctx.criteria.agency_id or ctx.dims.get('agency'), s)}", dist.get(s, 0),
-             pct(dist.get(s, 0), total)) for s in LEVELS]
+    total = now["total"]
+    rows = [(f"{s} – {caption_for(caps, ctx.criteria.agency_id or ctx.dims.get('agency'), s)}", counts[s],
+             pct(counts[s], total)) for s in LEVELS]
     yield Section(_("Distribution of scores"), [Column(_("Score"), width=30), Column(_("Ratings"), INT, 12),
                                                 Column(_("Share (%)"), PCT, 12)], rows, count=len(rows),
                   chart=Chart(_("Ratings by score"), label_col=0, value_cols=[1]))
-    yield _grouped(ctx, _("By premise"), ("premise_id", "premise__name"), lambda r: r["premise__name"])
-    yield _grouped(ctx, _("By counter, service, facility or officer"),
-                   ("target_id", "target__name", "target__name_en", "premise__name"),
+    yield _grouped(_("By premise"), _merge(targets, "premise_id", ("premise__name",)), lambda r: r["premise__name"])
+    yield _grouped(_("By counter, service, facility or officer"), targets,
                    lambda r: f"{pick(ctx, r['target__name'], r['target__name_en'])} ({r['premise__name']})")
 
 
-def _grouped(ctx, title, fields, label):
-    rows = ranked(level_aggregates(ratings(ctx.criteria), fields))
+def _grouped(title, groups, label):
+    rows = ranked(groups)
     body = [(label(r), r["total"], pct(r["n5"] + r["n4"], r["total"]),
              round(r["mean"], 2) if r["mean"] is not None else None) for r in rows]
     return Section(title, [Column(_("Name"), width=40), Column(_("Ratings"), INT, 11),

@@ -296,3 +296,20 @@ def test_it_refuses_an_oversize_sheet_and_leaves_no_file(data, tmp_path, monkeyp
     if report == "detailed":
         ids = [r[0] for ws in book.worksheets for r in ws.iter_rows(min_row=2, values_only=True)]
         assert sorted(ids) == sorted(r.pk for r in want), "every row once, across the sheets"
+
+
+def test_it_sums_the_summary_tables_to_what_the_database_holds(data, tmp_path):
+    world, today = data
+    start = today - timedelta(days=60)
+    book = run(world.home.admin, {"report": "summary", "fmt": "xlsx", "start": start.isoformat(),
+                                  "end": today.isoformat(), "language": "en"}, tmp_path)
+    want = expected({world.home.agency.pk}, start, today)
+    dist = {int(r[0][0]): r[1] for r in book["Distribution of scores"].iter_rows(min_row=2, values_only=True)}
+    assert dist == {s: sum(r.score == s for r in want) for s in (5, 4, 3, 2, 1)}
+    by_premise = {r[0]: r[1:] for r in book["By premise"].iter_rows(min_row=2, values_only=True)}
+    for premise in (world.home.premise, world.home.branch):
+        rows = [r for r in want if r.premise_id == premise.pk]
+        assert by_premise[premise.name][0] == len(rows)
+        assert by_premise[premise.name][2] == round(sum(r.score for r in rows) / len(rows), 2)
+    headline = list(book["Headline figures"].iter_rows(min_row=2, values_only=True))
+    assert headline[2][1] == round(sum(r.score for r in want) / len(want), 2)
