@@ -43,8 +43,15 @@ def _merge(rows, key, fields):
 def summary(ctx):
     # One scan of the period (per target, with level counts) gives every table; one more gives the
     # previous period. On a million ratings the scans are the report's cost, not the drawing.
-    targets = list(level_aggregates(ratings(ctx.criteria), ("target_id", "target__name", "target__name_en",
-                                                            "premise_id", "premise__name")))
+    targets = list(level_aggregates(ratings(ctx.criteria), ("target_id", "premise_id")))
+    # Names afterwards, for the few hundred targets found: grouping by the ids alone keeps the scan
+    # free of joins.
+    names = {t["pk"]: t for t in Target.objects.filter(pk__in=[r["target_id"] for r in targets])
+             .values("pk", "name", "name_en", "premise__name")}
+    for r in targets:
+        t = names.get(r["target_id"], {})
+        r.update(target__name=t.get("name", ""), target__name_en=t.get("name_en", ""),
+                 premise__name=t.get("premise__name", ""))
     counts = {s: sum(r[f"n{s}"] for r in targets) for s in LEVELS}
     prev = previous(ctx.criteria)
     before_counts = dict(stats.distribution(ratings(prev)))
