@@ -10,9 +10,38 @@ from .criteria import ratings
 CHUNK = 5000
 KINDS = dict(Target.KIND_CHOICES)
 CHANNELS = dict(Rating.CHANNEL_CHOICES)
-FIELDS = ("id", "created_at", "agency_id", "agency__ministry__name_ms", "agency__ministry__name_en",
-          "agency__name_ms", "agency__name_en", "premise__name", "target__name", "target__name_en", "target__kind",
-          "officer__full_name", "score", "channel", "reasons", "comment")
+# Ids only: names come from per-agency lookups (below), so the scan of a million ratings has no joins.
+FIELDS = ("id", "created_at", "agency_id", "premise_id", "target_id", "officer_id", "score", "channel", "reasons",
+          "comment")
+
+
+class Names:
+    """Names of an agency's premises, targets and officers, loaded the first time a row of that
+    agency appears. The ids come from rows of the user's scoped ratings, so no name outside the
+    scope is ever shown; the lookup itself runs unscoped because a counter's name must show on an
+    officer's own rating even though the counter is not "theirs"."""
+
+    def __init__(self, ctx):
+        self.ctx, self.agencies, self.premises, self.targets, self.officers = ctx, {}, {}, {}, {}
+
+    def load(self, agency_id):
+        from django_scopes import scopes_disabled
+
+        from ..models import Agency, Premise, User
+
+        ctx = self.ctx
+        with scopes_disabled():
+            a = Agency.objects.filter(pk=agency_id).values("name_ms", "name_en", "ministry__name_ms",
+                                                           "ministry__name_en").first() or {}
+            self.agencies[agency_id] = (pick(ctx, a.get("ministry__name_ms"), a.get("ministry__name_en")),
+                                        pick(ctx, a.get("name_ms"), a.get("name_en")))
+            self.premises.update(Premise.objects.filter(agency_id=agency_id).values_list("pk", "name"))
+            kinds = {k: str(v) for k, v in KINDS.items()}
+            for pk, name, name_en, kind in Target.objects.filter(agency_id=agency_id).values_list(
+                    "pk", "name", "name_en", "kind"):
+                self.targets[pk] = (pick(ctx, name, name_en), kinds.get(kind, kind))
+            self.officers.update(User.objects.filter(agency_id=agency_id).values_list("pk", "full_name"))
+        return self.agencies[agency_id]
 
 
 def detailed_columns():
@@ -24,14 +53,17 @@ def detailed_columns():
 
 
 def detailed_rows(ctx, qs):
-    caps, reasons = captions(ctx), reason_texts(ctx)
-    kinds = {k: str(v) for k, v in KINDS.items()}
+    caps, reasons, names = captions(ctx), reason_texts(ctx), Names(ctx)
     channels = {k: str(v) for k, v in CHANNELS.items()}
-    for (pk, created, agency_id, min_ms, min_en, ag_ms, ag_en, premise, t_ms, t_en, kind, officer, score, channel,
-         rs, comment) in qs.values_list(*FIELDS).iterator(chunk_size=CHUNK):
-        yield (pk, created, pick(ctx, min_ms, min_en), pick(ctx, ag_ms, ag_en), premise, pick(ctx, t_ms, t_en),
-               kinds.get(kind, kind), officer or "", score, caption_for(caps, agency_id, score),
-               channels.get(channel, channel), "; ".join(reasons.get(r, str(r)) for r in rs or ()), comment)
+    agencies, premises, targets, officers = names.agencies, names.premises, names.targets, names.officers
+    for pk, created, agency_id, premise_id, target_id, officer_id, score, channel, rs, comment in (
+            qs.values_list(*FIELDS).iterator(chunk_size=CHUNK)):
+        ministry, agency = agencies.get(agency_id) or names.load(agency_id)
+        target, kind = targets.get(target_id, ("", ""))
+        yield (pk, created, ministry, agency, premises.get(premise_id, ""), target, kind,
+               officers.get(officer_id, "") if officer_id else "", score, caption_for(caps, agency_id, score),
+               channels.get(channel, channel), "; ".join([reasons.get(r, str(r)) for r in rs]) if rs else "",
+               comment)
 
 
 def detailed(ctx):

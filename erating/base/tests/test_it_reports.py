@@ -68,6 +68,12 @@ def test_it_writes_every_matching_rating_to_the_detailed_csv(data, tmp_path, ext
     assert rows[0][0] == "ID" and len(rows[0]) == 13
     assert sorted(int(r[0]) for r in rows[1:]) == sorted(r.pk for r in want)
     assert Counter(int(r[8]) for r in rows[1:]) == Counter(r.score for r in want)
+    by_pk = {r.pk: r for r in want}
+    with scopes_disabled():
+        for row in rows[1:]:
+            r = by_pk[int(row[0])]
+            assert row[2:6] == [r.agency.ministry.name_ms, r.agency.name_ms, r.premise.name, r.target.name]
+            assert row[7] == (r.officer.full_name if r.officer else "")
 
 
 def test_it_neutralises_formulas_and_keeps_malay_text_in_csv(data, tmp_path):
