@@ -6,10 +6,12 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from .base import local_naive
+from .base import FLOAT, INT, NUM, PCT, TEXT, local_naive
 
 BOM = "\ufeff"
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS_CHARS = "=+-@\t\r"
+NUMERIC = (INT, FLOAT, PCT, NUM)
 CHUNK_ROWS = 500
 
 
@@ -33,6 +35,12 @@ def neutralise(value, tz=None):
     return "'" + text if text.startswith(DANGEROUS) else text
 
 
+def _text(value):
+    if type(value) is str:
+        return "'" + value if value and value[0] in DANGEROUS_CHARS else value
+    return neutralise(value)
+
+
 def stream(sections, *, title_rows=False):
     """Yield bytes: the BOM, then for each section its header and rows; a report of several
     sections (title_rows) puts each section's title above its header, a blank row between."""
@@ -48,9 +56,11 @@ def stream(sections, *, title_rows=False):
             writer.writerow([neutralise(section.title)])
         first = False
         writer.writerow([neutralise(c.label) for c in section.columns])
+        # Numbers pass through as they are (csv writes None as empty); only text can carry a formula.
+        convs = [None if c.kind in NUMERIC else _text if c.kind == TEXT else neutralise for c in section.columns]
         pending = 0
         for row in section.rows:
-            writer.writerow([neutralise(v, tz) for v in row])
+            writer.writerow([v if f is None else f(v) if f is _text else f(v, tz) for f, v in zip(convs, row)])
             pending += 1
             if pending >= CHUNK_ROWS:
                 yield buffer.getvalue().encode("utf-8")

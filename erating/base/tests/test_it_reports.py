@@ -319,3 +319,16 @@ def test_it_sums_the_summary_tables_to_what_the_database_holds(data, tmp_path):
         assert by_premise[premise.name][2] == round(sum(r.score for r in rows) / len(rows), 2)
     headline = list(book["Headline figures"].iter_rows(min_row=2, values_only=True))
     assert headline[2][1] == round(sum(r.score for r in want) / len(want), 2)
+
+
+def test_it_round_trips_csv_cells_by_type():
+    from erating.base.reports import csv_out
+    from erating.base.reports.base import FLOAT, INT, TEXT, Column, Section
+
+    section = Section("t", [Column("a", TEXT), Column("b", INT), Column("c", FLOAT)],
+                      [("=1+1", -3, -0.5), ("-3", None, 2.25), ("@x\tq", 7, None), ("\tTab", 0, 0.0),
+                       ("Kaunter ñ é", 1, 1.0)])
+    data = b"".join(csv_out.stream([section]))
+    rows = _csv(data)
+    assert rows[1:] == [["'=1+1", "-3", "-0.5"], ["'-3", "", "2.25"], ["'@x\tq", "7", ""], ["'\tTab", "0", "0.0"],
+                        ["Kaunter ñ é", "1", "1.0"]]
