@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
 
-from .base import DATE, DATETIME, FLOAT, INT, NUM, PCT, XLSX_MAX_ROWS, TooManyRows
+from .base import DATE, DATETIME, FLOAT, INT, NUM, PCT, TEXT, XLSX_MAX_ROWS, TooManyRows
 from .xlsx_out import _sheet_name, too_many_message
 
 EPOCH = datetime(1899, 12, 30)
@@ -52,11 +52,11 @@ def _converter(kind, tz):
     s = f' s="{style}"' if style else ""
 
     def convert(value):
-        if value is None or value == "":
-            return "<c/>"
         t = type(value)
         if t is int or t is float:
             return f"<c{s}><v>{value}</v></c>"
+        if value is None or value == "":
+            return "<c/>"
         if t is datetime:
             if value.tzinfo:
                 value = value.astimezone(tz).replace(tzinfo=None)
@@ -68,7 +68,20 @@ def _converter(kind, tz):
             return f'<c t="b"><v>{int(value)}</v></c>'
         return _text(value)
 
-    return convert
+    if kind != TEXT:
+        return convert
+
+    def text(value):
+        # Most cells of a detailed report are text: test for it first.
+        if type(value) is str:
+            if not value:
+                return "<c/>"
+            if NEEDS_ESCAPE.search(value):
+                value = escape(BAD_XML.sub("", value))
+            return f'<c t="inlineStr"><is><t xml:space="preserve">{value[:32767]}</t></is></c>'
+        return convert(value)
+
+    return text
 
 
 class _Sheet:
