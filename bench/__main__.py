@@ -5,7 +5,7 @@ import importlib
 import json
 import sys
 
-MODULES = ["bench.ingest", "bench.posters", "bench.import_officers", "bench.portal", "bench.analysis"]
+MODULES = ["bench.ingest", "bench.posters", "bench.import_officers", "bench.portal", "bench.analysis", "bench.reports"]
 
 
 def main(names):

@@ -279,6 +279,13 @@ TASKS = {
     }
 }
 
+# Reports (erating/base/reports): row-level PDF/XLSX reports above REPORT_INLINE_ROWS rows are built
+# by a background task and kept in "My reports" for REPORT_FILE_HOURS; a scheduled report larger
+# than REPORT_ATTACH_MAX_BYTES is linked from its e-mail instead of attached.
+REPORT_INLINE_ROWS = int(os.environ.get("REPORT_INLINE_ROWS", "20000"))
+REPORT_FILE_HOURS = int(os.environ.get("REPORT_FILE_HOURS", "72"))
+REPORT_ATTACH_MAX_BYTES = int(os.environ.get("REPORT_ATTACH_MAX_BYTES", str(5 * 1024 * 1024)))
+
 # Rating capture abuse limits (erating/base/services/limits.py): one phone rates one target once
 # per window; submissions per IP address per minute; bursts above the max in the burst window
 # are stored but flagged.

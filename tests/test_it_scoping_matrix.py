@@ -18,6 +18,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from django.utils.html import escape
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
-from erating.base.models import AuditEntry, Device, Ministry, PairingCode
+from erating.base.models import ApiToken, AuditEntry, Device, Ministry, PairingCode, ReportFile, ReportSchedule
 from erating.base.models.devices import hash_token
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,9 @@ KWARG_OBJECTS = {
     "code": lambda o: o.counter.code,
     "case_id": lambda o: o.case.pk,
     "alert_id": lambda o: o.alert.pk,
+    "report_file_id": lambda o: o.report_file.pk,
+    "schedule_id": lambda o: o.schedule.pk,
+    "token_id": lambda o: o.api_token.pk,
 }
 
 
@@ -140,6 +144,18 @@ def _case_and_alert(o):
     return case, alert
 
 
+def _report_objects(o, label="Rahsia Lain"):
+    """A finished report file, a schedule and a read-API token of o's agency."""
+    slug = label.lower().replace(" ", "-")
+    o.report_file = ReportFile.objects.create(
+        agency=o.agency, owner=o.admin, report="detailed", fmt="csv", filename=f"{slug}.csv",
+        status=ReportFile.DONE, expires_at=timezone.now() + timedelta(hours=1))
+    o.schedule = ReportSchedule.objects.create(agency=o.agency, owner=o.admin, name=f"Jadual {label}",
+                                               report="summary")
+    o.api_token = ApiToken.objects.create(agency=o.agency, name=f"Sistem {label}", token_hash=slug[0] * 64)
+    o.report_file.file.save(f"{slug}.csv", ContentFile(f"{o.premise.name}\n".encode()), save=True)
+
+
 @pytest.fixture
 def other(world):
     o = world.other
@@ -155,11 +171,13 @@ def other(world):
                                                expires_at=timezone.now() + timedelta(hours=1))
         o.application_id = _application_id(ministry)
         o.case, o.alert = _case_and_alert(o)
+        _report_objects(o)
         o.codes = list(apps.get_model("base", "Target").objects.filter(agency=o.agency).values_list("code", flat=True))
     o.names = [o.agency.name_ms, o.agency.name_en, o.premise.name, o.branch.name, o.admin.full_name,
                o.supervisor.full_name, o.officer.full_name, o.colleague.full_name, "@other.gov.my",
                "Kementerian Lain Sekali", "Ministry of Elsewhere", "Tablet Rahsia Lain", "Jabatan Pemohon Rahsia",
-               "pemohon@rahsia.gov.my", "Pelanggan Rahsia", "rahsia@pelanggan.my", *o.codes]
+               "pemohon@rahsia.gov.my", "Pelanggan Rahsia", "rahsia@pelanggan.my", "Jadual Rahsia Lain",
+               "Sistem Rahsia Lain", *o.codes]
     return o
 
 

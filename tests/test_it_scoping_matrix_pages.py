@@ -23,6 +23,7 @@ from .test_it_scoping_matrix import (
     NON_TENANT_KWARGS,
     REFUSED,
     _case_and_alert,
+    _report_objects,
     _fingerprint,
     _is_login_redirect,
     _public,
@@ -213,6 +214,7 @@ def _own_values(world):
         h.pairing = PairingCode.objects.create(agency=h.agency, premise=h.premise, code="pairhome01",
                                                expires_at=h.ratings[0].created_at.replace(year=2099))
         h.case, h.alert = _case_and_alert(h)
+        _report_objects(h, label="Rumah")
     h.application_id = 999_999
     return {**_values_stub(), **{k: fn(h) for k, fn in KWARG_OBJECTS.items()}}
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as django_auth_views
 from django.urls import path
 
-from . import urls_admin, urls_analysis, urls_devices, urls_followup, urls_posters, urls_system
+from . import urls_admin, urls_analysis, urls_devices, urls_followup, urls_posters, urls_reports, urls_system
 from .views import auth, home, premises
 
 app_name = "control"
@@ -21,3 +21,4 @@ urlpatterns = [
 urlpatterns += urls_admin.urlpatterns + urls_posters.urlpatterns + urls_system.urlpatterns + urls_devices.urlpatterns
 urlpatterns += urls_followup.urlpatterns
 urlpatterns += urls_analysis.urlpatterns
+urlpatterns += urls_reports.urlpatterns

@@ -7,14 +7,16 @@ from .onboarding import AgencyApplication
 from .periodic import PeriodicRun
 from .portal import Download, FaqEntry, GalleryItem, NewsArticle, PortalText
 from .ratings import Rating
+from .reports import ApiToken, ReportFile, ReportSchedule, ReportSettings
 from .settings import FollowUpReason, ScoreCaption
 from .targets import OfficerCounter, Target
 from .tenancy import Agency, Ministry, Premise
 from .users import User
 
 __all__ = [
-    "Agency", "AgencyApplication", "Alert", "AlertComment", "AlertRule", "AuditEntry", "Case", "CaseEvent", "Device",
-    "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle", "OfficerCounter",
-    "PairingCode", "PeriodicRun", "PortalText", "Premise", "PremiseDay", "PremiseMonth", "Rating", "RatingDay",
-    "RatingHour", "RatingMonth", "RatingReasonDay", "ScoreCaption", "Target", "User",
+    "Agency", "AgencyApplication", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent",
+    "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle",
+    "OfficerCounter", "PairingCode", "PeriodicRun", "PortalText", "Premise", "PremiseDay", "PremiseMonth", "Rating",
+    "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReportFile", "ReportSchedule", "ReportSettings",
+    "ScoreCaption", "Target", "User",
 ]

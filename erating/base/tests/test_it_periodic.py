@@ -30,8 +30,10 @@ def plain():
 
 
 @pytest.fixture(autouse=True)
-def registered():
-    """Only this module's tasks registered, and CALLS empty; the registry restored afterwards."""
+def registered(monkeypatch):
+    """Only this module's tasks registered, and CALLS empty; the registry restored afterwards.
+    The apps' own periodic tasks (discovered by run_periodic) are kept out."""
+    monkeypatch.setattr(periodic, "autodiscover", lambda: None)
     saved = dict(periodic.registry)
     periodic.registry.clear()
     CALLS.clear()

@@ -1,0 +1,203 @@
+"""Benchmark: the report module on PostgreSQL with BENCH_REPORT_RATINGS ratings (default 1M).
+
+Loads demo data once into the database `erating_bench_reports` (kept between runs; set
+BENCH_REPORTS_FRESH=1 to rebuild), then measures, each in its own child process so the peak
+memory (ru_maxrss) is that step's own:
+  - detailed CSV of every rating (as the system administrator, the year of demo data),
+  - the same report as XLSX,
+  - PostgreSQL's own `COPY (the same SELECT) TO STDOUT WITH CSV` in the same run,
+  - the summary report as PDF (tables by premise and by target), with its page count.
+Targets: CSV <= 1.5x COPY's time, XLSX of 1M rows <= 60 s, peak RSS <= 256 MB, summary PDF <= 5 s."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB = os.environ.get("BENCH_REPORTS_DB", "erating_bench_reports")
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+STEPS = ["csv", "xlsx", "copy", "pdf"]
+
+
+def _env():
+    return dict(os.environ, DJANGO_SETTINGS_MODULE="erating.test_settings", DATABASE_URL=f"{PG}/{DB}",
+                REDIS_URL="", DB_POOL="")
+
+
+def _child(*args, timeout=3600):
+    proc = subprocess.run([sys.executable, "-m", "bench.reports", "--child", *args], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
+        raise RuntimeError(f"report benchmark step {args} failed")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run(ratings=None):
+    ratings = int(ratings or os.environ.get("BENCH_REPORT_RATINGS", "1000000"))
+    prepared = _child("setup", str(ratings))
+    print(f"reports: {prepared['ratings']:,} ratings in {DB} (load {prepared['load_seconds']:.0f} s)", flush=True)
+    result = {"ratings": prepared["ratings"]}
+    for step in STEPS:
+        result[step] = _child(step)
+        r = result[step]
+        print(f"  {step:5s} {r['seconds']:7.1f} s  peak RSS {r['peak_rss_mb']:5.0f} MB  rows {r.get('rows', '-')}"
+              f"{'  pages ' + str(r['pages']) if 'pages' in r else ''}  {r.get('mb', 0):.0f} MB", flush=True)
+    result["csv_vs_copy"] = round(result["csv"]["seconds"] / result["copy"]["seconds"], 2)
+    result["targets"] = {
+        "csv_le_1_5x_copy": result["csv_vs_copy"] <= 1.5,
+        "xlsx_le_60s": result["xlsx"]["seconds"] <= 60,
+        "rss_le_256mb": max(result[s]["peak_rss_mb"] for s in ("csv", "xlsx")) <= 256,
+        "pdf_le_5s": result["pdf"]["seconds"] <= 5,
+    }
+    print(f"  CSV / COPY = {result['csv_vs_copy']}x; targets: {result['targets']}", flush=True)
+    return result
+
+
+def _peak_mb():
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _setup(count):
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB]).fetchone()
+        if exists and os.environ.get("BENCH_REPORTS_FRESH") == "1":
+            conn.execute(f'DROP DATABASE "{DB}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DB}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django_scopes import scopes_disabled
+
+    from erating.base.models import Rating
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    with scopes_disabled():
+        if Rating.objects.count() < count:
+            with open(os.devnull, "w") as quiet:
+                call_command("demo_data", ratings=count, verbosity=0, stdout=quiet)
+        total = Rating.objects.count()
+    return {"ratings": total, "load_seconds": time.perf_counter() - started}
+
+
+def _request(report, fmt):
+    from erating.base.models import User
+    from erating.base.reports.run import prepare
+    from erating.base.scoping import dimensions_for
+
+    admin = User.objects.filter(role=User.SYSTEM_ADMIN).first()
+    return prepare(admin, dimensions_for(admin), {"report": report, "fmt": fmt, "period": "custom",
+                                                  "start": _first_day(),
+                                                  "end": _last_day(), "flagged": "1", "language": "ms"})
+
+
+def _first_day():
+    from django.utils import timezone
+
+    return (timezone.localdate().replace(year=timezone.localdate().year - 1)).isoformat()
+
+
+def _last_day():
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def _measure(step):
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from erating.base.reports.run import csv_stream, write_file
+
+    out = tempfile.NamedTemporaryFile(delete=False, suffix="." + step)
+    out.close()
+    started = time.perf_counter()
+    try:
+        if step == "csv":
+            req = _request("detailed", "csv")
+            with open(out.name, "wb") as f:
+                f.writelines(csv_stream(req))
+        elif step == "xlsx":
+            req = _request("detailed", "xlsx")
+            write_file(req, out.name)
+        elif step == "copy":
+            req = _request("detailed", "csv")
+            sql = _detailed_sql(req)
+            with connection.cursor() as cursor, open(out.name, "wb") as f:
+                with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy:
+                    f.writelines(copy)
+        elif step == "pdf":
+            req = _request("summary", "pdf")
+            write_file(req, out.name)
+        seconds = time.perf_counter() - started
+        result = {"seconds": round(seconds, 2), "peak_rss_mb": round(_peak_mb(), 1),
+                  "mb": os.path.getsize(out.name) / 1e6}
+        if step in ("csv", "copy"):
+            with open(out.name, "rb") as f:
+                result["rows"] = sum(1 for _ in f) - 1  # header; quoted newlines in comments would add lines
+        if step == "pdf":
+            from pypdf import PdfReader
+
+            result["pages"] = len(PdfReader(out.name).pages)
+        if step == "xlsx":
+            result["rows"] = _xlsx_rows(out.name)
+        return result
+    finally:
+        os.remove(out.name)
+
+
+def _detailed_sql(req):
+    """The detailed report's own SELECT, parameters inlined for COPY."""
+    from django.db import connection
+    from django_scopes import scope
+    from psycopg import ClientCursor
+
+    from erating.base.reports.criteria import ratings
+    from erating.base.reports.detail import FIELDS
+
+    with scope(**req.ctx.dims):
+        qs = ratings(req.ctx.criteria).order_by("created_at", "id").values_list(*FIELDS)
+        sql, params = qs.query.sql_with_params()
+    connection.ensure_connection()
+    return ClientCursor(connection.connection).mogrify(sql, params)
+
+
+def _xlsx_rows(path):
+    """Data rows of every sheet, counted in the compressed stream (no workbook loaded)."""
+    import zipfile
+
+    rows = 0
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                with z.open(name) as f:
+                    tail = b""
+                    while chunk := f.read(1 << 20):
+                        rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+                        tail = chunk[-8:]
+                rows -= 1  # the header
+    return rows
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        step = sys.argv[2]
+        if step == "setup":
+            print(json.dumps(_setup(int(sys.argv[3]))))
+        else:
+            print(json.dumps(_measure(step)))
+    else:
+        print(json.dumps(run(*(sys.argv[1:2]))))

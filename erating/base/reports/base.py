@@ -1,0 +1,76 @@
+"""The shapes every report yields and every writer reads.
+
+A report yields Sections; a Section has typed Columns and an iterable of row tuples (a
+generator over a queryset's `.iterator()` for the large ones), so CSV streams, XLSX writes in
+constant memory and the PDF lays out the same rows.
+"""
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+TEXT, INT, FLOAT, PCT, DATETIME, DATE = "text", "int", "float", "pct", "datetime", "date"
+NUM = "num"  # a count or a measure in one column: integers stay integers
+
+# Excel's hard limit, the header row included.
+XLSX_MAX_ROWS = 1_048_576
+
+
+@dataclass
+class Column:
+    label: str
+    kind: str = TEXT
+    width: int = 14  # in characters, for XLSX and relative PDF widths
+
+
+@dataclass
+class Chart:
+    """A bar chart over rows of the section: labels from one column, values from others."""
+    title: str
+    label_col: int
+    value_cols: list[int]
+    max_bars: int = 15
+
+
+@dataclass
+class Section:
+    title: str
+    columns: list[Column]
+    rows: Iterable[tuple]
+    count: int | None = None  # when known before writing: XLSX refuses early
+    chart: Chart | None = None
+    note: str = ""
+
+
+@dataclass
+class Context:
+    """Everything a report needs besides the criteria: who asked, in which language, when."""
+    criteria: Any
+    user: Any
+    language: str = "ms"
+    generated_at: datetime = field(default_factory=timezone.now)
+    options: dict = field(default_factory=dict)
+    dims: dict = field(default_factory=dict)  # the scope the report runs in (scoping.dimensions_for)
+
+    @property
+    def agency_wide(self):
+        """True when the rows span agencies (a system administrator not viewing one agency)."""
+        return self.dims.get("agency") is None and self.criteria.agency_id is None
+
+
+class TooManyRows(Exception):
+    """A section does not fit the format (an XLSX sheet, a PDF); the message says what to do."""
+
+
+def pct(part, whole):
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def local_naive(value, tz=None):
+    # Spreadsheets know no time zones: dates are written in Malaysia time as the users read them.
+    # Callers in a row loop pass tz once (looking the current zone up per row cost more than the row).
+    if not value:
+        return None
+    return value.astimezone(tz or timezone.get_current_timezone()).replace(tzinfo=None)

@@ -1,0 +1,160 @@
+"""Scheduled reports: weekly (last Monday–Sunday) or monthly (last calendar month), in Malaysia
+time. Each due schedule is built with its owner's scope as it is at run time and e-mailed to
+each recipient still within that scope: attached when small, otherwise kept as the owner's
+background report and linked. After MAX_FAILURES failures in a row the schedule pauses and the
+owner is told."""
+import logging
+import os
+import tempfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.files import File
+from django.core.mail import EmailMessage
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_scopes import scopes_disabled
+
+from ..models import ReportFile, ReportSchedule, User
+from ..scoping import dimensions_for
+from .jobs import expiry_hours
+from .run import CONTENT_TYPES, filename, prepare, write_file
+
+logger = logging.getLogger(__name__)
+MAX_FAILURES = 3
+LINK_SALT = "erating.reports.shared"
+
+
+def attach_max_bytes():
+    return getattr(settings, "REPORT_ATTACH_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def last_period(frequency, today):
+    """The period just ended, for a schedule run on `today` (a Malaysia date)."""
+    if frequency == ReportSchedule.WEEKLY:
+        this_monday = today - timedelta(days=today.weekday())
+        return this_monday - timedelta(days=7), this_monday - timedelta(days=1)
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def recipients_in_scope(schedule):
+    """Recipients the owner may still send to: active users of the owner's agency (any active
+    user for a system administrator)."""
+    users = schedule.recipients.filter(is_active=True)
+    if not schedule.owner.is_system_admin:
+        users = users.filter(agency_id=schedule.owner.agency_id)
+    return list(users)
+
+
+def run_due(now=None):
+    """Send every active schedule whose last period has not been sent yet. Returns the ids sent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = []
+    with scopes_disabled():
+        schedules = list(ReportSchedule.objects.filter(active=True).select_related("owner"))
+    for schedule in schedules:
+        start, end = last_period(schedule.frequency, today)
+        if schedule.last_period_end is not None and schedule.last_period_end >= end:
+            continue
+        if send(schedule, start, end, now=now):
+            sent.append(schedule.pk)
+    return sent
+
+
+def send(schedule, start, end, *, now=None):
+    now = now or timezone.now()
+    owner = schedule.owner
+    fd, path = tempfile.mkstemp(suffix="." + schedule.fmt)
+    os.close(fd)
+    try:
+        dims = dimensions_for(owner)
+        data = {**schedule.query, "report": schedule.report, "period": "custom", "start": start.isoformat(),
+                "end": end.isoformat()}
+        req = prepare(owner, dims, data, fmt=schedule.fmt, language=schedule.language)
+        write_file(req, path)
+        with scopes_disabled():
+            recipients = recipients_in_scope(schedule)
+            if not recipients:
+                raise ValueError("no recipient within the owner's scope")
+            size = os.path.getsize(path)
+            record = None
+            if size > attach_max_bytes():
+                record = _keep(schedule, req, path, now)
+            for user in recipients:
+                _mail(schedule, req, user, path, record, start, end)
+            ReportSchedule.objects.filter(pk=schedule.pk).update(
+                failures=0, last_error="", last_period_end=end, last_run_at=now)
+        return True
+    except Exception as exc:  # noqa: BLE001 - every failure counts towards pausing
+        logger.warning("Scheduled report %s failed: %s", schedule.pk, exc)
+        _failed(schedule, exc, now)
+        return False
+    finally:
+        if os.path.exists(path):
+            os.remove(path)
+
+
+def _keep(schedule, req, path, now):
+    record = ReportFile(agency_id=schedule.owner.agency_id, owner=schedule.owner, report=schedule.report,
+                        fmt=schedule.fmt, language=schedule.language, query=schedule.query, status=ReportFile.DONE,
+                        filename=filename(req), finished_at=now, expires_at=now + timedelta(hours=expiry_hours()))
+    with open(path, "rb") as f:
+        record.file.save(record.filename, File(f), save=False)
+    record.save()
+    return record
+
+
+def shared_link(record, user):
+    token = signing.dumps({"f": record.pk, "u": user.pk}, salt=LINK_SALT)
+    return settings.SITE_URL.rstrip("/") + reverse("control:report_shared", kwargs={"token": token}) \
+        if getattr(settings, "SITE_URL", "") else reverse("control:report_shared", kwargs={"token": token})
+
+
+def read_link(token):
+    """-> (file id, user id) of a shared link, or None when it is forged or expired."""
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=timedelta(hours=expiry_hours()))
+    except signing.BadSignature:
+        return None
+    return data.get("f"), data.get("u")
+
+
+def _mail(schedule, req, user, path, record, start, end):
+    with override(user.language or schedule.language):
+        subject = _("Scheduled report %(name)s: %(start)s – %(end)s") % {"name": schedule.name, "start": start.strftime("%d/%m/%Y"),
+                                                          "end": end.strftime("%d/%m/%Y")}
+        body = _("The scheduled report “%(name)s” (%(report)s) for %(start)s – %(end)s, prepared for %(owner)s.") % {
+            "name": schedule.name, "report": req.report.title, "start": start.strftime("%d/%m/%Y"),
+            "end": end.strftime("%d/%m/%Y"), "owner": schedule.owner.full_name}
+        if record is not None:
+            body += "\n\n" + _("The file is too large to attach. Download it (after logging in) here: %(link)s") % {
+                "link": shared_link(record, user)}
+    message = EmailMessage(subject, body, to=[user.email])
+    if record is None:
+        with open(path, "rb") as f:
+            message.attach(filename(req), f.read(), CONTENT_TYPES[req.fmt].split(";")[0])
+    message.send()
+
+
+def _failed(schedule, exc, now):
+    with scopes_disabled():
+        failures = schedule.failures + 1
+        paused = failures >= MAX_FAILURES
+        ReportSchedule.objects.filter(pk=schedule.pk).update(
+            failures=failures, last_error=f"{type(exc).__name__}: {exc}"[:1000], last_run_at=now,
+            active=not paused)
+        schedule.failures, schedule.active = failures, not paused
+    if paused:
+        owner = User.objects.get(pk=schedule.owner_id)
+        with override(owner.language or "ms"):
+            EmailMessage(
+                _("Scheduled report paused: %(name)s") % {"name": schedule.name},
+                _("The scheduled report “%(name)s” failed %(n)s times in a row and has been paused. Check its "
+                  "criteria and recipients, then resume it under Reports → Schedules.") % {
+                    "name": schedule.name, "n": failures},
+                to=[owner.email]).send()

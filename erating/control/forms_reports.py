@@ -1,0 +1,125 @@
+"""The report criteria form: choices come from the scoped managers, so a user is only ever
+offered what they may see; the criteria service checks again whatever is submitted."""
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from erating.base.analysis.criteria import PRESETS, preset_label
+from erating.base.models import (
+    Agency,
+    Ministry,
+    Premise,
+    Rating,
+    ReportSchedule,
+    Target,
+    User,
+)
+from erating.base.reports.registry import available
+
+FORMAT_CHOICES = [("pdf", "PDF"), ("xlsx", "XLSX"), ("csv", "CSV")]
+LANGUAGE_CHOICES = [("ms", "Bahasa Melayu"), ("en", "English")]
+# Names as the criteria service (erating.base.analysis.criteria) reads them.
+CRITERIA_KEYS = ("period", "start", "end", "ministry", "agency", "premise", "target", "officer", "kind", "channel",
+                 "score_min", "score_max", "flagged", "year", "levels", "split", "language")
+
+
+class ReportForm(forms.Form):
+    report = forms.ChoiceField(label=_("Report"))
+    fmt = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="pdf")
+    language = forms.ChoiceField(label=_("Language of the report"), choices=LANGUAGE_CHOICES)
+    period = forms.ChoiceField(label=_("Period"), choices=[(p, "") for p in PRESETS], initial="month", required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ministry = forms.TypedChoiceField(label=_("Ministry"), required=False, coerce=int, empty_value=None)
+    agency = forms.TypedChoiceField(label=_("Agency"), required=False, coerce=int, empty_value=None)
+    premise = forms.TypedChoiceField(label=_("Premise"), required=False, coerce=int, empty_value=None)
+    target = forms.TypedChoiceField(label=_("Counter, service, facility or officer"), required=False, coerce=int,
+                                       empty_value=None)
+    officer = forms.TypedChoiceField(label=_("Officer"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All"))] + list(Target.KIND_CHOICES))
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=[("", _("All"))] + list(Rating.CHANNEL_CHOICES))
+    score_min = forms.TypedChoiceField(label=_("Lowest score"), coerce=int, initial=1,
+                                       choices=[(s, s) for s in range(1, 6)])
+    score_max = forms.TypedChoiceField(label=_("Highest score"), coerce=int, initial=5,
+                                       choices=[(s, s) for s in range(1, 6)])
+    flagged = forms.BooleanField(label=_("Include ratings suspected of abuse"), required=False)
+    year = forms.IntegerField(label=_("Year (by month report)"), required=False, min_value=2000, max_value=2100)
+    levels = forms.TypedMultipleChoiceField(label=_("Scores (low ratings report)"), required=False, coerce=int,
+                                            choices=[(2, _("2 – Less than satisfactory")), (1, _("1 – Unsatisfactory"))],
+                                            widget=forms.CheckboxSelectMultiple)
+    split = forms.BooleanField(label=_("Split across several sheets when an XLSX sheet would be too long"),
+                               required=False)
+
+    def __init__(self, user, dims, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p, preset_label(p)) for p in PRESETS]
+        self.fields["report"].choices = [(r.slug, r.title) for r in available(user, dims)]
+        self.fields["language"].initial = user.language
+        today = timezone.localdate()
+        self.fields["end"].initial = today
+        self.fields["start"].initial = today.replace(day=1)
+        self.fields["year"].initial = today.year
+        every = [("", _("All"))]
+        if user.is_system_admin and dims.get("agency") is None:
+            self.fields["ministry"].choices = every + [(m.pk, m.name) for m in Ministry.objects.all()]
+            self.fields["agency"].choices = every + [(a.pk, a.name) for a in Agency.objects.all()]
+        else:
+            del self.fields["ministry"], self.fields["agency"]
+        self.fields["premise"].choices = every + [(p.pk, p.name) for p in Premise.objects.all()[:2000]]
+        self.fields["target"].choices = every + [
+            (t.pk, f"{t.display_name} — {t.premise.name}") for t in Target.objects.select_related("premise")[:2000]]
+        officers = User.scoped.filter(role__in=[User.OFFICER, User.SUPERVISOR]).order_by("full_name")[:2000]
+        self.fields["officer"].choices = every + [(u.pk, u.full_name) for u in officers]
+
+    def query(self):
+        """The criteria as plain JSON-able values: what the report service and a background job read."""
+        out = {"report": self.cleaned_data["report"], "fmt": self.cleaned_data["fmt"]}
+        for key in CRITERIA_KEYS:
+            value = self.cleaned_data.get(key)
+            if value in (None, "", [], False):
+                continue
+            out[key] = value.isoformat() if hasattr(value, "isoformat") else value
+        if out.get("flagged"):
+            out["flagged"] = "1"
+        if not out.get("period"):
+            out["period"] = "custom" if ("start" in out or "end" in out) else "30d"
+        if out["period"] != "custom":
+            out.pop("start", None), out.pop("end", None)
+        if out.get("split"):
+            out["split"] = "1"
+        return out
+
+
+class ScheduleForm(forms.ModelForm):
+    """A schedule's report, format, language, frequency, recipients and filters; the period is
+    set at each run (last week or last month)."""
+
+    premise = forms.TypedChoiceField(label=_("Premise"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All"))] + list(Target.KIND_CHOICES))
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=[("", _("All"))] + list(Rating.CHANNEL_CHOICES))
+
+    class Meta:
+        model = ReportSchedule
+        fields = ["name", "report", "fmt", "language", "frequency", "recipients"]
+        widgets = {"recipients": forms.CheckboxSelectMultiple}
+
+    def __init__(self, user, dims, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"] = forms.ChoiceField(label=_("Report"), choices=[
+            (r.slug, r.title) for r in available(user, dims) if r.slug != "user-log" or user.role != User.SUPERVISOR])
+        self.fields["fmt"] = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES)
+        self.fields["language"] = forms.ChoiceField(label=_("Language of the report"), choices=LANGUAGE_CHOICES)
+        # Recipients within the owner's scope: users of the owner's agency (any user for a system administrator).
+        people = User.objects.filter(is_active=True) if user.is_system_admin else \
+            User.objects.filter(is_active=True, agency_id=user.agency_id)
+        self.fields["recipients"].queryset = people.order_by("full_name")
+        self.fields["recipients"].label_from_instance = lambda u: f"{u.full_name} <{u.email}>"
+        self.fields["premise"].choices = [("", _("All"))] + [(p.pk, p.name) for p in Premise.objects.all()[:2000]]
+        if self.instance.pk:
+            for key in ("premise", "kind", "channel"):
+                self.fields[key].initial = self.instance.query.get(key)
+
+    def filters(self):
+        return {k: self.cleaned_data[k] for k in ("premise", "kind", "channel") if self.cleaned_data.get(k)}

@@ -1,0 +1,101 @@
+"""Report module views: the criteria form, downloads, background jobs and "my reports".
+Thin: everything is done by erating.base.reports."""
+import os
+import tempfile
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from erating.base.models import Agency, ReportFile
+from erating.base.reports import jobs
+from erating.base.reports.base import TooManyRows
+from erating.base.reports.run import (
+    CONTENT_TYPES,
+    csv_stream,
+    estimate_rows,
+    filename,
+    prepare,
+    write_file,
+)
+from erating.base.scoping import VIEW_AS_SESSION_KEY
+from erating.base.services.audit import log_action
+
+from ..forms_reports import ReportForm
+from ..permissions import ANY_ROLE, role_required
+
+
+def _my_files(request):
+    return ReportFile.objects.filter(owner=request.user, expires_at__gt=timezone.now())
+
+
+@role_required(*ANY_ROLE)
+def report_index(request):
+    form = ReportForm(request.user, request.scope)
+    return render(request, "control/reports/index.html", {"form": form, "files": _my_files(request)[:20],
+                                                          "nav": "reports"})
+
+
+def _invalid(request, form, status=400):
+    return render(request, "control/reports/index.html", {"form": form, "files": _my_files(request)[:20],
+                                                          "nav": "reports"}, status=status)
+
+
+@role_required(*ANY_ROLE)
+@require_POST
+def report_run(request):
+    form = ReportForm(request.user, request.scope, request.POST)
+    if not form.is_valid():
+        return _invalid(request, form)
+    query = form.query()
+    try:
+        req = prepare(request.user, request.scope, query)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _invalid(request, form)
+    agency = Agency.objects.filter(pk=request.scope.get("agency")).first() if request.scope.get("agency") else None
+    log_action("export", request=request, agency=agency,
+               changes={"report": [None, req.report.slug], "format": [None, req.fmt], "criteria": [None, query]})
+    if req.fmt == "csv":
+        # CSV streams at any size with flat memory: no need for the background.
+        response = StreamingHttpResponse(csv_stream(req), content_type=CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = f'attachment; filename="{filename(req)}"'
+        return response
+    if req.report.row_level and estimate_rows(req) > jobs.inline_rows():
+        record = jobs.submit(req, query, view_as=request.session.get(VIEW_AS_SESSION_KEY))
+        messages.info(request, _("This report is large: it is being prepared and will wait for you in My reports."))
+        return redirect("control:report_file", report_file_id=record.pk)
+    fd, path = tempfile.mkstemp(suffix="." + req.fmt)
+    os.close(fd)
+    try:
+        write_file(req, path)
+        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    except TooManyRows as exc:
+        form.add_error(None, str(exc))
+        return _invalid(request, form)
+    finally:
+        # The open handle keeps the data readable; the name goes at once (no temp files left behind).
+        if os.path.exists(path):
+            os.remove(path)
+    return FileResponse(handle, as_attachment=True, filename=filename(req), content_type=CONTENT_TYPES[req.fmt])
+
+
+@role_required(*ANY_ROLE)
+def report_file(request, report_file_id):
+    record = get_object_or_404(_my_files(request), pk=report_file_id)
+    template = "control/reports/file_status.html" if request.headers.get("HX-Request") else "control/reports/file.html"
+    return render(request, template, {"record": record, "nav": "reports"})
+
+
+@role_required(*ANY_ROLE)
+def report_file_download(request, report_file_id):
+    record = get_object_or_404(_my_files(request), pk=report_file_id, status=ReportFile.DONE)
+    if not record.file:
+        raise Http404
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename,
+                        content_type=CONTENT_TYPES.get(record.fmt, "application/octet-stream"))
