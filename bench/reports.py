@@ -122,8 +122,8 @@ def _measure(step):
 
     from erating.base.reports.run import csv_stream, write_file
 
-    out = tempfile.NamedTemporaryFile(delete=False, suffix="." + step)
-    out.close()
+    with tempfile.NamedTemporaryFile(delete=False, suffix="." + step) as out:
+        pass
     started = time.perf_counter()
     try:
         if step == "csv":
@@ -136,9 +136,9 @@ def _measure(step):
         elif step == "copy":
             req = _request("detailed", "csv")
             sql = _detailed_sql(req)
-            with connection.cursor() as cursor, open(out.name, "wb") as f:
-                with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy:
-                    f.writelines(copy)
+            with connection.cursor() as cursor, open(out.name, "wb") as f, \
+                    cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy:
+                f.writelines(copy)
         elif step == "pdf":
             req = _request("summary", "pdf")
             write_file(req, out.name)

@@ -15,6 +15,9 @@ class ReportSettings(models.Model):
 
     objects = ScopedManager(agency="agency")
 
+    def __str__(self):
+        return f"{self.agency_id}: {self.charter_promise} %"
+
 
 class ReportFile(models.Model):
     """A report produced in the background, kept for its owner in "my reports" until it expires."""
@@ -44,6 +47,9 @@ class ReportFile(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["owner", "created_at"])]
+
+    def __str__(self):
+        return self.filename or f"{self.report}.{self.fmt}"
 
     @property
     def progress(self):
