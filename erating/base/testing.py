@@ -54,11 +54,12 @@ def make_agency(code, ministry):
     return ns
 
 
-def add_rating(target, score, *, officer=None, comment="", reasons=None, channel=Rating.QR, when=None):
+def add_rating(target, score, *, officer=None, comment="", reasons=None, channel=Rating.QR, when=None,
+               flagged=False):
     return Rating.objects.create(
         agency_id=target.agency_id, premise_id=target.premise_id, target=target, officer=officer or target.officer,
         score=score, channel=channel, comment=comment, reasons=reasons or [], idempotency_key=uuid.uuid4(),
-        created_at=when or timezone.now())
+        created_at=when or timezone.now(), flagged=flagged)
 
 
 def make_world():

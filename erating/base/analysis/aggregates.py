@@ -293,7 +293,7 @@ def rebuild(start, end, agency=None):
             rows = model._base_manager.filter(**{f"{field}__gte": start, f"{field}__lte": end})
             if agency:
                 rows = rows.filter(agency_id=agency)
-            rows._raw_delete(rows.db)
+            rows.delete()  # nothing refers to aggregate rows: one DELETE statement
             keys, values = TABLES[model]
             cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys + values)}) {selects[model]}",
                            _params(model, start, end, agency))

@@ -1,16 +1,16 @@
 """The portal's live figures and public results: aggregate numbers only, computed at most once per
 cache period (never a scan of the ratings table per visit).
 
-public_results() is the one entry point for the results page. It groups ratings per agency over a
-period with the (agency, created_at) index; when the analysis aggregates land it can read those
-instead without the views changing."""
+public_results() is the one entry point for the results page. Both read the analysis module's
+monthly premise aggregates (erating.base.analysis), kept with every rating INSERT: a period that
+starts on the first of a month (this month, this year) is a sum of whole months there."""
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.models import Agency, Premise, Rating
+from erating.base.models import Agency, Premise, PremiseMonth
 
 FIGURES_KEY = "portal:figures:v1"
 RESULTS_KEY = "portal:results:v1"
@@ -50,8 +50,7 @@ def compute_figures(now=None):
                      .values_list("medium").annotate(n=Count("id")).values_list("medium", "n"))
         taking_part = (Premise.objects.filter(active=True, agency__status=Agency.ACTIVE)
                        .order_by().values("agency_id").distinct().count())
-        year_ratings = Rating.objects.filter(flagged=False, created_at__gte=year_start(now),
-                                             agency_id__in=_active_agency_ids()).count()
+        year_ratings = sum(total for total, _ in _per_agency(year_start(now)).values())
     return {"tablet": media.get(Premise.TABLET, 0), "qr": media.get(Premise.QR, 0),
             "both": media.get(Premise.BOTH, 0), "agencies": taking_part, "ratings_year": year_ratings,
             "year": timezone.localtime(now or clock()).year}
@@ -62,11 +61,15 @@ def live_figures():
 
 
 def _per_agency(since):
+    """{agency id: (ratings, satisfied)} of unflagged ratings from `since` (the first of a month,
+    Malaysia time) until now, from the monthly aggregates."""
     with scopes_disabled():
-        rows = (Rating.objects.filter(flagged=False, created_at__gte=since, agency_id__in=_active_agency_ids())
+        rows = (PremiseMonth.objects.filter(flagged=False, month__gte=timezone.localtime(since).date(),
+                                            month__lte=month_start().date(), agency_id__in=_active_agency_ids())
                 .order_by().values("agency_id")
-                .annotate(total=Count("id"), satisfied=Count("id", filter=Q(score__gte=4))))
-        return {r["agency_id"]: (r["total"], r["satisfied"]) for r in rows}
+                .annotate(total=Sum(F("n1") + F("n2") + F("n3") + F("n4") + F("n5")),
+                          satisfied=Sum(F("n4") + F("n5"))))
+        return {r["agency_id"]: (r["total"], r["satisfied"]) for r in rows if r["total"]}
 
 
 def _csat(total, satisfied):

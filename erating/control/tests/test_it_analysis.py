@@ -136,3 +136,24 @@ def test_agency_admin_sets_the_minimum_in_form_settings(world, login):
     assert world.home.agency.ranking_min_ratings == 25
     bad = client.post(reverse(URL), {**GENERAL, "ranking_min_ratings": "0"})
     assert "ranking_min_ratings" in bad.context["settings_form"].errors
+
+
+@pytest.mark.parametrize("role", ["admin", "supervisor", "officer"])
+def test_the_summary_shows_follow_up_deadlines_to_those_who_work_cases(world, login, role):
+    from erating.base.followup import cases
+    from erating.base.models import Case
+
+    h = world.home
+    with scopes_disabled():
+        low = [r for r in h.ratings if r.score <= 2]
+        for rating in low:
+            cases.open_case(rating, user=h.admin)
+        in_scope = Case.objects.filter(premise__in=[h.premise] if role == "supervisor" else
+                                       [h.premise, h.branch]).count()
+    client = login(getattr(h, role))
+    body = client.get(reverse("control:analysis_summary"), {"period": "30d"}).content.decode()
+    if role == "officer":
+        assert "an-followup" not in body
+    else:
+        assert low and in_scope
+        assert f"<strong>{in_scope}</strong> kes dibuka" in body

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures
+from erating.base.followup import cases
 from erating.base.models import Agency, FollowUpReason, Ministry, Premise, Target, User
 
 from ..permissions import ANY_ROLE, role_required
@@ -47,7 +48,10 @@ def _section(name, request, ctx):
     if ctx["withheld"]:
         return {}
     if name == "summary":
-        return charts.summary(c, ctx["head"])
+        summary = charts.summary(c, ctx["head"])
+        if not ctx["personal"]:  # follow-up of low ratings: the staff who work cases see its deadlines
+            summary["followup"] = cases.figures_for(c)
+        return summary
     if name == "trend":
         return charts.trend(c)
     if name == "heatmap":
