@@ -7,6 +7,7 @@ A URL whose kwarg name is not in KWARG_OBJECTS makes the test fail: name it by t
 (premise_id, target_id, user_id, device_id, agency_id, ministry_id, application_id, rating_id,
 pairing_id, code) or add the new name here.
 """
+import hashlib
 import io
 import shutil
 import subprocess
@@ -152,7 +153,8 @@ def _report_objects(o, label="Rahsia Lain"):
         status=ReportFile.DONE, expires_at=timezone.now() + timedelta(hours=1))
     o.schedule = ReportSchedule.objects.create(agency=o.agency, owner=o.admin, name=f"Jadual {label}",
                                                report="summary")
-    o.api_token = ApiToken.objects.create(agency=o.agency, name=f"Sistem {label}", token_hash=slug[0] * 64)
+    o.api_token = ApiToken.objects.create(agency=o.agency, name=f"Sistem {label}",
+                                          token_hash=hashlib.sha256(slug.encode()).hexdigest())
     o.report_file.file.save(f"{slug}.csv", ContentFile(f"{o.premise.name}\n".encode()), save=True)
 
 

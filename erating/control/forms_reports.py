@@ -111,9 +111,13 @@ class ScheduleForm(forms.ModelForm):
             (r.slug, r.title) for r in available(user, dims) if r.slug != "user-log" or user.role != User.SUPERVISOR])
         self.fields["fmt"] = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES)
         self.fields["language"] = forms.ChoiceField(label=_("Language of the report"), choices=LANGUAGE_CHOICES)
-        # Recipients within the owner's scope: users of the owner's agency (any user for a system administrator).
-        people = User.objects.filter(is_active=True) if user.is_system_admin else \
-            User.objects.filter(is_active=True, agency_id=user.agency_id)
+        # Recipients within the owner's scope: users of the owner's agency, or of the agency a system
+        # administrator is viewing as (any user for a system administrator viewing the country).
+        # Users are not tenant-scoped rows, so the agency is narrowed here explicitly.
+        agency_id = user.agency_id or (dims or {}).get("agency")
+        people = User.objects.filter(is_active=True)
+        if agency_id is not None:
+            people = people.filter(agency_id=agency_id)
         self.fields["recipients"].queryset = people.order_by("full_name")
         self.fields["recipients"].label_from_instance = lambda u: f"{u.full_name} <{u.email}>"
         self.fields["premise"].choices = [("", _("All"))] + [(p.pk, p.name) for p in Premise.objects.all()[:2000]]

@@ -81,6 +81,8 @@ ACTIONS = {
     "alert.comment": gettext_lazy("Comment added to an alert"),
     "alert.rule": gettext_lazy("Alert rule changed"),
     "followup.settings": gettext_lazy("Follow-up settings changed"),
+    "api_token.issue": gettext_lazy("Read-only API token issued"),
+    "api_token.revoke": gettext_lazy("Read-only API token revoked"),
     "portal.create": gettext_lazy("Portal content added"),
     "portal.update": gettext_lazy("Portal content changed"),
     "portal.publish": gettext_lazy("Published on the portal"),
@@ -89,6 +91,7 @@ ACTIONS = {
 }
 
 OBJECT_TYPES = {
+    "ApiToken": gettext_lazy("API token"),
     "Alert": gettext_lazy("Alert"),
     "AlertRule": gettext_lazy("Alert rule"),
     "Case": gettext_lazy("Follow-up case"),
