@@ -11,7 +11,6 @@ All counts come from the aggregate tables, chosen so each answer is exact:
   - reasons: RatingReasonDay.
 A score filter selects count columns (n1..n5), never rows, so it is exact on every table.
 """
-import math
 from collections import defaultdict
 from datetime import timedelta
 
@@ -33,10 +32,10 @@ from erating.base.models import (
     Target,
     User,
 )
+from erating.base.services.stats import wilson_lower_bound  # one definition for analysis and reports
 
 from . import criteria as cr
 
-Z95 = 1.96
 DEFAULT_MIN_RATINGS = 10
 N = [f"n{s}" for s in range(1, 6)]
 C = [f"c{s}" for s in range(1, 6)]
@@ -343,17 +342,6 @@ def reasons(c):
 
 
 # --- rankings -----------------------------------------------------------------------------------
-
-def wilson_lower_bound(satisfied, total, z=Z95):
-    """Lower bound of the 95% Wilson interval of the satisfied share: few ratings, low bound."""
-    if total == 0:
-        return 0.0
-    p = satisfied / total
-    denom = 1 + z * z / total
-    centre = p + z * z / (2 * total)
-    margin = z * math.sqrt((p * (1 - p) + z * z / (4 * total)) / total)
-    return (centre - margin) / denom
-
 
 def minimums(c):
     with scopes_disabled():
