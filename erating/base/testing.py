@@ -71,3 +71,13 @@ def make_world():
         sysadmin = User.objects.create_user("sys@erating.gov.my", PASSWORD, full_name="Pentadbir Sistem",
                                             role=User.SYSTEM_ADMIN)
     return SimpleNamespace(ministry=ministry, home=home, other=other, sysadmin=sysadmin)
+
+
+def log_in_page(page, user, language="en"):
+    """Log a Playwright page in through the real login form, with the interface in `language`."""
+    page.goto("/control/login/")
+    page.context.add_cookies([{"name": "django_language", "value": language,
+                               "url": page.url.split("/control/")[0] + "/"}])
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")

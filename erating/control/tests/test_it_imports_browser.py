@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from erating.base.models import Premise, Target, User
-from erating.base.testing import PASSWORD
+from erating.base.testing import log_in_page
 
 
 @pytest.mark.browser
@@ -16,11 +16,7 @@ from erating.base.testing import PASSWORD
 def test_it_creates_premise_counter_and_imports_officers(world, new_page):
     mail.outbox.clear()
     page = new_page()
-    page.goto("/control/login/")
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.url.split("/control/")[0] + "/"}])
-    page.fill("input[name=username]", world.home.admin.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
+    log_in_page(page, world.home.admin)
 
     page.goto("/control/premises/new/")
     page.fill("input[name=code]", "home-melaka")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from erating.base.models import ReportFile
 from erating.base.reports.jobs import build_report
-from erating.base.testing import PASSWORD
+from erating.base.testing import log_in_page
 
 
 @pytest.mark.browser
@@ -16,11 +16,7 @@ def test_it_shows_progress_then_offers_the_file(world, new_page, settings, tmp_p
     settings.REPORT_INLINE_ROWS = 1
     settings.MEDIA_ROOT = tmp_path
     page = new_page()
-    page.goto("/control/login/")
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.url.split("/control/")[0] + "/"}])
-    page.fill("input[name=username]", world.home.admin.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
+    log_in_page(page, world.home.admin)
 
     page.goto("/control/reports/")
     page.select_option("select[name=report]", "detailed")
