@@ -21,34 +21,18 @@ from erating.base.models import (
     Agency,
     FollowUpReason,
     HeatMonth,
-    Ministry,
-    Premise,
     PremiseDay,
     PremiseMonth,
     RatingDay,
     RatingHour,
     RatingMonth,
     RatingReasonDay,
-    Target,
-    User,
 )
-from erating.base.services.stats import wilson_lower_bound  # one definition for analysis and reports
 
 from . import criteria as cr
 
-DEFAULT_MIN_RATINGS = 10
 N = [f"n{s}" for s in range(1, 6)]
 C = [f"c{s}" for s in range(1, 6)]
-DIMENSIONS = {
-    # name: (group field, target kind filter or None)
-    "ministry": ("agency__ministry_id", None),
-    "agency": ("agency_id", None),
-    "premise": ("premise_id", None),
-    "counter": ("target_id", "counter"),
-    "service": ("target_id", "service"),
-    "facility": ("target_id", "facility"),
-    "officer": ("officer_id", None),
-}
 
 
 # --- counting -----------------------------------------------------------------------------------
@@ -339,111 +323,6 @@ def reasons(c):
     rows = [(labels.get(rid), n) for rid, n in per.items() if n]
     rows.sort(key=lambda r: (-r[1], r[0].id if r[0] else 0))
     return rows
-
-
-# --- rankings -----------------------------------------------------------------------------------
-
-def minimums(c):
-    with scopes_disabled():
-        qs = Agency.objects.all()
-        agency = c.agency_id or c.scope_agency
-        if agency is not None:
-            qs = qs.filter(pk=agency)
-        return dict(qs.values_list("id", "ranking_min_ratings"))
-
-
-def _labels(dimension, ids):
-    with scopes_disabled():
-        if dimension == "ministry":
-            return {m.id: m.name for m in Ministry.objects.filter(id__in=ids)}
-        if dimension == "agency":
-            return {a.id: a.name for a in Agency.objects.filter(id__in=ids)}
-        if dimension == "premise":
-            return {p.id: p.name for p in Premise.objects.filter(id__in=ids)}
-        if dimension == "officer":
-            return {u.id: u.full_name for u in User.objects.filter(id__in=ids)}
-        return {t.id: t.display_name for t in Target.objects.filter(id__in=ids)}
-
-
-def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=None):
-    """-> {"ranked": rows with at least the minimum ratings, best Wilson bound first,
-    "few": rows below it (ranked apart), "hidden": how many officer rows were withheld}.
-    Each row: id, label, total, csat, mean, score (Wilson lower bound, 0..100), agency_id.
-    `per`, `kinds`: counts by (agency, premise, target, officer) and target kinds, when one
-    read serves several dimensions (rankings())."""
-    field, kind = DIMENSIONS[dimension]
-    with_agency = field not in ("agency_id", "agency__ministry_id")
-    if per is None:
-        group = [field] + (["agency_id"] if with_agency else [])
-        per = dict(counts(c, group, kind=kind))
-    else:
-        per = _fold(per, dimension, kinds)
-    mins = minimums(c)
-    merged = defaultdict(lambda: [Counts(), None])
-    for key, k in per.items():
-        if dimension == "officer" and key[0] == 0:
-            continue  # ratings credited to no officer
-        merged[key[0]][0] += k
-        merged[key[0]][1] = key[1] if with_agency else None
-    labels = _labels(dimension, list(merged))
-    ranked, few, hidden = [], [], 0
-    for ident, (k, agency) in merged.items():
-        if not k.total:
-            continue
-        minimum = mins.get(agency, DEFAULT_MIN_RATINGS) if agency else DEFAULT_MIN_RATINGS
-        row = {"id": ident, "label": labels.get(ident, "?"), "total": k.total, "csat": k.csat, "mean": k.mean,
-               "score": 100.0 * wilson_lower_bound(k.satisfied, k.total), "agency_id": agency,
-               "minimum": minimum}
-        if k.total >= minimum:
-            ranked.append(row)
-        elif dimension == "officer" and not show_officers_below_minimum:
-            hidden += 1
-        else:
-            few.append(row)
-    ranked.sort(key=lambda r: (-r["score"], -r["total"], r["label"]))
-    few.sort(key=lambda r: (-r["total"], r["label"]))
-    return {"ranked": ranked, "few": few, "hidden": hidden}
-
-
-FINE = ["agency_id", "premise_id", "target_id", "officer_id"]
-
-
-def _fold(per, dimension, kinds):
-    """Counts by (agency, premise, target, officer) -> by (dimension id, agency)."""
-    out = defaultdict(Counts)
-    index = {"premise": 1, "officer": 3}.get(dimension, 2)
-    for key, k in per.items():
-        if index == 2 and kinds.get(key[2]) != dimension:
-            continue
-        out[(key[index], key[0])] += k
-    return out
-
-
-def rankings(c, dimensions, *, show_officers_below_minimum=False):
-    """Rankings and movers of several dimensions below the agency from ONE read per period
-    (counts by agency, premise, target and officer): {dimension: (ranking, (up, down))}."""
-    now, before = counts(c, FINE), counts(c.previous(), FINE)
-    with scopes_disabled():
-        ids = {key[2] for key in now} | {key[2] for key in before}
-        kinds = dict(Target.objects.filter(id__in=ids).values_list("id", "kind"))
-    out = {}
-    for dimension in dimensions:
-        result = ranking(c, dimension, show_officers_below_minimum=show_officers_below_minimum, per=now, kinds=kinds)
-        previous = ranking(c.previous(), dimension, per=before, kinds=kinds)["ranked"]
-        out[dimension] = (result, movers(c, dimension, now=result["ranked"], before=previous))
-    return out
-
-
-def movers(c, dimension, *, limit=5, now=None, before=None):
-    """Rows ranked in both periods, by change of satisfaction index: (top risers, top fallers).
-    `now`, `before`: the two periods' ranked rows if already computed."""
-    now = ranking(c, dimension)["ranked"] if now is None else now
-    before = ranking(c.previous(), dimension)["ranked"] if before is None else before
-    before = {r["id"]: r for r in before}
-    both = [dict(r, change=r["csat"] - before[r["id"]]["csat"]) for r in now if r["id"] in before]
-    up = sorted((r for r in both if r["change"] > 0), key=lambda r: (-r["change"], r["label"]))[:limit]
-    down = sorted((r for r in both if r["change"] < 0), key=lambda r: (r["change"], r["label"]))[:limit]
-    return up, down
 
 
 # --- comments and live stamp --------------------------------------------------------------------

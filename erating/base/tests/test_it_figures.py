@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures
+from erating.base.analysis import figures, rankings
 from erating.base.models import Rating, User
 from erating.base.scoping import dimensions_for
 from erating.base.services import rating_writer
@@ -124,9 +124,9 @@ def test_figures_equal_the_raw_computation(dataset, data):
         grain, series = figures.trend(c)
         grid = figures.heatmap(c)
         got_reasons = {reason.id: n for reason, n in figures.reasons(c)}
-        premise_rank = figures.ranking(c, "premise")
-        officer_rank = figures.ranking(c, "officer", show_officers_below_minimum=True)
-        bundle = figures.rankings(c, ["premise", "counter", "officer"], show_officers_below_minimum=True)
+        premise_rank = rankings.ranking(c, "premise")
+        officer_rank = rankings.ranking(c, "officer", show_officers_below_minimum=True)
+        bundle = rankings.rankings(c, ["premise", "counter", "officer"], show_officers_below_minimum=True)
         comments = figures.latest_comments(c, limit=1000)
 
     total = len(rows)
@@ -166,7 +166,7 @@ def test_figures_equal_the_raw_computation(dataset, data):
     assert {row["id"]: row["total"] for row in counters["ranked"] + counters["few"]} == dict(per_counter)
     for row in premise_rank["ranked"]:
         sat = sum(r.score >= 4 for r in rows if r.premise_id == row["id"])
-        assert near(row["score"], 100.0 * figures.wilson_lower_bound(sat, row["total"]))
+        assert near(row["score"], 100.0 * rankings.wilson_lower_bound(sat, row["total"]))
         assert row["total"] >= row["minimum"]
 
     assert [r.id for r in comments] == [r.id for r in sorted(rows, key=lambda r: r.created_at, reverse=True)
@@ -179,8 +179,8 @@ def test_officer_rows_below_the_minimum_are_withheld(dataset):
         dataset.home.agency.ranking_min_ratings = 10_000
         dataset.home.agency.save()
         c = c.replace()
-        withheld = figures.ranking(c, "officer")
-        shown = figures.ranking(c, "officer", show_officers_below_minimum=True)
+        withheld = rankings.ranking(c, "officer")
+        shown = rankings.ranking(c, "officer", show_officers_below_minimum=True)
     assert withheld["ranked"] == withheld["few"] == [] and withheld["hidden"] == 2
     assert len(shown["few"]) == 2 and all(r["total"] < 10_000 for r in shown["few"])
     assert User.objects.filter(id__in=[r["id"] for r in shown["few"]]).count() == 2

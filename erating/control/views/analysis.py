@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures
+from erating.base.analysis import figures, rankings
 from erating.base.followup import cases
 from erating.base.models import Agency, FollowUpReason, Ministry, Premise, Target, User
 
@@ -35,7 +35,7 @@ def _criteria(request):
 def _context(request, c):
     user = request.user
     head = figures.headline(c)
-    minimum = figures.minimums(c).get(c.agency_id or c.scope_agency, figures.DEFAULT_MIN_RATINGS)
+    minimum = rankings.minimums(c).get(c.agency_id or c.scope_agency, rankings.DEFAULT_MIN_RATINGS)
     # A single officer's figures below the minimum are for the agency administrator only.
     withheld = c.officer_id is not None and not user.is_agency_admin and head["ratings"] < minimum
     return {"c": c, "head": head, "withheld": withheld, "minimum": minimum,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures
+from erating.base.analysis import rankings as ranks
 
 SCORE_NAMES = {1: gettext_lazy("Very dissatisfied"), 2: gettext_lazy("Dissatisfied"), 3: gettext_lazy("Neutral"),
                4: gettext_lazy("Satisfied"), 5: gettext_lazy("Very satisfied")}
@@ -154,8 +155,8 @@ def reasons(c):
 
 def _table(c, dimension, title, *, computed=None):
     if computed is None:
-        result = figures.ranking(c, dimension)
-        up, down = figures.movers(c, dimension, now=result["ranked"])
+        result = ranks.ranking(c, dimension)
+        up, down = ranks.movers(c, dimension, now=result["ranked"])
     else:
         result, (up, down) = computed
     param = {"counter": "target", "service": "target", "facility": "target"}.get(dimension, dimension)
@@ -189,5 +190,5 @@ def rankings(c, *, national, show_officers):
                 wanted.append((kind, title))
     if c.officer_id is None:
         wanted.append(("officer", _("Officers")))
-    bundle = figures.rankings(c, [d for d, _t in wanted], show_officers_below_minimum=show_officers)
+    bundle = ranks.rankings(c, [d for d, _t in wanted], show_officers_below_minimum=show_officers)
     return {"tables": [_table(c, d, title, computed=bundle[d]) for d, title in wanted]}

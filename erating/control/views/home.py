@@ -2,7 +2,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures
+from erating.base.analysis import figures, rankings
 from erating.base.models import Agency, Premise, Target
 
 from ..permissions import ANY_ROLE, role_required
@@ -25,7 +25,7 @@ def figures_low(head):
 
 
 def _ranking(c, dimension):
-    result = figures.ranking(c, dimension)
+    result = rankings.ranking(c, dimension)
     return [{"label": r["label"], "total": r["total"], "csat": _round(r["csat"], 1), "mean": _round(r["mean"], 2)}
             for r in (result["ranked"] + result["few"])[:10]]
 
