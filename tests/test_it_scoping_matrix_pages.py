@@ -18,7 +18,7 @@ from django_scopes import scopes_disabled
 from erating.base.models import Device, PairingCode, Target
 from erating.base.testing import add_rating
 
-from .test_it_scoping_matrix import (
+from .scoping import (
     KWARG_OBJECTS,
     NON_TENANT_KWARGS,
     REFUSED,
@@ -33,7 +33,6 @@ from .test_it_scoping_matrix import (
     all_urls,
     build_url,
     kwarg_urls,
-    other,  # noqa: F401 - the other agency's fixture, requested by name
 )
 
 pytestmark = pytest.mark.django_db

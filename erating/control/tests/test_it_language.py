@@ -108,7 +108,7 @@ def test_it_saves_a_users_choice_and_applies_it_at_the_next_login(world):
 
 def test_it_offers_the_switch_on_every_page(world):
     """Every HTML page without URL arguments, for a visitor and for each role, has the switch."""
-    from tests.test_it_scoping_matrix import all_urls
+    from tests.scoping import all_urls
 
     clients = {"anonymous": Client()}
     for role in ("admin", "supervisor", "officer"):

@@ -1,15 +1,12 @@
 """The user manuals: built from docs/manuals/*.md into PDFs that open and hold every section, and
 listed on the downloads page in the page's language."""
 import re
-import shutil
 import subprocess
 
 import pytest
 from django.conf import settings
 
 from erating.base.portal_content import manuals
-
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is needed")
 
 
 def sections(markdown):
