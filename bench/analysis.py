@@ -225,7 +225,7 @@ def ingest(agency, threads=8, per_thread=300, batch=10, rounds=2):
                  "channel": "qr", "reasons": [], "comment": "", "contact_consent": False, "contact_name": "",
                  "contact_phone": "", "contact_email": "", "created_at": timezone.now(), "client_time": None,
                  "clock_skew_seconds": None, "idempotency_key": uuid.uuid4(), "device": None, "flagged": False,
-                 "source": "bench"} for k in range(n)]
+                 "source": "bench", "language": "ms"} for k in range(n)]
 
     def one_round():
         barrier = threading.Barrier(threads + 1)

@@ -108,7 +108,7 @@ class ScheduleForm(forms.ModelForm):
     def __init__(self, user, dims, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["report"] = forms.ChoiceField(label=_("Report"), choices=[
-            (r.slug, r.title) for r in available(user, dims) if r.slug != "user-log" or user.role != User.SUPERVISOR])
+            (r.slug, r.title) for r in available(user, dims)])
         self.fields["fmt"] = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES)
         self.fields["language"] = forms.ChoiceField(label=_("Language of the report"), choices=LANGUAGE_CHOICES)
         # Recipients within the owner's scope: users of the owner's agency, or of the agency a system

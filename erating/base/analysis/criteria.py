@@ -264,28 +264,20 @@ def _restrict(q, agency_field, premise_field, ids, scope_agency, scope_premises)
     return q
 
 
-def filters(c: Criteria, *, period=True):
+# The user's scope as filters, then the criteria within it (attribute, lookup).
+SCOPE_FILTERS = (("scope_agency", "agency_id"), ("scope_premises", "premise_id__in"), ("scope_officer", "officer_id"))
+CRITERIA_FILTERS = (("ministry_id", "agency__ministry_id"), ("agency_id", "agency_id"), ("premise_id", "premise_id"),
+                    ("target_id", "target_id"), ("officer_id", "officer_id"), ("channel", "channel"))
+
+
+def filters(c: Criteria):
     """The Criteria as keyword filters valid on Rating and on the aggregate tables alike (both
-    carry agency, premise, target, officer, channel, flagged; `day` vs created_at is separate)."""
-    f = {}
-    if c.scope_agency is not None:
-        f["agency_id"] = c.scope_agency
-    if c.scope_premises is not None:
-        f["premise_id__in"] = c.scope_premises
-    if c.scope_officer is not None:
-        f["officer_id"] = c.scope_officer
-    if c.ministry_id is not None:
-        f["agency__ministry_id"] = c.ministry_id
-    if c.agency_id is not None:
-        f["agency_id"] = c.agency_id
-    if c.premise_id is not None:
-        f["premise_id"] = c.premise_id
-    if c.target_id is not None:
-        f["target_id"] = c.target_id
-    if c.officer_id is not None:
-        f["officer_id"] = c.officer_id
-    if c.channel is not None:
-        f["channel"] = c.channel
+    carry agency, premise, target, officer, channel, flagged; `day` vs created_at is separate).
+    A criterion never replaces the scope's own value for the same field, so it cannot widen it."""
+    f = {lookup: getattr(c, attr) for attr, lookup in SCOPE_FILTERS if getattr(c, attr) is not None}
+    for attr, lookup in CRITERIA_FILTERS:
+        if getattr(c, attr) is not None:
+            f.setdefault(lookup, getattr(c, attr))
     if not c.include_flagged:
         f["flagged"] = False
     return f

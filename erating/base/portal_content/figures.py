@@ -50,7 +50,7 @@ def compute_figures(now=None):
                      .values_list("medium").annotate(n=Count("id")).values_list("medium", "n"))
         taking_part = (Premise.objects.filter(active=True, agency__status=Agency.ACTIVE)
                        .order_by().values("agency_id").distinct().count())
-        year_ratings = sum(total for total, _ in _per_agency(year_start(now)).values())
+        year_ratings = sum(total for total, _ in _per_agency(year_start(now), now).values())
     return {"tablet": media.get(Premise.TABLET, 0), "qr": media.get(Premise.QR, 0),
             "both": media.get(Premise.BOTH, 0), "agencies": taking_part, "ratings_year": year_ratings,
             "year": timezone.localtime(now or clock()).year}
@@ -60,12 +60,12 @@ def live_figures():
     return cache.get_or_set(FIGURES_KEY, compute_figures, cache_seconds())
 
 
-def _per_agency(since):
+def _per_agency(since, now=None):
     """{agency id: (ratings, satisfied)} of unflagged ratings from `since` (the first of a month,
     Malaysia time) until now, from the monthly aggregates."""
     with scopes_disabled():
         rows = (PremiseMonth.objects.filter(flagged=False, month__gte=timezone.localtime(since).date(),
-                                            month__lte=month_start().date(), agency_id__in=_active_agency_ids())
+                                            month__lte=month_start(now).date(), agency_id__in=_active_agency_ids())
                 .order_by().values("agency_id")
                 .annotate(total=Sum(F("n1") + F("n2") + F("n3") + F("n4") + F("n5")),
                           satisfied=Sum(F("n4") + F("n5"))))
@@ -115,8 +115,8 @@ def compute_results(now=None):
         agencies = {a.id: a for a in Agency.objects.filter(status=Agency.ACTIVE).select_related("ministry")}
     return {"minimum": minimum, "year": timezone.localtime(now or clock()).year,
             "month": month_start(now).date(),
-            "this_month": _period(_per_agency(month_start(now)), agencies, minimum),
-            "this_year": _period(_per_agency(year_start(now)), agencies, minimum)}
+            "this_month": _period(_per_agency(month_start(now), now), agencies, minimum),
+            "this_year": _period(_per_agency(year_start(now), now), agencies, minimum)}
 
 
 def public_results():

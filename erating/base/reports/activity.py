@@ -2,10 +2,8 @@
 (logins, logouts, failed logins and changes from the audit log)."""
 import json
 from collections import defaultdict
-from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Agency, AuditEntry, FollowUpReason
@@ -51,14 +49,8 @@ def followup(ctx):
         yield Section(title, columns, rows, count=len(rows))
 
 
-def _bounds(criteria):
-    tz = timezone.get_current_timezone()
-    return (datetime.combine(criteria.start, time.min, tz), datetime.combine(criteria.end + timedelta(days=1), time.min, tz))
-
-
 def user_log(ctx):
-    since, until = _bounds(ctx.criteria)
-    entries = AuditEntry.objects.filter(created_at__gte=since, created_at__lt=until)
+    entries = AuditEntry.objects.filter(created_at__gte=ctx.criteria.since, created_at__lt=ctx.criteria.until)
     if ctx.criteria.agency_id is not None:
         entries = entries.filter(agency_id=ctx.criteria.agency_id)
     per_user = (entries.order_by("user_label").values("user_label").annotate(

@@ -2,7 +2,3 @@
 reports as it is (`parse`, `ratings`, `to_query`, `Criteria.previous`)."""
 from ..analysis.criteria import Criteria, parse, ratings, to_query  # noqa: F401
 
-
-def previous(criteria):
-    """The period of the same length just before: the summary's comparison."""
-    return criteria.previous()

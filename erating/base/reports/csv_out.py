@@ -9,8 +9,8 @@ from django.utils import timezone
 from .base import FLOAT, INT, NUM, PCT, TEXT, local_naive
 
 BOM = "\ufeff"
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-DANGEROUS_CHARS = "=+-@\t\r"
+DANGEROUS_CHARS = "=+-@\t\r"  # a leading one makes a spreadsheet read the cell as a formula
+DANGEROUS = tuple(DANGEROUS_CHARS)
 NUMERIC = (INT, FLOAT, PCT, NUM)
 CHUNK_ROWS = 500
 

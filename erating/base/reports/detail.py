@@ -72,9 +72,8 @@ def detailed(ctx):
 
 
 def _count(ctx, qs):
-    # Counting first lets XLSX refuse an oversize sheet before writing a byte; callers that
-    # already know the count (the background job) pass it in.
-    return ctx.options.get("count") if "count" in ctx.options else qs.count()
+    # Counting first lets XLSX refuse an oversize sheet before writing a byte.
+    return qs.count()
 
 
 def low(ctx):

@@ -3,11 +3,11 @@ by premise and by target) and the Piagam Pelanggan (client charter) report."""
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..models import Agency, Target
+from ..models import Target
 from ..services import stats
 from .base import FLOAT, INT, NUM, PCT, Chart, Column, Section, pct
 from .common import LEVELS, caption_for, captions, level_aggregates, pick, ranked
-from .criteria import previous, ratings
+from .criteria import ratings
 
 DEFAULT_PROMISE = 80
 
@@ -53,7 +53,7 @@ def summary(ctx):
         r.update(target__name=t.get("name", ""), target__name_en=t.get("name_en", ""),
                  premise__name=t.get("premise__name", ""))
     counts = {s: sum(r[f"n{s}"] for r in targets) for s in LEVELS}
-    prev = previous(ctx.criteria)
+    prev = ctx.criteria.previous()
     before_counts = dict(stats.distribution(ratings(prev)))
     now, before = _figures(counts), _figures(before_counts)
     period = f"{date_format(prev.start, 'SHORT_DATE_FORMAT')} – {date_format(prev.end, 'SHORT_DATE_FORMAT')}"
@@ -89,19 +89,19 @@ def _grouped(title, groups, label):
                    body, count=len(body), chart=Chart(_("Satisfaction (%)"), label_col=0, value_cols=[2]))
 
 
-def promise_of(agency_id):
+def promises():
+    """{agency id: its charter promise} of the agencies that set one (others: DEFAULT_PROMISE)."""
     from ..models import ReportSettings
 
-    setting = ReportSettings.objects.filter(agency_id=agency_id).first() if agency_id else None
-    return setting.charter_promise if setting else DEFAULT_PROMISE
+    return dict(ReportSettings.objects.values_list("agency_id", "charter_promise"))
 
 
 def charter(ctx):
     """Per premise and per service: the share of satisfied ratings against the agency's promise
     (e.g. at least 80 % satisfied), met or not met, with a column left for the justification."""
     qs = ratings(ctx.criteria)
-    promises = {a: promise_of(a) for a in Agency.objects.values_list("pk", flat=True)} if ctx.agency_wide else None
-    single = None if ctx.agency_wide else promise_of(ctx.criteria.agency_id or ctx.dims.get("agency"))
+    promised = promises()  # one read, not one per agency
+    single = None if ctx.agency_wide else promised.get(ctx.criteria.agency_id or ctx.dims.get("agency"), DEFAULT_PROMISE)
     met, not_met = _("Met"), _("Not met")
     columns_for = [Column(_("Total"), INT, 9), Column(_("Satisfied (4–5)"), INT, 10),
                    Column(_("Satisfied (%)"), PCT, 10), Column(_("Promise (%)"), INT, 9),
@@ -109,7 +109,7 @@ def charter(ctx):
 
     def rows(groups, label):
         for r in sorted(groups, key=label):
-            promise = promises.get(r["agency_id"], DEFAULT_PROMISE) if promises is not None else single
+            promise = promised.get(r["agency_id"], DEFAULT_PROMISE) if ctx.agency_wide else single
             share = pct(r["n5"] + r["n4"], r["total"])
             yield (*label(r), r["total"], r["n5"] + r["n4"], share, promise,
                    met if share is not None and share >= promise else not_met, "")

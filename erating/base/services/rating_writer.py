@@ -14,9 +14,7 @@ PostgreSQL and SQLite (≥ 3.35).
 Work that must happen with each stored rating (e.g. maintaining aggregates) registers a
 function in AFTER_INSERT: each is called as f(rows, created) in the same transaction, after the
 INSERT (inserted_rows(rows, created) gives the new rows), so it commits or rolls back with
-them. While nothing is registered and the rows fit in one chunk (every kiosk request and QR
-rating), the single INSERT runs without an explicit transaction: one statement is atomic by
-itself, and BEGIN and COMMIT would be two more round trips on the busiest request.
+them.
 
 bulk_load() is for generated data (demo_data): millions of rows of the same shape (COLUMNS)
 through COPY, bypassing the per-row path; whatever an AFTER_INSERT function maintains must then
@@ -34,8 +32,6 @@ COLUMNS = ["agency", "premise", "target", "officer", "score", "channel", "reason
            "contact_name", "contact_phone", "contact_email", "created_at", "client_time", "clock_skew_seconds",
            "idempotency_key", "device", "flagged", "source", "language"]
 REASONS = COLUMNS.index("reasons")
-# Rows built before the language was stored (older callers, tests) are Malay, the default.
-OPTIONAL = {"language": "ms"}
 
 
 # Functions f(rows, created) run after every INSERT, inside its transaction (see above).
@@ -47,8 +43,6 @@ def insert_new(rows):
     if not rows:
         return set()
     conn = connections[DEFAULT_DB_ALIAS]  # once: `connection` is a proxy looked up on every use
-    if len(rows) <= INSERT_CHUNK and not AFTER_INSERT:
-        return set(_insert(conn, rows))
     created = set()
     with transaction.atomic():
         for start in range(0, len(rows), INSERT_CHUNK):
@@ -68,7 +62,7 @@ def _insert(conn, chunk):
         rows = _execute_prepared(conn, sql, _pg_params(chunk))
     else:
         fields = _fields()
-        params = [f.get_db_prep_save(row[f.name] if f.name in row else OPTIONAL[f.name], conn) for row in chunk for f in fields]
+        params = [f.get_db_prep_save(row[f.name], conn) for row in chunk for f in fields]
         with conn.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -82,7 +76,7 @@ def _pg_params(chunk):
 
     params = []
     for row in chunk:
-        values = [row[name] if name in row else OPTIONAL[name] for name in COLUMNS]
+        values = [row[name] for name in COLUMNS]
         values[REASONS] = Jsonb(values[REASONS])
         params += values
     return params

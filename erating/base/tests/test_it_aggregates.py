@@ -28,7 +28,7 @@ def row(target, *, score=4, when=None, reasons=(), comment="", officer=None, cha
             "comment": comment, "contact_consent": False, "contact_name": "", "contact_phone": "",
             "contact_email": "", "created_at": when or timezone.now(), "client_time": None,
             "clock_skew_seconds": None, "idempotency_key": key or uuid.uuid4(), "device": None, "flagged": flagged,
-            "source": "test"}
+            "source": "test", "language": "ms"}
 
 
 def totals():

@@ -47,7 +47,7 @@ def dataset(world):
             "comment": "komen" if rng.random() < 0.3 else "", "contact_consent": False, "contact_name": "",
             "contact_phone": "", "contact_email": "", "created_at": when, "client_time": None,
             "clock_skew_seconds": None, "idempotency_key": uuid.uuid4(), "device": None,
-            "flagged": rng.random() < 0.1, "source": ""})
+            "flagged": rng.random() < 0.1, "source": "", "language": "ms"})
     for start in range(0, len(rows), 37):  # the one writer, in batches, as requests arrive
         rating_writer.insert_new(rows[start:start + 37])
     add_rating(home.counter, 2, comment="ORM", when=datetime(2026, 3, 31, 16, 30, tzinfo=UTC))  # 00:30 MYT

@@ -19,7 +19,7 @@ def row(target, key=None, **extra):
             "score": 4, "channel": Rating.TABLET, "reasons": [], "comment": "", "contact_consent": False,
             "contact_name": "", "contact_phone": "", "contact_email": "", "created_at": timezone.now(),
             "client_time": None, "clock_skew_seconds": None, "idempotency_key": key or uuid.uuid4(),
-            "device": None, "flagged": False, "source": "test", **extra}
+            "device": None, "flagged": False, "source": "test", "language": "ms", **extra}
 
 
 def stored(**filters):

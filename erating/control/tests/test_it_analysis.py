@@ -22,7 +22,7 @@ def rating_row(target, score=5, comment=""):
             "score": score, "channel": "qr", "reasons": [], "comment": comment, "contact_consent": False,
             "contact_name": "", "contact_phone": "", "contact_email": "", "created_at": timezone.now(),
             "client_time": None, "clock_skew_seconds": None, "idempotency_key": uuid.uuid4(), "device": None,
-            "flagged": False, "source": ""}
+            "flagged": False, "source": "", "language": "ms"}
 
 
 @pytest.mark.parametrize("role", ["sysadmin", "admin", "supervisor", "officer"])

@@ -94,7 +94,7 @@ def test_a_new_rating_shows_within_five_seconds(new_page, home):
         "score": 5, "channel": "qr", "reasons": [], "comment": "Baru sahaja", "contact_consent": False,
         "contact_name": "", "contact_phone": "", "contact_email": "", "created_at": timezone.now(),
         "client_time": None, "clock_skew_seconds": None, "idempotency_key": uuid.uuid4(), "device": None,
-        "flagged": False, "source": ""}])
+        "flagged": False, "source": "", "language": "ms"}])
     page.wait_for_function("(n) => parseInt(document.querySelector('.an-stat-ratings .stat-value').innerText"
                            ".replace(/,/g, '')) === n", arg=before + 1, timeout=5000)
     page.wait_for_selector("text=Baru sahaja", timeout=5000)

@@ -115,11 +115,11 @@ def test_it_keeps_the_agencys_charter_promise(world, login):
     assert client.post(reverse("control:report_settings"), {"charter_promise": 150}).status_code == 200
     assert client.post(reverse("control:report_settings"), {"charter_promise": 75}).status_code == 302
     from erating.base.models import ReportSettings
-    from erating.base.reports.summary import promise_of
+    from erating.base.reports.summary import DEFAULT_PROMISE, promises
 
     with scopes_disabled():
         assert ReportSettings.objects.get(agency=world.home.agency).charter_promise == 75
-        assert promise_of(world.other.agency.pk) == 80  # untouched: the default
+        assert promises().get(world.other.agency.pk, DEFAULT_PROMISE) == 80  # untouched: the default
         entry = AuditEntry.objects.filter(object_type="ReportSettings").get()
     assert entry.changes["charter_promise"] == [None, 75]
     assert login(world.home.supervisor).get(reverse("control:report_settings")).status_code == 403

@@ -32,12 +32,17 @@ def _criteria(request):
         return cr.parse({}, user=request.user, scope=request.scope), errors
 
 
-def _context(request, c):
+def _context(request, c, *, summary=True):
+    """`summary`: the headline figures are needed (the page and its summary section); other
+    sections read them only to withhold one officer's figures below the minimum."""
     user = request.user
-    head = figures.headline(c)
-    minimum = rankings.minimums(c).get(c.agency_id or c.scope_agency, rankings.DEFAULT_MIN_RATINGS)
-    # A single officer's figures below the minimum are for the agency administrator only.
-    withheld = c.officer_id is not None and not user.is_agency_admin and head["ratings"] < minimum
+    head = minimum = None
+    withheld = False
+    if summary or c.officer_id is not None:
+        head = figures.headline(c)
+        minimum = rankings.minimums(c).get(c.agency_id or c.scope_agency, rankings.DEFAULT_MIN_RATINGS)
+        # A single officer's figures below the minimum are for the agency administrator only.
+        withheld = c.officer_id is not None and not user.is_agency_admin and head["ratings"] < minimum
     return {"c": c, "head": head, "withheld": withheld, "minimum": minimum,
             "query": urlencode(cr.to_query(c)), "national": user.is_system_admin and c.scope_agency is None,
             "show_officers": user.is_agency_admin, "personal": user.is_officer}
@@ -86,7 +91,7 @@ def section(request, part):
     c, errors = _criteria(request)
     if errors:
         return HttpResponse(status=400)
-    ctx = _context(request, c)
+    ctx = _context(request, c, summary=part == "summary")
     ctx[part] = _section(part, request, ctx)
     return render(request, f"control/analysis/section_{part}.html", ctx)
 

@@ -64,9 +64,10 @@ def summary(c, head):
     dist_rows = [{"score": s, "name": names[s], "n": num(dist[s - 1]),
                   "share": num(100.0 * dist[s - 1] / total, 1) if total else "–",
                   "href": link(c, score_min=s, score_max=s)} for s in range(5, 0, -1)]
+    per_channel = figures.channels(c)
     channel_rows = [{"key": ch, "name": _("Tablet") if ch == "tablet" else _("QR code"), "n": num(n),
                      "share": num(100.0 * n / total, 1) if total else "–", "href": link(c, channel=ch)}
-                    for ch, n in figures.channels(c)]
+                    for ch, n in per_channel]
     text = (_("%(n)s ratings in the period; satisfaction index %(csat)s%%, mean score %(mean)s of 5.")
             % {"n": num(total), "csat": num(head["csat"], 1), "mean": num(head["mean"], 2)}) if total else \
         _("No ratings in this period.")
@@ -76,7 +77,7 @@ def summary(c, head):
                        "values": [dist[s - 1] for s in range(5, 0, -1)], "links": [r["href"] for r in dist_rows],
                        "palette": "scores"}),
         "channel_chart": chart({"type": "doughnut", "label": _("Ratings"), "labels": [r["name"] for r in channel_rows],
-                          "values": [n for _ch, n in figures.channels(c)], "links": [r["href"] for r in channel_rows]}),
+                          "values": [n for _ch, n in per_channel], "links": [r["href"] for r in channel_rows]}),
     }
 
 

@@ -70,7 +70,8 @@ def test_it_serves_figures_from_the_cache_without_touching_ratings(world, client
         add_rating(world.home.counter, 5)
     with CaptureQueriesContext(connection) as queries:
         body = client.get("/").content.decode()
-    assert not [q for q in queries if "base_rating" in q["sql"]]
+    assert not [q for q in queries if "base_rating" in q["sql"]]  # never the ratings table
+    assert not [q for q in queries if "base_premisemonth" in q["sql"]]  # nor the aggregates: the cache
     assert count(body, "ratings") == 8  # still the cached figure, refreshed after PORTAL_CACHE_SECONDS
 
 
