@@ -6,6 +6,7 @@ from django.apps import apps
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from erating.base.analysis import pending
 from erating.base.models import Device, Ministry, PairingCode
 from erating.base.models.devices import hash_token
 
@@ -29,6 +30,7 @@ def other(world):
         o.case, o.alert = _case_and_alert(o)
         _report_objects(o)
         o.codes = list(apps.get_model("base", "Target").objects.filter(agency=o.agency).values_list("code", flat=True))
+    pending.fold_all()  # its ratings counted, as the folder would, before any fingerprint is taken
     o.names = [o.agency.name_ms, o.agency.name_en, o.premise.name, o.branch.name, o.admin.full_name,
                o.supervisor.full_name, o.officer.full_name, o.colleague.full_name, "@other.gov.my",
                "Kementerian Lain Sekali", "Ministry of Elsewhere", "Tablet Rahsia Lain", "Jabatan Pemohon Rahsia",

@@ -1,16 +1,13 @@
 """The aggregate tables (erating.base.models.analysis), kept in step with the ratings.
 
-    record(rows, cursor=None)          add the ratings just inserted, in the INSERT's transaction
-    upserts(rows, vendor) -> [(sql, params)]   the same as statements, for writers with their own
-                                       (raw or asynchronous) cursor
+    record(rows, cursor=None)          add ratings to the counts (the folder, pending.py, calls it)
+    upserts(rows, vendor) -> [(sql, params)]   the same as statements
     rebuild(start, end, agency=None)   recompute a period (whole months) from the raw ratings
     check(start, end, agency=None)     -> list of differences between aggregates and raw ratings
 
-The one writer (rating_writer.insert_new) calls after_insert() with exactly the rows its INSERT
-reported as inserted, inside the same transaction: a rating and its counts commit together or not
-at all. The upsert adds to the counts (`n = n + excluded.n`), so concurrent writers never lose an
-increment; rows are sorted by key so two writers lock aggregate rows in the same order (no
-deadlock between them). Days and hours are Malaysia time (UTC+8 all year since 1982).
+The upsert adds to the counts (`n = n + excluded.n`), so two transactions adding to one row never
+lose an increment; rows are sorted by key so two of them lock aggregate rows in the same order (no
+deadlock). Days and hours are Malaysia time (UTC+8 all year since 1982).
 """
 import zoneinfo
 from datetime import date, datetime, time, timedelta
@@ -172,22 +169,6 @@ def record(rows, cursor=None):
         cursor.execute(sql, params)
 
 
-def after_insert(rows, created):
-    """Registered in rating_writer.AFTER_INSERT (BaseConfig.ready): called in the INSERT's
-    transaction with the rows sent and the (agency, key) pairs inserted."""
-    from erating.base.services.rating_writer import inserted_rows
-
-    record(inserted_rows(rows, created))
-
-
-def row_of(rating):
-    """A Rating instance as the dict record() takes (for ORM-created ratings)."""
-    return {"agency": rating.agency_id, "premise": rating.premise_id, "target": rating.target_id,
-            "officer": rating.officer_id, "score": rating.score, "channel": rating.channel,
-            "reasons": rating.reasons, "comment": rating.comment, "created_at": rating.created_at,
-            "flagged": rating.flagged}
-
-
 # --- rebuild and check -------------------------------------------------------------------------
 
 def _months(start, end):
@@ -280,14 +261,19 @@ ORDER = (RatingDay, RatingHour, RatingReasonDay, RatingMonth, PremiseDay, Premis
 
 def rebuild(start, end, agency=None):
     """Recompute the aggregates of [start, end] (Malaysia dates, widened to whole months) from the
-    raw ratings, for one agency or all. Ratings are locked against writes meanwhile (PostgreSQL),
-    so an INSERT cannot slip between the delete and the recount."""
+    raw ratings, for one agency or all. The folder waits meanwhile and ratings are locked against
+    writes (PostgreSQL), so no rating slips between the delete and the recount; pending ratings
+    of the period are forgotten, as the recount includes them."""
+    from . import pending
+
     start, end = _months(start, end)
     agency = _id(agency)
     selects = _raw_selects(agency)
     with transaction.atomic(), connection.cursor() as cursor:
+        pending.lock(cursor)
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {Rating._meta.db_table} IN SHARE MODE")
+        pending.drop(*_bounds(start, end), agency)
         for model in ORDER:
             field = _date_field(model)
             rows = model._base_manager.filter(**{f"{field}__gte": start, f"{field}__lte": end})
@@ -300,7 +286,11 @@ def rebuild(start, end, agency=None):
 
 
 def check(start, end, agency=None):
-    """-> a list of (table, key, stored counts, raw counts) for every difference in the period."""
+    """-> a list of (table, key, stored counts, raw counts) for every difference in the period,
+    once the pending ratings are folded."""
+    from . import pending
+
+    pending.fold_all(wait=True)
     start, end = _months(start, end)
     agency = _id(agency)
     selects = _raw_selects(agency)

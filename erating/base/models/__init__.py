@@ -1,5 +1,14 @@
 """The domain model. Tenant tables all carry `agency` so data can be partitioned by agency."""
-from .analysis import HeatMonth, PremiseDay, PremiseMonth, RatingDay, RatingHour, RatingMonth, RatingReasonDay
+from .analysis import (
+    HeatMonth,
+    PendingRating,
+    PremiseDay,
+    PremiseMonth,
+    RatingDay,
+    RatingHour,
+    RatingMonth,
+    RatingReasonDay,
+)
 from .audit import AuditEntry
 from .devices import Device, PairingCode
 from .followup import Alert, AlertComment, AlertRule, Case, CaseEvent
@@ -16,7 +25,7 @@ from .users import User
 __all__ = [
     "Agency", "AgencyApplication", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent",
     "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle",
-    "OfficerCounter", "PairingCode", "PeriodicRun", "PortalText", "Premise", "PremiseDay", "PremiseMonth", "Rating",
-    "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReportFile", "ReportSchedule", "ReportSettings",
+    "OfficerCounter", "PairingCode", "PendingRating", "PeriodicRun", "PortalText", "Premise", "PremiseDay",
+    "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReportFile", "ReportSchedule", "ReportSettings",
     "ScoreCaption", "Target", "User",
 ]

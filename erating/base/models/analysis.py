@@ -1,5 +1,5 @@
-"""Aggregates of the ratings, kept by erating.base.analysis.aggregates in the same transaction as
-each rating INSERT. Days and hours are Malaysia time. `officer_id` is a plain integer, 0 for "no
+"""Aggregates of the ratings, kept by erating.base.analysis (pending.py folds each stored rating
+into them, aggregates.py writes and rebuilds them). Days and hours are Malaysia time. `officer_id` is a plain integer, 0 for "no
 officer", so it can be part of the conflict key on SQLite and PostgreSQL alike (NULLs never
 conflict). n1..n5 count ratings per score and c1..c5 those with a comment, so any score filter
 is answered exactly."""
@@ -164,3 +164,13 @@ class HeatMonth(models.Model):
 
     def __str__(self):
         return f"HeatMonth {self.month} agency {self.agency_id}"
+
+
+class PendingRating(models.Model):
+    """A stored rating not yet counted in the aggregates. The writer adds its id in the rating's
+    own transaction; the folder (erating.base.analysis.pending) counts and deletes it. No foreign
+    key: the writer's INSERT must not lock or look up anything else."""
+    rating_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self):
+        return f"rating {self.rating_id}"

@@ -61,13 +61,13 @@ class Rating(models.Model):
         return f"{self.score} @ {self.target_id}"
 
     def save(self, *args, **kwargs):
-        """An ORM-created rating (tests, the shell, future admin tools) is added to the analysis
+        """An ORM-created rating (tests, the shell, future admin tools) is queued for the analysis
         aggregates in its own transaction, like the writer's. Counted fields never change after
         capture; if they ever must, run `manage.py rebuild_aggregates` for the period."""
         if not self._state.adding:
             return super().save(*args, **kwargs)
-        from erating.base.analysis import aggregates
+        from .analysis import PendingRating
 
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
-            aggregates.record([aggregates.row_of(self)])
+            PendingRating.objects.create(rating_id=self.pk)

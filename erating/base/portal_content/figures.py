@@ -10,6 +10,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from erating.base.analysis import pending
 from erating.base.models import Agency, Premise, PremiseMonth
 
 FIGURES_KEY = "portal:figures:v1"
@@ -63,6 +64,7 @@ def live_figures():
 def _per_agency(since, now=None):
     """{agency id: (ratings, satisfied)} of unflagged ratings from `since` (the first of a month,
     Malaysia time) until now, from the monthly aggregates."""
+    pending.fresh()
     with scopes_disabled():
         rows = (PremiseMonth.objects.filter(flagged=False, month__gte=timezone.localtime(since).date(),
                                             month__lte=month_start(now).date(), agency_id__in=_active_agency_ids())

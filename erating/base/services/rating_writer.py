@@ -11,20 +11,20 @@ skipped by the database, so two racing submissions of one UUID store one row, an
 learns which rows are new without reading the table first. The same statement runs on
 PostgreSQL and SQLite (≥ 3.35).
 
-Work that must happen with each stored rating (e.g. maintaining aggregates) registers a
-function in AFTER_INSERT: each is called as f(rows, created) in the same transaction, after the
-INSERT (inserted_rows(rows, created) gives the new rows), so it commits or rolls back with
-them.
+In the same transaction the new ratings' ids are queued for the analysis aggregates
+(analysis/pending.py), which a folder counts moments later: queuing touches no shared row, so
+concurrent writers never wait for each other.
 
 bulk_load() is for generated data (demo_data): millions of rows of the same shape (COLUMNS)
-through COPY, bypassing the per-row path; whatever an AFTER_INSERT function maintains must then
-be rebuilt from the table once the load is done.
+through COPY, bypassing the per-row path; the aggregates must then be rebuilt for the loaded
+period (analysis/aggregates.rebuild).
 """
 import functools
 import uuid
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from erating.base.analysis import pending
 from erating.base.models import Rating
 
 INSERT_CHUNK = 200
@@ -34,10 +34,6 @@ COLUMNS = ["agency", "premise", "target", "officer", "score", "channel", "reason
 REASONS = COLUMNS.index("reasons")
 
 
-# Functions f(rows, created) run after every INSERT, inside its transaction (see above).
-AFTER_INSERT = []
-
-
 def insert_new(rows):
     """Store the rows whose (agency, idempotency_key) is new; returns those pairs."""
     if not rows:
@@ -45,15 +41,14 @@ def insert_new(rows):
     conn = connections[DEFAULT_DB_ALIAS]  # once: `connection` is a proxy looked up on every use
     created = set()
     with transaction.atomic():
+        ids = []
         for start in range(0, len(rows), INSERT_CHUNK):
-            created.update(_insert(conn, rows[start:start + INSERT_CHUNK]))
-        for after in AFTER_INSERT:
-            after(rows, created)
+            for rating_id, agency_id, key in _insert(conn, rows[start:start + INSERT_CHUNK]):
+                ids.append(rating_id)
+                created.add((agency_id, _as_uuid(key)))
+        with conn.cursor() as cursor:
+            pending.enqueue(cursor, conn.vendor, ids)
     return created
-
-
-def inserted_rows(rows, created):
-    return [row for row in rows if (row["agency"], _as_uuid(row["idempotency_key"])) in created]
 
 
 def _insert(conn, chunk):
@@ -66,7 +61,7 @@ def _insert(conn, chunk):
         with conn.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-    return [(agency_id, _as_uuid(key)) for agency_id, key in rows]
+    return rows
 
 
 def _pg_params(chunk):
@@ -114,7 +109,7 @@ def _insert_sql(vendor, count):
     values = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * count)
     key = f"{qn('agency_id')}, {qn('idempotency_key')}"
     return (f"INSERT INTO {qn(Rating._meta.db_table)} ({cols}) VALUES {values} "
-            f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}")
+            f"ON CONFLICT ({key}) DO NOTHING RETURNING {qn('id')}, {key}")
 
 
 def bulk_load(rows, *, rebuild=False):

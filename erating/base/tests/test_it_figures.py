@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures, rankings
+from erating.base.analysis import figures, pending, rankings
 from erating.base.models import Rating, User
 from erating.base.scoping import dimensions_for
 from erating.base.services import rating_writer
@@ -50,7 +50,10 @@ def dataset(world):
             "flagged": rng.random() < 0.1, "source": "", "language": "ms"})
     for start in range(0, len(rows), 37):  # the one writer, in batches, as requests arrive
         rating_writer.insert_new(rows[start:start + 37])
+        if start % 185 == 0:
+            pending.fold(limit=50)  # the folder catches up in steps of its own
     add_rating(home.counter, 2, comment="ORM", when=datetime(2026, 3, 31, 16, 30, tzinfo=UTC))  # 00:30 MYT
+    pending.fold_all()
     return world
 
 

@@ -67,27 +67,29 @@ def test_it_writes_in_chunks_inside_one_transaction(world, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)  # to see the writer's own transaction, not the test's
-def test_it_calls_the_registered_functions_after_the_insert_inside_its_transaction(monkeypatch):
+def test_it_queues_exactly_the_new_ratings_for_the_aggregates_in_the_same_transaction(monkeypatch):
+    from erating.base.analysis import pending
+    from erating.base.models import PendingRating
+
     world = make_world()
-    seen = []
-
-    def after(rows, created):
-        seen.append((rating_writer.inserted_rows(rows, created), connection.in_atomic_block,
-                     stored(idempotency_key__in=[r["idempotency_key"] for r in rows]).count()))
-        if any(r["comment"] == "boom" for r in rows):
-            raise RuntimeError("the hook failed")
-
-    monkeypatch.setattr(rating_writer, "AFTER_INSERT", [after])
+    PendingRating.objects.all().delete()
     old = row(world.home.counter)
     rating_writer.insert_new([old])
     new = row(world.home.counter)
-    rating_writer.insert_new([dict(old), new])
-    (first, atomic1, count1), (second, atomic2, count2) = seen
-    assert first == [old] and second == [new] and atomic1 and atomic2 and (count1, count2) == (1, 2)
-    # a failing hook takes the INSERT back with it
+    rating_writer.insert_new([dict(old), new])  # the repeated key is not queued again
+    queued = set(PendingRating.objects.values_list("rating_id", flat=True))
+    assert queued == set(stored().values_list("id", flat=True)) and len(queued) == 2
+    # a failing enqueue takes the INSERT back with it: no rating is stored uncounted
+    real = pending.enqueue
+
+    def failing(cursor, vendor, ids):
+        real(cursor, vendor, ids)
+        raise RuntimeError("the queue failed")
+
+    monkeypatch.setattr(pending, "enqueue", failing)
     with pytest.raises(RuntimeError):
-        rating_writer.insert_new([row(world.home.counter, comment="boom")])
-    assert stored().count() == 2
+        rating_writer.insert_new([row(world.home.counter)])
+    assert stored().count() == 2 and PendingRating.objects.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)

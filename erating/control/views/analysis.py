@@ -1,6 +1,7 @@
 """The Analysis dashboard (Modul Analisis). The URL holds the filters; the page carries the
 headline figures and loads each further section as its own request (htmx), and every section is
-refreshed when the live stamp (polled every 3 s) reports a new rating inside the criteria. The figures come from erating.base.analysis."""
+refreshed when the live stamp (polled every 3 s) reports a new rating inside
+the criteria. The figures come from erating.base.analysis."""
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -10,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures, rankings
+from erating.base.analysis import figures, pending, rankings
 from erating.base.followup import cases
 from erating.base.models import Agency, FollowUpReason, Ministry, Premise, Target, User
 
@@ -22,7 +23,9 @@ ID_FIELDS = {"ministry", "agency", "premise", "target", "officer"}
 
 
 def _criteria(request):
-    """-> (criteria, errors). An id out of scope (or unknown) is a 404, like any other URL."""
+    """-> (criteria, errors). An id out of scope (or unknown) is a 404, like any other URL.
+    Ratings still waiting for the folder are counted first, so every figure is exact."""
+    pending.fresh()
     try:
         return cr.parse(request.GET, user=request.user, scope=request.scope), {}
     except ValidationError as exc:

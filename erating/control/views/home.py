@@ -2,7 +2,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures, rankings
+from erating.base.analysis import figures, pending, rankings
 from erating.base.models import Agency, Premise, Target
 
 from ..permissions import ANY_ROLE, role_required
@@ -35,6 +35,7 @@ def home(request):
     """Each role's overview of the last 30 days, from the analysis aggregates; the Analysis
     dashboard (linked from here) has the filters, charts and live figures."""
     user = request.user
+    pending.fresh()
     c = cr.parse({"period": "30d"}, user=user, scope=request.scope)
     head = figures.headline(c)
     context = {"days": RECENT_DAYS, "summary": _summary(head), "analysis": True,
