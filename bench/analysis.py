@@ -7,8 +7,8 @@ run() recreates the database erating_bench_analysis, loads `manage.py demo_data 
     the last 365 days and for the system administrator's national view: p50 / p95 of REPEAT runs;
   - times, in the same run, the same figures computed by plain GROUP BY queries over the raw
     ratings (the baseline each request is compared with);
-  - measures ingest through the one writer (8 threads, 10-row requests) with and without the
-    aggregate upserts, alternating rounds, and the aggregates' lag behind ingest.
+  - measures ingest through the one writer (8 threads, 10-row requests) with the aggregates (queue
+    and folder) and without, alternating rounds, and the aggregates' lag behind ingest.
 Targets: every request p95 <= 100 ms, >= 10x faster than raw, lag <= 5 s, ingest >= 0.8x.
 
     .venv/bin/python -m bench bench.analysis     Env: BENCH_PG (server URL), BENCH_ANALYSIS_RATINGS."""
@@ -202,9 +202,10 @@ def child():
 
 
 def ingest(agency, threads=8, per_thread=300, batch=10, rounds=2):
-    """Ratings/s through rating_writer.insert_new from `threads` threads, with the aggregate upserts
-    and with them switched off, alternating; and the lag: how long after insert_new returns the
-    rating is in the aggregates (0 when they commit together)."""
+    """Ratings/s through rating_writer.insert_new from `threads` threads, with the aggregates (the
+    writer queues each rating, a folder thread folds every second as `manage.py fold_aggregates`
+    does) and without them (queuing switched off, no folder), alternating; and the lag: how long
+    after insert_new returns a rating is in the aggregates."""
     import threading
     import uuid
 
@@ -212,7 +213,7 @@ def ingest(agency, threads=8, per_thread=300, batch=10, rounds=2):
     from django.utils import timezone
     from django_scopes import scopes_disabled
 
-    from erating.base.analysis import aggregates
+    from erating.base.analysis import pending
     from erating.base.models import RatingDay, Target
     from erating.base.services import rating_writer
 
@@ -227,8 +228,18 @@ def ingest(agency, threads=8, per_thread=300, batch=10, rounds=2):
                  "clock_skew_seconds": None, "idempotency_key": uuid.uuid4(), "device": None, "flagged": False,
                  "source": "bench", "language": "ms"} for k in range(n)]
 
-    def one_round():
-        barrier = threading.Barrier(threads + 1)
+    def folder(stop):
+        try:
+            while not stop.wait(1.0):
+                pending.fold_all()
+        finally:
+            connection.close()
+
+    def one_round(fold):
+        barrier, stop = threading.Barrier(threads + 1), threading.Event()
+        background = threading.Thread(target=folder, args=(stop,)) if fold else None
+        if background:
+            background.start()
 
         def work(t):
             try:
@@ -244,27 +255,36 @@ def ingest(agency, threads=8, per_thread=300, batch=10, rounds=2):
         started = time.perf_counter()
         for th in pool:
             th.join()
-        return threads * per_thread / (time.perf_counter() - started)
+        rate = threads * per_thread / (time.perf_counter() - started)
+        if background:
+            stop.set()
+            background.join()
+        return rate
 
-    real = aggregates.upserts
+    real = pending.enqueue
     rates = {"with": [], "without": []}
     for _ in range(rounds):
-        aggregates.upserts = lambda rows_, vendor: []
+        pending.enqueue = lambda cursor, vendor, ids: None
         try:
-            rates["without"].append(one_round())
+            rates["without"].append(one_round(fold=False))
         finally:
-            aggregates.upserts = real
-        rates["with"].append(one_round())
-    # Lag: a rating is counted the moment insert_new returns (same transaction).
-    lags = []
+            pending.enqueue = real
+        rates["with"].append(one_round(fold=True))
+    pending.fold_all()
+    # Lag: from insert_new's return until the rating is counted, with the folder running.
+    lags, stop = [], threading.Event()
+    background = threading.Thread(target=folder, args=(stop,))
+    background.start()
     with scopes_disabled():
-        for i in range(20):
+        for i in range(10):
             before = _day_total(RatingDay, agency)
             rating_writer.insert_new(rows(1, i))
             t = time.perf_counter()
             while _day_total(RatingDay, agency) == before:
                 time.sleep(0.01)
             lags.append(time.perf_counter() - t)
+    stop.set()
+    background.join()
     with_, without = sum(rates["with"]) / rounds, sum(rates["without"]) / rounds
     return {"with": with_, "without": without, "ratio": with_ / without}, max(lags)
 

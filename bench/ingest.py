@@ -11,9 +11,12 @@ the baseline (a bare view under /api/ that parses the same JSON and does one raw
    goes first, SECONDS each.
 2. Latency at a paced load of a quarter of the route's saturated throughput (each connection
    waits between requests so that all of them together offer that rate).
+The aggregate folder (manage.py fold_aggregates) runs beside the server, as deployed; its lag
+(the oldest rating still waiting to be counted) is sampled twice a second, and at the end the
+aggregates are checked against the raw ratings (manage.py check_aggregates).
 Figures: requests/s, p50, p99; the ratio route/baseline; lost = acknowledged "created" keys not
-in the table; duplicated = rows stored minus distinct keys. Targets: ratio >= 0.8, paced
-p99 <= 50 ms, 0 lost, 0 duplicated. Env: BENCH_PG (server URL), BENCH_SECONDS (30),
+in the table; duplicated = rows stored minus distinct keys; the folder's worst lag. Targets:
+ratio >= 0.8, paced p99 <= 50 ms, 0 lost, 0 duplicated, lag <= 5 s, aggregates exact. Env: BENCH_PG (server URL), BENCH_SECONDS (30),
 BENCH_CONNECTIONS (64), BENCH_TARGETS (3000), BENCH_WORKERS (2), BENCH_THREADS (8),
 BENCH_ROUNDS (2).
 """
@@ -40,7 +43,7 @@ TARGETS = int(os.environ.get("BENCH_TARGETS", "3000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
-RATIO_TARGET, P99_TARGET_MS = 0.8, 50
+RATIO_TARGET, P99_TARGET_MS, LAG_TARGET_S = 0.8, 50, 5
 
 
 def log(msg):
@@ -111,6 +114,49 @@ def server_command(port):
     return [str(Path(PY).parent / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
             "--workers", str(WORKERS), "--blocking-threads", str(THREADS), "--backlog", "2048", "--no-ws",
             "--log-level", "warning", "erating.wsgi:application"]
+
+
+@contextlib.contextmanager
+def folding(port):
+    """The aggregate folder beside the server, and a sampler of its lag -> {"max_lag_s": ...}."""
+    import threading
+
+    import psycopg
+
+    proc = subprocess.Popen([PY, "manage.py", "fold_aggregates"], cwd=ROOT, env=server_env(port),
+                            start_new_session=True)
+    lag, stop = {"max_lag_s": 0.0}, threading.Event()
+
+    def sample():
+        with psycopg.connect(f"{PG}/{DB_NAME}", autocommit=True) as conn:
+            while not stop.wait(0.5):
+                oldest = conn.execute("SELECT extract(epoch FROM clock_timestamp() - min(r.created_at)) "
+                                      "FROM base_pendingrating p JOIN base_rating r ON r.id = p.rating_id").fetchone()[0]
+                lag["max_lag_s"] = max(lag["max_lag_s"], float(oldest or 0))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield lag
+    finally:
+        stop.set()
+        sampler.join()
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def aggregates_exact(port):
+    """Wait for the queue to empty, then compare every aggregate with the raw ratings."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/{DB_NAME}", autocommit=True) as conn:
+        for _ in range(60):
+            if not conn.execute("SELECT count(*) FROM base_pendingrating").fetchone()[0]:
+                break
+            time.sleep(0.5)
+    check = subprocess.run([PY, "manage.py", "check_aggregates", "--start", "2000-01-01", "--end", "2099-12-31"],
+                           cwd=ROOT, env=server_env(port), capture_output=True, text=True)
+    return check.returncode == 0
 
 
 @contextlib.contextmanager
@@ -223,7 +269,7 @@ def run():
         token = (Path(tmp) / "token.txt").read_text().strip()
         codes_file = str(Path(tmp) / "codes.txt")
         log(f"granian WSGI: {WORKERS} workers x {THREADS} threads, production settings, port {port}")
-        with serving(port):
+        with serving(port), folding(port) as lag:
             # Rounds alternate which side goes first, so background load on a shared machine
             # does not favour one side; each side runs SECONDS continuously per round.
             api_runs, base_runs = [], []
@@ -236,6 +282,7 @@ def run():
             offered = api["rps"] / 4
             paced = phase("api-paced", port, "/api/v1/ratings", token, codes_file, SOURCES["api"],
                           pace_ms=pace_for(offered))
+            exact = aggregates_exact(port)
     ratio = round(api["rps"] / base["rps"], 3) if base["rps"] else None
     # rows minus distinct keys over every API row of the run: the last phase's count covers all
     duplicated = paced["duplicated"]
@@ -246,14 +293,16 @@ def run():
         "ratio": ratio, "paced_offered_rps": round(offered, 1), "paced_rps": paced["rps"],
         "paced_p50_ms": paced["p50_ms"], "paced_p99_ms": paced["p99_ms"],
         "lost": lost, "duplicated": duplicated, "baseline_lost": base["lost"],
+        "fold_max_lag_s": round(lag["max_lag_s"], 2), "aggregates_exact": exact,
         "acknowledged": api["created"] + paced["created"], "non_created": api["other"] + paced["other"],
         "connections": CONNECTIONS, "seconds_per_run": SECONDS, "rounds": ROUNDS, "workers": WORKERS,
         "threads": THREADS, "load_average": os.getloadavg()[0],
     }
     result["targets_met"] = bool(ratio and ratio >= RATIO_TARGET and paced["p99_ms"] <= P99_TARGET_MS
-                                 and lost == 0 and duplicated == 0)
+                                 and lost == 0 and duplicated == 0 and lag["max_lag_s"] <= LAG_TARGET_S and exact)
     log(f"ratio {ratio} (target >= {RATIO_TARGET}), paced p99 {paced['p99_ms']} ms (target <= {P99_TARGET_MS}), "
-        f"lost {lost}, duplicated {duplicated}: targets met: {result['targets_met']}")
+        f"lost {lost}, duplicated {duplicated}, folder lag {result['fold_max_lag_s']} s (target <= {LAG_TARGET_S}), "
+        f"aggregates exact: {exact}: targets met: {result['targets_met']}")
     return result
 
 

@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 
 from erating.base.reports import api_tokens
 from erating.base.reports.criteria import ratings
-from erating.base.reports.detail import detailed_rows
+from erating.base.reports.detail import detailed_query
 from erating.base.reports.run import csv_stream, prepare
 from erating.base.services import stats
 
@@ -131,7 +131,7 @@ def ratings_page(request, params: Query[PageIn]):
         qs = ratings(req.ctx.criteria).order_by("created_at", "id")
         count = qs.count()
         offset = (params.page - 1) * params.page_size
-        rows = [dict(zip(keys, row)) for row in detailed_rows(req.ctx, qs[offset:offset + params.page_size])]
+        rows = [dict(zip(keys, row)) for row in detailed_query(req.ctx, qs[offset:offset + params.page_size])]
     return {"count": count, "page": params.page, "pages": max(1, -(-count // params.page_size)), "results": rows}
 
 

@@ -42,6 +42,10 @@ class Section:
     count: int | None = None  # when known before writing: XLSX refuses early
     chart: Chart | None = None
     note: str = ""
+    # The queryset (values_list) whose rows `rows` iterates, when one SELECT yields them as they
+    # are: CSV on PostgreSQL then streams that SELECT's own COPY (csv_out).
+    query: Any = None
+    advance: Any = None  # called with the rows written so far, where `rows` is not iterated
 
 
 @dataclass

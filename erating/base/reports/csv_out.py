@@ -1,12 +1,18 @@
 """CSV: UTF-8 with a BOM (Excel then reads Malay text right), formula injection neutralised,
-produced as a generator of encoded chunks so a response streams at flat memory."""
+produced as a generator of encoded chunks so a response streams at flat memory.
+
+A section whose rows are one SELECT (Section.query) is, on PostgreSQL, written by the database:
+`COPY (SELECT the same columns, neutralised and formatted) TO STDOUT WITH CSV`, streamed as it
+comes. Both ways write the same bytes (tests compare them); Python's per-row work would
+otherwise cost many times the query itself on a million rows."""
 import csv
 import io
 from datetime import date, datetime
 
+from django.db import connections
 from django.utils import timezone
 
-from .base import FLOAT, INT, NUM, PCT, TEXT, local_naive
+from .base import DATETIME, FLOAT, INT, NUM, PCT, TEXT, local_naive
 
 BOM = "\ufeff"
 DANGEROUS_CHARS = "=+-@\t\r"  # a leading one makes a spreadsheet read the cell as a formula
@@ -46,7 +52,7 @@ def stream(sections, *, title_rows=False):
     sections (title_rows) puts each section's title above its header, a blank row between."""
     tz = timezone.get_current_timezone()
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\n")  # as PostgreSQL's COPY ends rows
     buffer.write(BOM)
     first = True
     for section in sections:
@@ -56,6 +62,12 @@ def stream(sections, *, title_rows=False):
             writer.writerow([neutralise(section.title)])
         first = False
         writer.writerow([neutralise(c.label) for c in section.columns])
+        if _copyable(section):
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            yield from _copy(section, tz)
+            continue
         # Numbers pass through as they are (csv writes None as empty); only text can carry a formula.
         convs = [None if c.kind in NUMERIC else _text if c.kind == TEXT else neutralise for c in section.columns]
         pending = 0
@@ -68,3 +80,38 @@ def stream(sections, *, title_rows=False):
                 buffer.truncate()
                 pending = 0
     yield buffer.getvalue().encode("utf-8")
+
+
+def _copyable(section):
+    if section.query is None:
+        return False
+    kinds = {c.kind for c in section.columns}
+    return connections[section.query.db].vendor == "postgresql" and kinds <= {TEXT, INT, DATETIME}
+
+
+def _copy(section, tz):
+    """The section's SELECT as COPY: each text column neutralised (an empty one written as NULL,
+    which COPY leaves unquoted, as Python's csv writes ''), each date and time in local time."""
+    sql, params = section.query.query.sql_with_params()
+    names = [f"c{i}" for i in range(len(section.columns))]
+    danger = ", ".join(f"chr({ord(ch)})" for ch in DANGEROUS_CHARS)
+    outer, zones = [], []
+    for name, column in zip(names, section.columns):
+        if column.kind == TEXT:
+            outer.append(f"NULLIF(CASE WHEN left({name}, 1) IN ({danger}) THEN chr(39) || {name} "
+                         f"ELSE {name} END, '')")
+        elif column.kind == DATETIME:
+            outer.append(f"to_char({name} AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI:SS')")
+            zones.append(str(tz))
+        else:
+            outer.append(name)
+    statement = (f"COPY (SELECT {', '.join(outer)} FROM ({sql}) AS s({', '.join(names)})) "
+                 "TO STDOUT WITH (FORMAT csv)")
+    rows = 0
+    with connections[section.query.db].cursor() as cursor, cursor.cursor.copy(statement, (*zones, *params)) as copy:
+        for chunk in copy:
+            data = bytes(chunk)
+            if section.advance is not None:
+                rows += data.count(b"\n")  # a comment's own line breaks count too: a progress bar's estimate
+                section.advance(rows)
+            yield data

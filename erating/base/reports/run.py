@@ -126,7 +126,8 @@ def generated_line(ctx):
 
 
 def counted(sections, progress, every=5000):
-    """Pass rows through, reporting how many have gone by (the background job's progress bar)."""
+    """Pass rows through, reporting how many have gone by (the background job's progress bar).
+    A section written without iterating its rows (CSV by COPY) reports through advance()."""
     done = 0
     for section in sections:
         def rows(source=section.rows):
@@ -136,7 +137,12 @@ def counted(sections, progress, every=5000):
                 done += 1
                 if done % every == 0:
                     progress(done)
-        section.rows = rows()
+
+        def advance(n, start=done):
+            nonlocal done
+            done = start + n
+            progress(done)
+        section.rows, section.advance = rows(), advance
         yield section
     progress(done)
 

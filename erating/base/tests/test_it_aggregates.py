@@ -1,7 +1,8 @@
 """The aggregates stay exactly equal to the raw ratings through every way a rating enters (the
 writer, the ORM, the bulk path followed by a rebuild), a key sent twice counts once, and
-check/rebuild find and repair a difference. Concurrent ingest on PostgreSQL: threads writing
-through the one writer, then exact equality."""
+check/rebuild find and repair a difference. A rating waits in the queue until folded, is folded
+once, and a rebuild of its period does not count it twice. Concurrent ingest on PostgreSQL:
+threads writing through the one writer while folders run, then exact equality."""
 import threading
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -13,8 +14,8 @@ from django.db import connection
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.analysis import aggregates
-from erating.base.models import Rating, RatingDay, RatingHour, RatingMonth, RatingReasonDay
+from erating.base.analysis import aggregates, pending
+from erating.base.models import PendingRating, Rating, RatingDay, RatingHour, RatingMonth, RatingReasonDay
 from erating.base.services import rating_writer
 from erating.base.testing import add_rating, make_world
 
@@ -89,7 +90,19 @@ def test_concurrent_ingest_on_postgresql_stays_exact():
     world = make_world()
     targets = [world.home.counter, world.home.officer_target, world.home.branch_counter, world.other.counter]
     reasons = [r.id for r in world.home.reasons]
-    barrier, errors = threading.Barrier(8), []
+    barrier, errors, writing = threading.Barrier(10), [], threading.Event()
+    writing.set()
+    folded = []
+
+    def folder():  # two folders race each other and the writers; one folds at a time
+        try:
+            barrier.wait()
+            while writing.is_set():
+                folded.append(pending.fold(limit=7) or 0)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
     shared = [row(targets[0], score=1) for _ in range(5)]  # the same keys sent by every thread
 
     def submit(i):
@@ -105,12 +118,52 @@ def test_concurrent_ingest_on_postgresql_stays_exact():
         finally:
             connection.close()
 
+    folders = [threading.Thread(target=folder) for _ in range(2)]
     threads = [threading.Thread(target=submit, args=(i,)) for i in range(8)]
-    for t in threads:
+    for t in threads + folders:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    writing.clear()
+    for t in folders:
+        t.join()
+    assert errors == [] and sum(folded) > 0  # the folders worked during the ingest
     assert aggregates.check(*FAR) == []
     with scopes_disabled():
         assert totals() == Rating.objects.count() == 8 + 8 * 15 * 4 + 5
+
+
+@pytest.mark.django_db
+def test_a_rating_waits_in_the_queue_until_folded_and_is_counted_once(world):
+    pending.fold_all()  # the world's own ratings
+    before = totals()
+    rating_writer.insert_new([row(world.home.counter, score=2), row(world.home.service, score=5)])
+    assert PendingRating.objects.count() == 2 and totals() == before
+    assert pending.fold(limit=1) == 1 and totals() == before + 1 and PendingRating.objects.count() == 1
+    assert pending.fold_all() == 1 and pending.fold_all() == 0
+    assert totals() == before + 2 and aggregates.check(*FAR) == []
+
+
+@pytest.mark.django_db
+def test_a_rebuild_forgets_the_pending_ratings_it_counts_itself(world):
+    pending.fold_all()
+    now = timezone.now()
+    rating_writer.insert_new([row(world.home.counter, when=now), row(world.other.counter, when=now)])
+    call_command("rebuild_aggregates", "--start", now.date().isoformat(), "--end", now.date().isoformat(),
+                 "--agency", str(world.home.agency.id))
+    # the home agency's rating was recounted, the other's still waits for the folder
+    with scopes_disabled():
+        others = list(Rating.objects.filter(agency=world.other.agency, created_at=now).values_list("id", flat=True))
+    assert list(PendingRating.objects.values_list("rating_id", flat=True)) == others
+    call_command("fold_aggregates", "--once")
+    assert aggregates.check(*FAR) == [] and not PendingRating.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_rating_deleted_before_it_was_folded_is_not_counted(world):
+    pending.fold_all()
+    before = totals()
+    rating_writer.insert_new([row(world.home.counter, comment="gone")])
+    with scopes_disabled():
+        Rating.objects.filter(comment="gone").delete()
+    assert pending.fold_all() == 1 and totals() == before and not PendingRating.objects.exists()
