@@ -206,6 +206,7 @@ def ingest(agency, threads=8, per_thread=300, batch=10, rounds=2):
     writer queues each rating, a folder thread folds every second as `manage.py fold_aggregates`
     does) and without them (queuing switched off, no folder), alternating; and the lag: how long
     after insert_new returns a rating is in the aggregates."""
+    import functools
     import threading
     import uuid
 
@@ -261,14 +262,17 @@ def ingest(agency, threads=8, per_thread=300, batch=10, rounds=2):
             background.join()
         return rate
 
-    real = pending.enqueue
+    # Without the aggregates: the writer's statement without its queuing part.
+    real = rating_writer._insert_sql
+    bare = functools.cache(lambda vendor, count: f"WITH stored AS ({rating_writer.rating_insert(count)}) "
+                                                 "SELECT agency_id, idempotency_key FROM stored")
     rates = {"with": [], "without": []}
     for _ in range(rounds):
-        pending.enqueue = lambda cursor, vendor, ids: None
+        rating_writer._insert_sql = bare
         try:
             rates["without"].append(one_round(fold=False))
         finally:
-            pending.enqueue = real
+            rating_writer._insert_sql = real
         rates["with"].append(one_round(fold=True))
     pending.fold_all()
     # Lag: from insert_new's return until the rating is counted, with the folder running.

@@ -146,10 +146,12 @@ def folding(port):
 
 
 def aggregates_exact(port):
-    """Wait for the queue to empty, then compare every aggregate with the raw ratings."""
+    """Wait for the queue to empty, then compare every aggregate with the raw ratings (the
+    baseline's rows, written past the writer, are removed first: they were never to be counted)."""
     import psycopg
 
     with psycopg.connect(f"{PG}/{DB_NAME}", autocommit=True) as conn:
+        conn.execute(f"DELETE FROM base_rating WHERE {SOURCES['baseline']}")
         for _ in range(60):
             if not conn.execute("SELECT count(*) FROM base_pendingrating").fetchone()[0]:
                 break

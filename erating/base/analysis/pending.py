@@ -1,6 +1,7 @@
 """Ratings stored but not yet counted in the aggregates, and the folder that counts them.
 
-    enqueue(cursor, vendor, ids)  the writer, in the rating's own transaction
+    enqueue(cursor, ids)          the writer, atomically with the ratings (on PostgreSQL its INSERT
+                                  does this itself, into TABLE)
     fold(limit) -> int | None     count up to `limit` pending ratings (None: another folder is busy)
     fold_all() -> int             fold until nothing is pending
     drop(since, until, agency)    rebuild: forget pending ratings it recounts itself
@@ -30,16 +31,12 @@ BATCH = 5000
 LOCK_KEY = 0x65526174  # pg advisory lock of the folder ("eRat")
 ROW_FIELDS = ["agency", "premise", "target", "officer", "score", "channel", "reasons", "comment", "created_at",
               "flagged"]
-_TABLE = PendingRating._meta.db_table
+TABLE = PendingRating._meta.db_table
 
 
-def enqueue(cursor, vendor, ids):
-    if not ids:
-        return
-    if vendor == "postgresql":
-        cursor.execute(f"INSERT INTO {_TABLE} (rating_id) SELECT unnest(%s::bigint[])", [list(ids)])
-    else:
-        cursor.execute(f"INSERT INTO {_TABLE} (rating_id) VALUES " + ", ".join(["(%s)"] * len(ids)), list(ids))
+def enqueue(cursor, ids):
+    if ids:
+        cursor.execute(f"INSERT INTO {TABLE} (rating_id) VALUES " + ", ".join(["(%s)"] * len(ids)), list(ids))
 
 
 def fold(limit=BATCH, *, wait=False):
@@ -48,8 +45,8 @@ def fold(limit=BATCH, *, wait=False):
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not _lock(cursor, wait):
             return None
-        cursor.execute(f"DELETE FROM {_TABLE} WHERE rating_id IN "
-                       f"(SELECT rating_id FROM {_TABLE} ORDER BY rating_id LIMIT %s) RETURNING rating_id", [limit])
+        cursor.execute(f"DELETE FROM {TABLE} WHERE rating_id IN "
+                       f"(SELECT rating_id FROM {TABLE} ORDER BY rating_id LIMIT %s) RETURNING rating_id", [limit])
         ids = [row[0] for row in cursor.fetchall()]
         if ids:
             # A rating deleted before it was folded is simply not counted.

@@ -6,12 +6,13 @@ Every rating passes through insert_new: the kiosk API and the QR page (through
 services/ingest.py) with a few rows, anything else with more. Rows are dicts keyed by COLUMNS
 (model field names; foreign keys as ids). They are written by
 INSERT … ON CONFLICT (agency_id, idempotency_key) DO NOTHING RETURNING agency_id, idempotency_key,
-in chunks of INSERT_CHUNK rows, all inside one transaction: a key its agency has seen before is
+in chunks of INSERT_CHUNK rows, all inside one transaction (a single chunk on PostgreSQL is one
+statement, atomic by itself): a key its agency has seen before is
 skipped by the database, so two racing submissions of one UUID store one row, and the caller
 learns which rows are new without reading the table first. The same statement runs on
 PostgreSQL and SQLite (≥ 3.35).
 
-In the same transaction the new ratings' ids are queued for the analysis aggregates
+With the ratings, and atomically with them, their ids are queued for the analysis aggregates
 (analysis/pending.py), which a folder counts moments later: queuing touches no shared row, so
 concurrent writers never wait for each other.
 
@@ -39,19 +40,18 @@ def insert_new(rows):
     if not rows:
         return set()
     conn = connections[DEFAULT_DB_ALIAS]  # once: `connection` is a proxy looked up on every use
-    created = set()
+    chunks = [rows[start:start + INSERT_CHUNK] for start in range(0, len(rows), INSERT_CHUNK)]
+    if conn.vendor == "postgresql" and len(chunks) == 1:
+        # One statement, atomic by itself: no BEGIN and COMMIT round trips for a single request's rows.
+        return _stored(conn, chunks[0])
     with transaction.atomic():
-        ids = []
-        for start in range(0, len(rows), INSERT_CHUNK):
-            for rating_id, agency_id, key in _insert(conn, rows[start:start + INSERT_CHUNK]):
-                ids.append(rating_id)
-                created.add((agency_id, _as_uuid(key)))
-        with conn.cursor() as cursor:
-            pending.enqueue(cursor, conn.vendor, ids)
-    return created
+        return set().union(*(_stored(conn, chunk) for chunk in chunks))
 
 
-def _insert(conn, chunk):
+def _stored(conn, chunk):
+    """INSERT a chunk and queue the new ratings' ids for the aggregates -> the pairs inserted.
+    PostgreSQL does both in one statement (a data-modifying WITH); SQLite in two, inside the
+    caller's transaction."""
     sql = _insert_sql(conn.vendor, len(chunk))
     if conn.vendor == "postgresql":
         rows = _execute_prepared(conn, sql, _pg_params(chunk))
@@ -60,8 +60,10 @@ def _insert(conn, chunk):
         params = [f.get_db_prep_save(row[f.name], conn) for row in chunk for f in fields]
         with conn.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-    return rows
+            inserted = cursor.fetchall()
+            pending.enqueue(cursor, [rating_id for rating_id, _agency, _key in inserted])
+        rows = [(agency_id, key) for _id, agency_id, key in inserted]
+    return {(agency_id, _as_uuid(key)) for agency_id, key in rows}
 
 
 def _pg_params(chunk):
@@ -103,7 +105,18 @@ def _fields():
 
 @functools.cache
 def _insert_sql(vendor, count):
-    """The INSERT for `count` rows (cached per vendor and size: building it costs more than running it)."""
+    """The statement for `count` rows (cached per vendor and size: building it costs more than
+    running it). PostgreSQL: the INSERT wrapped so it also queues the new ids."""
+    insert = rating_insert(count)
+    if vendor != "postgresql":
+        return insert
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    return (f"WITH stored AS ({insert}), queued AS (INSERT INTO {qn(pending.TABLE)} (rating_id) "
+            f"SELECT id FROM stored) SELECT agency_id, idempotency_key FROM stored")
+
+
+def rating_insert(count):
+    """INSERT … ON CONFLICT (agency_id, idempotency_key) DO NOTHING RETURNING id, agency_id, idempotency_key."""
     qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
     cols = ", ".join(qn(f.column) for f in _fields())
     values = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * count)

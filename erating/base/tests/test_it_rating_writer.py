@@ -79,16 +79,21 @@ def test_it_queues_exactly_the_new_ratings_for_the_aggregates_in_the_same_transa
     rating_writer.insert_new([dict(old), new])  # the repeated key is not queued again
     queued = set(PendingRating.objects.values_list("rating_id", flat=True))
     assert queued == set(stored().values_list("id", flat=True)) and len(queued) == 2
-    # a failing enqueue takes the INSERT back with it: no rating is stored uncounted
-    real = pending.enqueue
+    # a failure takes the INSERT back with its queue rows: no rating is stored uncounted
+    more = [row(world.home.counter) for _ in range(rating_writer.INSERT_CHUNK + 1)]
+    more[-1]["score"] = 9
+    with pytest.raises(IntegrityError):
+        rating_writer.insert_new(more)
+    if connection.vendor == "sqlite":  # PostgreSQL queues inside the INSERT statement itself
+        real = pending.enqueue
 
-    def failing(cursor, vendor, ids):
-        real(cursor, vendor, ids)
-        raise RuntimeError("the queue failed")
+        def failing(cursor, ids):
+            real(cursor, ids)
+            raise RuntimeError("the queue failed")
 
-    monkeypatch.setattr(pending, "enqueue", failing)
-    with pytest.raises(RuntimeError):
-        rating_writer.insert_new([row(world.home.counter)])
+        monkeypatch.setattr(pending, "enqueue", failing)
+        with pytest.raises(RuntimeError):
+            rating_writer.insert_new([row(world.home.counter)])
     assert stored().count() == 2 and PendingRating.objects.count() == 2
 
 
