@@ -1,5 +1,5 @@
-# The two commands: `make run` (the app on SQLite with demo data, a task worker and the periodic
-# scheduler; Ctrl-C stops all three) and `make test` (everything).
+# The two commands: `make run` (the app on SQLite with demo data, a task worker, the periodic
+# scheduler and the aggregate folder; Ctrl-C stops them all) and `make test` (everything).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -51,11 +51,12 @@ system-deps:
 run: $(VENV)/.base-stamp assets messages
 	LOCAL_HTTP=1 $(PY) manage.py migrate -v0
 	LOCAL_HTTP=1 $(PY) manage.py demo_data --if-empty --ratings $(DEMO_RATINGS)
-	@echo "eRating is at http://127.0.0.1:8000 (with a task worker and the periodic scheduler beside it)"
+	@echo "eRating is at http://127.0.0.1:8000 (with a task worker, the periodic scheduler and the aggregate folder beside it)"
 	@export LOCAL_HTTP=1; \
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py run_periodic & periodic=$$!; \
-	trap 'kill $$worker $$periodic 2>/dev/null; wait $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py fold_aggregates & folder=$$!; \
+	trap 'kill $$worker $$periodic $$folder 2>/dev/null; wait $$worker $$periodic $$folder 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-deps $(VENV)/.test-stamp assets messages lint test-sqlite test-postgres

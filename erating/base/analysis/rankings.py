@@ -51,7 +51,8 @@ def _labels(dimension, ids):
 def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=None, mins=None):
     """-> {"ranked": rows with at least the minimum ratings, best Wilson bound first,
     "few": rows below it (ranked apart), "hidden": how many officer rows were withheld}.
-    Each row: id, label, total, csat, mean, score (Wilson lower bound, 0..100), agency_id.
+    Each row: id, label, total, csat, mean, score (Wilson lower bound, 0..100), agency_id, minimum,
+    counts (figures.Counts).
     `per`, `kinds`: counts by (agency, premise, target, officer) and target kinds, when one
     read serves several dimensions (rankings()); `mins`: minimums(c), when already read."""
     field, kind = DIMENSIONS[dimension]
@@ -76,7 +77,7 @@ def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=
         minimum = mins.get(agency, DEFAULT_MIN_RATINGS) if agency else DEFAULT_MIN_RATINGS
         row = {"id": ident, "label": labels.get(ident, "?"), "total": k.total, "csat": k.csat, "mean": k.mean,
                "score": 100.0 * wilson_lower_bound(k.satisfied, k.total), "agency_id": agency,
-               "minimum": minimum}
+               "minimum": minimum, "counts": k}
         if k.total >= minimum:
             ranked.append(row)
         elif dimension == "officer" and not show_officers_below_minimum:

@@ -1,5 +1,6 @@
 """Grouped reports: Mengikut Agensi, Mengikut Bulan, per officer, cross-agency. One GROUP BY
-per section on the scoped ratings; ranking by the Wilson lower bound, never by raw share."""
+per section on the scoped ratings (per officer: the Analysis module's ranking); ranking by the
+Wilson lower bound, never by raw share."""
 from dataclasses import replace
 from datetime import date
 
@@ -7,9 +8,13 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_scopes import scopes_disabled
 
+from ..analysis import rankings
+from ..models import Agency
 from .base import INT, PCT, Chart, Column, Section, pct
-from .common import level_aggregates, level_columns, level_values, pick, ranked
+from .common import LEVELS, level_aggregates, level_columns, level_values, pick, ranked
 from .criteria import ratings
 
 
@@ -42,11 +47,32 @@ def by_unit(ctx):
 
 
 def by_officer(ctx):
-    qs = ratings(ctx.criteria).filter(officer__isnull=False)
-    yield _ranked_section(ctx, _("By officer"), qs, ("officer__full_name", "agency__name_ms", "agency__name_en"),
-                          [Column(_("Officer"), width=26), Column(_("Agency"), width=22)],
-                          lambda r: (r["officer__full_name"], pick(ctx, r["agency__name_ms"], r["agency__name_en"])),
-                          ("officer_id",))
+    """Officers as the Analysis module ranks them (its aggregates, the Wilson bound, the agency's
+    minimum number of ratings): those below the minimum follow unranked, and are withheld from
+    everyone but the agency administrator, so a handful of ratings cannot shame an officer."""
+    result = rankings.ranking(ctx.criteria, "officer", show_officers_below_minimum=ctx.user.is_agency_admin)
+    with scopes_disabled():
+        agencies = {a.pk: pick(ctx, a.name_ms, a.name_en) for a in
+                    Agency.objects.filter(pk__in={r["agency_id"] for r in result["ranked"] + result["few"]})}
+    columns = [Column(_("Rank"), INT, 6), Column(_("Officer"), width=26), Column(_("Agency"), width=22),
+               *level_columns(ctx)]
+    body = [(rank, r["label"], agencies.get(r["agency_id"], ""), *_officer_values(r))
+            for rank, r in [(i, r) for i, r in enumerate(result["ranked"], 1)] + [(None, r) for r in result["few"]]]
+    notes = []
+    if result["few"]:
+        notes.append(_("Officers with fewer ratings than their agency's minimum are listed last, unranked."))
+    if result["hidden"]:
+        notes.append(ngettext("%(n)s officer has too few ratings to be shown.",
+                              "%(n)s officers have too few ratings to be shown.", result["hidden"])
+                     % {"n": result["hidden"]})
+    yield Section(_("By officer"), columns, body, count=len(body), note=" ".join(notes),
+                  chart=Chart(_("Satisfaction (%)"), label_col=1, value_cols=[3 + 6]))
+
+
+def _officer_values(r):
+    k = r["counts"]
+    return (*[k.n[s - 1] for s in LEVELS], k.total, pct(k.satisfied, k.total),
+            round(k.mean, 2) if k.mean is not None else None, round(r["score"], 1))
 
 
 def cross_agency(ctx):

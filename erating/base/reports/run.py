@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_scopes import scope
 
+from ..analysis import pending
 from ..models import Agency, Premise, Rating, Target, User
 from . import csv_out, pdf_out, xlsx_out, xlsx_stream
 from .base import Context
@@ -25,7 +26,9 @@ LANGUAGES = ("ms", "en")
 
 @contextmanager
 def bound(ctx):
-    """The report's scope and language around everything that queries or translates."""
+    """The report's scope and language around everything that queries or translates; ratings
+    still waiting for the aggregate folder are counted first, so figures are exact."""
+    pending.fresh()
     with scope(**ctx.dims), override(ctx.language):
         yield
 
