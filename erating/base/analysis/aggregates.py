@@ -23,6 +23,7 @@ from erating.base.models import (
     RatingHour,
     RatingMonth,
     RatingReasonDay,
+    ReasonMonth,
 )
 
 MYT = zoneinfo.ZoneInfo("Asia/Kuala_Lumpur")
@@ -37,6 +38,7 @@ TABLES = {
     PremiseDay: (["agency_id", "day", "premise_id", "channel", "flagged"], COUNTS),
     PremiseMonth: (["agency_id", "month", "premise_id", "channel", "flagged"], COUNTS),
     HeatMonth: (["agency_id", "month", "weekday", "hour", "channel", "flagged"], COUNTS),
+    ReasonMonth: (["agency_id", "month", "premise_id", "channel", "flagged", "score", "reason_id"], ["n"]),
 }
 # Tables summed from another, finer one: (source, key of a source key).
 DERIVED = {
@@ -44,6 +46,7 @@ DERIVED = {
     PremiseDay: (RatingDay, lambda k: (k[1], k[0], k[2], k[5], k[6])),
     PremiseMonth: (RatingDay, lambda k: (k[1], k[0].replace(day=1), k[2], k[5], k[6])),
     HeatMonth: (RatingHour, lambda k: (k[2], k[0].replace(day=1), k[0].weekday(), k[1], k[4], k[5])),
+    ReasonMonth: (RatingReasonDay, lambda k: (k[1], k[0].replace(day=1), k[2], k[5], k[6], k[7], k[8])),
 }
 CHUNK = 400
 
@@ -56,7 +59,7 @@ def deltas(rows):
     """rows (dicts as the writer inserts them: agency, premise, target, officer, score, channel,
     reasons, comment, created_at, flagged) -> {model: {key tuple: [counts]}}."""
     out = {model: {} for model in TABLES}
-    reason_t = out[RatingReasonDay]
+    reason_t, reason_m = out[RatingReasonDay], out[ReasonMonth]
     for r in rows:
         local = r["created_at"].astimezone(MYT)
         d = local.date()
@@ -78,9 +81,10 @@ def deltas(rows):
             if commented:
                 counts[score + 4] += 1
         for reason in set(r["reasons"] or ()):
-            key = (d,) + base + (score, int(reason))
-            reason_t[key] = reason_t.get(key, [0])
-            reason_t[key][0] += 1
+            for table, key in ((reason_t, (d,) + base + (score, int(reason))),
+                               (reason_m, (agency, m, premise, channel, flagged, score, int(reason)))):
+                table[key] = table.get(key, [0])
+                table[key][0] += 1
     return out
 
 
@@ -228,11 +232,14 @@ def _raw_selects(agency):
         PremiseMonth: _derived_sql(day, f"d.agency_id, {e['month_of_day']}, d.premise_id, d.channel, d.flagged", agency),
         HeatMonth: _derived_sql(RatingHour._meta.db_table, f"d.agency_id, {e['month_of_day']}, {e['weekday_of_day']}, "
                                                            f"d.hour, d.channel, d.flagged", agency),
+        ReasonMonth: _derived_sql(RatingReasonDay._meta.db_table, f"d.agency_id, {e['month_of_day']}, d.premise_id, "
+                                                                  f"d.channel, d.flagged, d.score, d.reason_id", agency,
+                                  values=["n"]),
     }
 
 
-def _derived_sql(source, key, agency):
-    return (f"SELECT {key}, {', '.join(f'SUM(d.{c})' for c in COUNTS)} FROM {source} d "
+def _derived_sql(source, key, agency, values=COUNTS):
+    return (f"SELECT {key}, {', '.join(f'SUM(d.{c})' for c in values)} FROM {source} d "
             f"WHERE d.day >= %s AND d.day <= %s" + (" AND d.agency_id = %s" if agency else "") + f" GROUP BY {key}")
 
 
@@ -253,10 +260,10 @@ def _utc_text(moment):
 
 
 def _date_field(model):
-    return "month" if model in (RatingMonth, PremiseMonth, HeatMonth) else "day"
+    return "month" if model in (RatingMonth, PremiseMonth, HeatMonth, ReasonMonth) else "day"
 
 
-ORDER = (RatingDay, RatingHour, RatingReasonDay, RatingMonth, PremiseDay, PremiseMonth, HeatMonth)
+ORDER = (RatingDay, RatingHour, RatingReasonDay, RatingMonth, PremiseDay, PremiseMonth, HeatMonth, ReasonMonth)
 
 
 def rebuild(start, end, agency=None):
@@ -305,7 +312,7 @@ def check(start, end, agency=None):
                 expected = {}
                 for key, counts in raw[source].items():
                     k = key_of(key)
-                    expected[k] = [a + b for a, b in zip(expected.get(k, [0] * 10), counts)]
+                    expected[k] = [a + b for a, b in zip(expected.get(k, [0] * len(values)), counts)]
             else:
                 cursor.execute(selects[model], _params(model, start, end, agency))
                 expected = {_norm(row[:len(keys)]): list(row[len(keys):]) for row in cursor.fetchall()}

@@ -8,7 +8,8 @@ All counts come from the aggregate tables, chosen so each answer is exact:
   - heat map: HeatMonth (per agency) for whole months when no premise narrows it, else RatingHour;
   - per-hour series (heat map, hour trend): RatingHour when no filter below the premise applies,
     else the raw ratings of that target / officer / kind (an indexed, narrow read);
-  - reasons: RatingReasonDay.
+  - reasons: ReasonMonth (per premise) for whole months when nothing below the premise is asked
+    for, else RatingReasonDay.
 A score filter selects count columns (n1..n5), never rows, so it is exact on every table.
 """
 from collections import defaultdict
@@ -27,6 +28,7 @@ from erating.base.models import (
     RatingHour,
     RatingMonth,
     RatingReasonDay,
+    ReasonMonth,
 )
 
 from . import criteria as cr
@@ -52,6 +54,11 @@ class Counts:
 
     def __iadd__(self, other):
         return self.add(other.n + other.c)
+
+    def __eq__(self, other):
+        return isinstance(other, Counts) and (self.n, self.c) == (other.n, other.c)
+
+    __hash__ = None  # mutable
 
     @property
     def total(self):
@@ -312,17 +319,30 @@ def heatmap(c):
 # --- reasons ------------------------------------------------------------------------------------
 
 def reasons(c):
-    """-> [(FollowUpReason, count)] most chosen first (reasons of ratings in the score range)."""
-    qs = RatingReasonDay.objects.filter(**cr.filters(c)).filter(
-        day__gte=c.start, day__lte=c.end, score__gte=c.score_min, score__lte=c.score_max)
-    if c.kind is not None:
-        qs = qs.filter(target__kind=c.kind)
-    per = dict(qs.order_by().values_list("reason_id").annotate(Sum("n")))
+    """-> [(FollowUpReason, count)] most chosen first (reasons of ratings in the score range):
+    whole months from ReasonMonth when nothing below the premise is asked for, the rest by day."""
+    per = defaultdict(int)
+    for qs in _reason_parts(c):
+        for reason_id, n in qs.order_by().values_list("reason_id").annotate(Sum("n")):
+            per[reason_id] += n
     with scopes_disabled():
         labels = {r.id: r for r in FollowUpReason.objects.filter(id__in=per)}
     rows = [(labels.get(rid), n) for rid, n in per.items() if n]
     rows.sort(key=lambda r: (-r[1], r[0].id if r[0] else 0))
     return rows
+
+
+def _reason_parts(c):
+    scores = {"score__gte": c.score_min, "score__lte": c.score_max}
+    days = RatingReasonDay.objects.filter(**cr.filters(c)).filter(day__gte=c.start, day__lte=c.end, **scores)
+    if c.kind is not None:
+        days = days.filter(target__kind=c.kind)
+    months = _whole_months(c)
+    if not months or c.kind is not None or _below_premise(c):
+        return [days]
+    first, after = months
+    return [ReasonMonth.objects.filter(**cr.filters(c)).filter(month__gte=first, month__lt=after, **scores),
+            days.exclude(day__gte=first, day__lt=after)]
 
 
 # --- comments and live stamp --------------------------------------------------------------------

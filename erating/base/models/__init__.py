@@ -8,6 +8,7 @@ from .analysis import (
     RatingHour,
     RatingMonth,
     RatingReasonDay,
+    ReasonMonth,
 )
 from .audit import AuditEntry
 from .devices import Device, PairingCode
@@ -26,6 +27,6 @@ __all__ = [
     "Agency", "AgencyApplication", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent",
     "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle",
     "OfficerCounter", "PairingCode", "PendingRating", "PeriodicRun", "PortalText", "Premise", "PremiseDay",
-    "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReportFile", "ReportSchedule", "ReportSettings",
+    "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReasonMonth", "ReportFile", "ReportSchedule", "ReportSettings",
     "ScoreCaption", "Target", "User",
 ]

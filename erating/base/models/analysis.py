@@ -108,6 +108,29 @@ class RatingReasonDay(models.Model):
         return f"RatingReasonDay {self.day} agency {self.agency_id}"
 
 
+class ReasonMonth(models.Model):
+    """How often each follow-up reason was chosen, per calendar month and premise: the reasons of
+    whole months when nothing below the premise is asked for (else RatingReasonDay)."""
+    month = models.DateField()
+    agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
+    premise = models.ForeignKey("base.Premise", on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.CharField(max_length=6)
+    flagged = models.BooleanField()
+    score = models.PositiveSmallIntegerField()
+    reason_id = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    objects = ScopedManager(agency="agency", premise="premise")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["agency", "month", "premise", "channel", "flagged", "score", "reason_id"],
+            name="reasonmonth_key")]
+
+    def __str__(self):
+        return f"ReasonMonth {self.month} agency {self.agency_id}"
+
+
 class PremiseDay(_Counts):
     """Per Malaysia day and premise: every figure that needs nothing below the premise."""
     day = models.DateField()

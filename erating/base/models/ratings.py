@@ -50,6 +50,8 @@ class Rating(models.Model):
             models.Index(fields=["premise", "created_at"]),
             models.Index(fields=["target", "created_at"]),
             models.Index(fields=["officer", "created_at"]),
+            # By time alone: the national view's latest comments, a system administrator's exports.
+            models.Index(fields=["created_at"], name="rating_created_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="score_1_to_5"),
