@@ -68,7 +68,8 @@ def fold_all(*, wait=False):
 
 def fresh():
     """For readers: fold what is pending so the figures that follow are exact. If another folder
-    is at work, or SQLite is busy, read what is counted so far (behind by at most one batch)."""
+    is at work, or SQLite is busy, read what is counted so far (that folder brings the rest in
+    moments later)."""
     if not PendingRating.objects.exists():
         return
     try:
