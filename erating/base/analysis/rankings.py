@@ -9,6 +9,7 @@ from collections import defaultdict
 from django_scopes import scopes_disabled
 
 from erating.base.models import Agency, Ministry, Premise, Target, User
+from erating.base.models.bilingual import pick
 from erating.base.services.stats import wilson_lower_bound
 
 from .figures import Counts, counts
@@ -42,19 +43,22 @@ def _labels(dimension, ids):
         if dimension == "agency":
             return {a.id: a.name for a in Agency.objects.filter(id__in=ids)}
         if dimension == "premise":
-            return {p.id: p.name for p in Premise.objects.filter(id__in=ids)}
+            return dict(Premise.objects.filter(id__in=ids).values_list("id", "name"))
         if dimension == "officer":
-            return {u.id: u.full_name for u in User.objects.filter(id__in=ids)}
-        return {t.id: t.display_name for t in Target.objects.filter(id__in=ids)}
+            return dict(User.objects.filter(id__in=ids).values_list("id", "full_name"))
+        # Target.display_name, read as values: hundreds of targets need no model instances.
+        return {pk: pick(name, name_en) for pk, name, name_en in
+                Target.objects.filter(id__in=ids).values_list("id", "name", "name_en")}
 
 
-def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=None, mins=None):
+def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=None, mins=None, labelled=True):
     """-> {"ranked": rows with at least the minimum ratings, best Wilson bound first,
     "few": rows below it (ranked apart), "hidden": how many officer rows were withheld}.
     Each row: id, label, total, csat, mean, score (Wilson lower bound, 0..100), agency_id, minimum,
     counts (figures.Counts).
     `per`, `kinds`: counts by (agency, premise, target, officer) and target kinds, when one
-    read serves several dimensions (rankings()); `mins`: minimums(c), when already read."""
+    read serves several dimensions (rankings()); `mins`: minimums(c), when already read;
+    labelled=False: rows without labels (a previous period read only for its movers)."""
     field, kind = DIMENSIONS[dimension]
     with_agency = field not in ("agency_id", "agency__ministry_id")
     if per is None:
@@ -69,7 +73,7 @@ def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=
             continue  # ratings credited to no officer
         merged[key[0]][0] += k
         merged[key[0]][1] = key[1] if with_agency else None
-    labels = _labels(dimension, list(merged))
+    labels = _labels(dimension, list(merged)) if labelled else {}
     ranked, few, hidden = [], [], 0
     for ident, (k, agency) in merged.items():
         if not k.total:
@@ -115,7 +119,7 @@ def rankings(c, dimensions, *, show_officers_below_minimum=False):
     for dimension in dimensions:
         result = ranking(c, dimension, show_officers_below_minimum=show_officers_below_minimum, per=now, kinds=kinds,
                          mins=mins)
-        previous = ranking(c.previous(), dimension, per=before, kinds=kinds, mins=mins)["ranked"]
+        previous = ranking(c.previous(), dimension, per=before, kinds=kinds, mins=mins, labelled=False)["ranked"]
         out[dimension] = (result, movers(c, dimension, now=result["ranked"], before=previous))
     return out
 
