@@ -10,7 +10,8 @@ the baseline (a bare view under /api/ that parses the same JSON and does one raw
 1. Throughput at saturation: CONNECTIONS (64) connections, ROUNDS rounds alternating which side
    goes first, SECONDS each.
 2. Latency at a paced load of a quarter of the route's saturated throughput (each connection
-   waits between requests so that all of them together offer that rate).
+   waits between requests so that all of them together offer that rate), the route and then
+   the bare view at the same pace.
 The aggregate folder (manage.py fold_aggregates) runs beside the server, as deployed; its lag
 (the oldest rating still waiting to be counted) is sampled twice a second, and at the end the
 aggregates are checked against the raw ratings (manage.py check_aggregates).
@@ -284,6 +285,9 @@ def run():
             offered = api["rps"] / 4
             paced = phase("api-paced", port, "/api/v1/ratings", token, codes_file, SOURCES["api"],
                           pace_ms=pace_for(offered))
+            # The bare view at the same pace: the tail that committing alone costs on this disk.
+            base_paced = phase("baseline-paced", port, "/api/bench-baseline", token, codes_file,
+                               SOURCES["baseline"], pace_ms=pace_for(offered))
             exact = aggregates_exact(port)
     ratio = round(api["rps"] / base["rps"], 3) if base["rps"] else None
     # rows minus distinct keys over every API row of the run: the last phase's count covers all
@@ -294,6 +298,8 @@ def run():
         "baseline_rps": base["rps"], "baseline_p50_ms": base["p50_ms"], "baseline_p99_ms": base["p99_ms"],
         "ratio": ratio, "paced_offered_rps": round(offered, 1), "paced_rps": paced["rps"],
         "paced_p50_ms": paced["p50_ms"], "paced_p99_ms": paced["p99_ms"],
+        "baseline_paced_rps": base_paced["rps"], "baseline_paced_p50_ms": base_paced["p50_ms"],
+        "baseline_paced_p99_ms": base_paced["p99_ms"],
         "lost": lost, "duplicated": duplicated, "baseline_lost": base["lost"],
         "fold_max_lag_s": round(lag["max_lag_s"], 2), "aggregates_exact": exact,
         "acknowledged": api["created"] + paced["created"], "non_created": api["other"] + paced["other"],
