@@ -70,3 +70,25 @@ def expected(agency_ids, start, end, *, channel="", premise_id=None, flagged=Fal
 def pdf_text(data):
     reader = PdfReader(io.BytesIO(data))
     return reader, "\n".join(page.extract_text(extraction_mode="layout") for page in reader.pages)
+
+
+def run(user, query, tmp_path, view_as=None):
+    """A report as the given user would get it: CSV bytes, PDF bytes or an openpyxl workbook."""
+    import openpyxl
+
+    from erating.base.reports.run import csv_stream, prepare, write_file
+    from erating.base.scoping import dimensions_for
+
+    req = prepare(user, dimensions_for(user, view_as), query)
+    if req.fmt == "csv":
+        return b"".join(csv_stream(req))
+    path = tmp_path / f"r.{req.fmt}"
+    write_file(req, str(path))
+    return path.read_bytes() if req.fmt == "pdf" else openpyxl.load_workbook(path)
+
+
+def csv_rows(data):
+    import csv
+
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM first"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

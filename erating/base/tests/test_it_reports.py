@@ -1,8 +1,5 @@
 """Report service: every format read back (CSV, openpyxl, pypdf) and compared with an
 independent computation from the database, for several criteria; validation; scope."""
-import csv
-import io
-import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -15,10 +12,11 @@ from django_scopes import scopes_disabled
 from erating.base.models import ReportSettings
 from erating.base.reports import xlsx_out, xlsx_stream
 from erating.base.reports.base import TooManyRows
-from erating.base.reports.run import csv_stream, prepare, write_file
+from erating.base.reports.run import prepare, write_file
 from erating.base.scoping import dimensions_for
 
-from .reports_helpers import expected, pdf_text, seed
+from .reports_helpers import csv_rows as _csv
+from .reports_helpers import expected, pdf_text, run, seed
 
 pytestmark = pytest.mark.django_db
 
@@ -28,20 +26,6 @@ def data(world):
     today = timezone.localdate()
     seed(world, today)
     return world, today
-
-
-def run(user, query, tmp_path, view_as=None):
-    req = prepare(user, dimensions_for(user, view_as), query)
-    if req.fmt == "csv":
-        return b"".join(csv_stream(req))
-    path = tmp_path / f"r.{req.fmt}"
-    write_file(req, str(path))
-    return path.read_bytes() if req.fmt == "pdf" else openpyxl.load_workbook(path)
-
-
-def _csv(data):
-    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM first"
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 CRITERIA = [
@@ -334,82 +318,3 @@ def test_it_round_trips_csv_cells_by_type():
     assert rows[1:] == [["'=1+1", "-3", "-0.5"], ["'-3", "", "2.25"], ["'@x\tq", "7", ""], ["'\tTab", "0", "0.0"],
                         ["Kaunter ñ é", "1", "1.0"]]
 
-
-@pytest.mark.parametrize("report", ["detailed", "low"])
-@pytest.mark.parametrize("language", ["ms", "en"])
-def test_postgresqls_copy_writes_the_same_csv_as_python(data, report, language):
-    """On PostgreSQL a row-level report's CSV is its SELECT's own COPY: byte for byte what the
-    Python writer makes of the same rows (quotes, line breaks, formulas, empty cells, Malay text,
-    the agency's own captions, reasons in order, local time)."""
-    from django.db import connection
-
-    from erating.base.models import Rating, ScoreCaption
-    from erating.base.reports import csv_out
-    from erating.base.reports.run import bound
-
-    if connection.vendor != "postgresql":
-        pytest.skip("COPY is PostgreSQL's; SQLite always takes the Python writer")
-    world, today = data
-    h = world.home
-    with scopes_disabled():
-        ScoreCaption.objects.update_or_create(agency=h.agency, score=1, defaults={"caption_ms": "Teruk =sangat",
-                                                                                 "caption_en": ""})
-        for comment in ['"Petik" dan, koma', "baris\nbaru", "\tTab", "-", "Kaunter ñ é 中文", "'sudah"]:
-            Rating.objects.create(agency=h.agency, premise=h.premise, target=h.counter, score=1, channel=Rating.QR,
-                                  comment=comment, reasons=[h.reasons[1].id, h.reasons[0].id],
-                                  idempotency_key=uuid.uuid4(), contact_consent=True,
-                                  contact_name="=Ali", contact_phone="+60123")
-    req = prepare(h.admin, dimensions_for(h.admin), {"report": report, "fmt": "csv", "flagged": "1",
-                                                     "language": language, "start": (today - timedelta(days=60)).isoformat(),
-                                                     "end": today.isoformat()})
-    by_copy = b"".join(csv_stream(req))
-    with bound(req.ctx):
-        assert all(csv_out._copyable(section) for section in req.report.build(req.ctx))
-
-    def without_query(sections):
-        for section in sections:
-            section.query = None
-            yield section
-
-    with bound(req.ctx):
-        by_python = b"".join(csv_out.stream(without_query(req.report.build(req.ctx))))
-    assert by_copy == by_python
-    rows = _csv(by_copy)
-    assert len(rows) > 7 and "baris\nbaru" in {r[-4 if report == "low" else -1] for r in rows}
-
-
-def test_it_ranks_officers_as_the_analysis_module_and_withholds_the_few(data, tmp_path):
-    """The per-officer report: the agency's minimum decides; below it an officer's figures are for
-    the agency administrator only (listed unranked), others see how many were withheld."""
-    world, today = data
-    h = world.home
-    query = {"report": "officers", "fmt": "csv", "flagged": "1", "start": (today - timedelta(days=60)).isoformat(),
-             "end": today.isoformat()}
-    with scopes_disabled():
-        from erating.base.models import Rating
-
-        for score in (5, 4, 2):  # a second officer at the supervisor's premise
-            Rating.objects.create(agency=h.agency, premise=h.counter.premise, target=h.counter, officer=h.colleague,
-                                  score=score, channel=Rating.QR, idempotency_key=uuid.uuid4())
-        raw = Counter((r.officer_id, r.score) for r in Rating.objects.filter(agency=h.agency, officer__isnull=False)
-                      if today - timedelta(days=60) <= timezone.localtime(r.created_at).date() <= today)
-    officers = {o for o, _s in raw}
-    assert len(officers) >= 2 and all(sum(raw[(o, s)] for s in range(1, 6)) < 10 for o in officers)
-    names = {h.officer.pk: h.officer.full_name, h.colleague.pk: h.colleague.full_name}
-
-    def body(user):
-        return [r for r in _csv(run(user, query, tmp_path))[1:] if r and r[1] in names.values()]
-
-    assert body(h.supervisor) == []  # all below the default minimum of 10: withheld
-    shown = body(h.admin)
-    assert {r[1] for r in shown} == {names[o] for o in officers} and all(r[0] == "" for r in shown)
-    with scopes_disabled():
-        h.agency.ranking_min_ratings = 1
-        h.agency.save()
-    ranked = body(h.supervisor)
-    assert [r[0] for r in ranked] == [str(i) for i in range(1, len(officers) + 1)]
-    by_name = {r[1]: r for r in ranked}
-    for officer in officers:
-        row = by_name[names[officer]]
-        assert [int(x) for x in row[3:8]] == [raw[(officer, s)] for s in (5, 4, 3, 2, 1)]
-        assert int(row[8]) == sum(raw[(officer, s)] for s in range(1, 6))
