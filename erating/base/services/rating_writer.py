@@ -5,7 +5,7 @@
 Every rating passes through insert_new: the kiosk API and the QR page (through
 services/ingest.py) with a few rows, anything else with more. Rows are dicts keyed by COLUMNS
 (model field names; foreign keys as ids). They are written by
-INSERT … ON CONFLICT (agency_id, idempotency_key) DO NOTHING RETURNING agency_id, idempotency_key,
+INSERT … ON CONFLICT (agency_id, idempotency_key) DO NOTHING RETURNING id, agency_id, idempotency_key,
 in chunks of INSERT_CHUNK rows, all inside one transaction (a single chunk on PostgreSQL is one
 statement, atomic by itself): a key its agency has seen before is
 skipped by the database, so two racing submissions of one UUID store one row, and the caller

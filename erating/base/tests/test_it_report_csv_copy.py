@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.reports.run import csv_stream, prepare
+from erating.base.reports.run import csv_stream, prepare, write_file
 from erating.base.scoping import dimensions_for
 
 from .reports_helpers import csv_rows as _csv
@@ -64,3 +64,20 @@ def test_postgresqls_copy_writes_the_same_csv_as_python(data, report, language):
     assert by_copy == by_python
     rows = _csv(by_copy)
     assert len(rows) > 7 and "baris\nbaru" in {r[-4 if report == "low" else -1] for r in rows}
+
+
+def test_a_background_csv_by_copy_reports_its_progress(data, tmp_path):
+    """The progress bar of a background job: COPY writes without Python iterating the rows, so
+    the section reports the rows written as they stream."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    world, today = data
+    req = prepare(world.home.admin, dimensions_for(world.home.admin),
+                  {"report": "detailed", "fmt": "csv", "flagged": "1", "start": (today - timedelta(days=60)).isoformat(),
+                   "end": today.isoformat()})
+    seen, path = [], tmp_path / "r.csv"
+    write_file(req, str(path), progress=seen.append)
+    rows = _csv(path.read_bytes())[1:]
+    assert len(rows) > 5 and seen and seen[-1] == len(rows)
