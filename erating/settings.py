@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "erating.base.middleware.ScopeMiddleware",
+    "erating.base.dbrouter.ReplicaReadsMiddleware",
     "erating.api.bodies.ApiBodyMiddleware",
 ]
 
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "erating.base.context_processors.erating",
+                "erating.base.dbrouter.freshness",
             ],
         },
     },
@@ -123,6 +125,24 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Behind PgBouncer in transaction mode a connection's session is not ours between transactions:
+# no named cursors (Django) and no prepared statements (the rating writer).
+if os.environ.get("DB_TRANSACTION_POOLING", "0") == "1":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# A streaming replica for the read-heavy pages (erating/base/dbrouter.py); without it, one database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True)
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["erating.base.dbrouter.ReplicaRouter"] if REPLICA_READS else []
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_LAG_CACHE_SECONDS = float(os.environ.get("REPLICA_LAG_CACHE_SECONDS", "1"))
+# After a write the session reads the primary until the replica must have caught up.
+REPLICA_PIN_SECONDS = float(os.environ.get("REPLICA_PIN_SECONDS",
+                                           str(REPLICA_MAX_LAG_SECONDS + REPLICA_LAG_CACHE_SECONDS)))
+REPLICA_READ_VIEWS = ["control:analysis*", "control:report_index", "portal:results*", "portal:home*"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

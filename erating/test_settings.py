@@ -15,3 +15,6 @@ SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["*"]
 # Tasks run inside the call that enqueues them; tests of the database worker switch to it.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# A second alias of the test database, as a replica would be: the router's tests switch the
+# router on (REPLICA_READS, DATABASE_ROUTERS) and inject the lag it measures.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

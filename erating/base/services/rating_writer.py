@@ -89,8 +89,11 @@ def _execute_prepared(conn, sql, params):
     # per request (CONN_HEALTH_CHECKS) and reopened if the server went away meanwhile.
     conn.close_if_health_check_failed()
     conn.ensure_connection()
+    # Behind a transaction-mode pooler (DB_TRANSACTION_POOLING) the next statement may reach
+    # another server session, where a statement prepared on this one does not exist.
+    prepare = False if conn.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") else None
     with conn.wrap_database_errors, psycopg.Cursor(conn.connection) as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params, prepare=prepare)
         return cursor.fetchall()
 
 
