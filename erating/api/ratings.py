@@ -21,8 +21,7 @@ from ninja import Router, Schema
 
 from erating.base.models import Agency, Device, Rating
 from erating.base.scoping import agency_scope
-from erating.base.services.ingest import finish, prepare, summarise
-from erating.base.services.rating_writer import insert_new
+from erating.base.services.ingest import ingest, summarise
 
 from .auth import DeviceTokenAuth, touch
 
@@ -173,15 +172,13 @@ def respond(request, device):
         if problem is not None:
             return problem
         with agency_scope(device.agency_id):
-            batch = prepare(items, channel=Rating.TABLET, device=device)
             try:
-                created = insert_new(batch.rows)
+                results = ingest(items, channel=Rating.TABLET, device=device)
             except DatabaseError:
                 # Nothing is acknowledged: the kiosk keeps its queue and sends it again, and
                 # whatever was stored after all is then answered "duplicate".
                 log.exception("ratings from device %s not stored", device.pk)
                 return error(503, "not_stored", "The ratings could not be stored just now; send them again.")
-            results = finish(batch, created)
     now = timezone.now()
     if device.last_seen is None or now - device.last_seen > TOUCH_EVERY:
         touch(device)

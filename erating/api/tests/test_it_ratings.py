@@ -195,13 +195,13 @@ def test_it_answers_unknown_codes_after_loading_the_agency_targets(client, world
 def test_it_answers_503_and_acknowledges_nothing_when_the_write_fails(client, world, monkeypatch):
     from django.db import OperationalError
 
-    from erating.api import ratings
+    from erating.base.services import ingest
 
     def fail(rows):
         raise OperationalError("the database went away")
 
     _, token = make_device(world.home)
-    monkeypatch.setattr(ratings, "insert_new", fail)
+    monkeypatch.setattr(ingest, "insert_new", fail)
     batch = {"ratings": [item(world.home.counter), item(world.home.counter)]}
     response = post(client, token, batch)
     assert response.status_code == 503
@@ -209,6 +209,27 @@ def test_it_answers_503_and_acknowledges_nothing_when_the_write_fails(client, wo
     monkeypatch.undo()
     response = post(client, token, batch)  # the kiosk keeps its queue and sends it again
     assert response.status_code == 200 and response.json()["created"] == 2
+
+
+def test_the_api_and_the_qr_page_store_through_the_one_ingest(client, world, monkeypatch):
+    from erating.base.services import ingest
+
+    calls = []
+    real = ingest.ingest
+
+    def spy(items, **kwargs):
+        calls.append(kwargs["channel"])
+        return real(items, **kwargs)
+
+    from erating.api import ratings
+    from erating.rate import views_qr
+
+    assert views_qr.ingest is real  # the QR page's
+    monkeypatch.setattr(ratings, "ingest", spy)
+    _, token = make_device(world.home)
+    assert post(client, token, item(world.home.counter)).json()["created"] == 1
+    assert calls == ["tablet"]
+    assert ratings.respond.__code__.co_names.count("insert_new") == 0  # no second path beside ingest()
 
 
 def test_it_answers_in_bm_unless_english_is_asked_for(client, world):
