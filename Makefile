@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/erating
 DEMO_RATINGS ?= 100000
 
-.PHONY: run test lint lock test-sqlite test-postgres bench venv test-venv assets messages system-deps serve migrate demo clean
+.PHONY: run test lint lock test-sqlite test-postgres bench cluster cluster-deps venv test-venv assets messages system-deps serve migrate demo clean
 
 # requirements/lock.txt pins every transitive package as tested (a constraints file: it pins, it
 # does not add); `make lock` refreshes it from the test environment.
@@ -72,6 +72,21 @@ test-postgres:
 
 bench: system-deps $(VENV)/.test-stamp assets messages
 	$(PY) -m bench
+
+# The deployment on this machine (HAProxy, 2 granian servers with their workers, PgBouncer, a
+# PostgreSQL primary and streaming replica, Redis), the fault schedule under load, the table; then
+# everything is torn down. README, "Faults under load".
+cluster: system-deps cluster-deps $(VENV)/.test-stamp assets messages
+	$(PY) -m bench.cluster
+
+cluster-deps:
+	@missing=""; \
+	command -v haproxy >/dev/null || missing="$$missing haproxy"; \
+	command -v pgbouncer >/dev/null || missing="$$missing pgbouncer"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	test -x /usr/lib/postgresql/15/bin/pg_basebackup || missing="$$missing postgresql-15"; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles erating/static/vendor db.sqlite3*
