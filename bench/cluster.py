@@ -92,7 +92,10 @@ class Load:
         next_at = time.monotonic() + rnd.random() / per_second
         backoff = 0.5
         while not self.stop.is_set():
-            if not self.paused.is_set() and time.monotonic() >= next_at:
+            now = time.monotonic()
+            if self.paused.is_set():
+                next_at = max(next_at, now)  # no catching up on the pause afterwards
+            elif now >= next_at:
                 next_at += 1 / per_second
                 for _ in range(rnd.randint(1, BATCH_MAX)):
                     key = str(uuid.uuid4())
@@ -127,6 +130,8 @@ class Load:
         device = self.setup["devices"][i % len(self.setup["devices"])]
         next_at = time.monotonic() + rnd.random() / per_second
         while not self.stop.is_set():
+            if self.paused.is_set():
+                next_at = max(next_at, time.monotonic())
             if self.paused.is_set() or time.monotonic() < next_at:
                 time.sleep(0.02)
                 continue

@@ -82,13 +82,31 @@ def _pg_params(chunk):
 def _execute_prepared(conn, sql, params):
     """The INSERT on a server-side-binding psycopg cursor: psycopg then prepares the statement
     after a few executions (PostgreSQL parses and plans it once per connection, not per rating).
-    Django's own cursors bind on the client, sending each INSERT as new SQL text."""
+    Django's own cursors bind on the client, sending each INSERT as new SQL text.
+
+    A connection kept from an earlier request is not checked first (Django's health check is a
+    `SELECT 1` round trip per request, a third of the route's database time): the INSERT itself
+    finds out, and, being idempotent, is sent once more on a new connection. If the first one
+    was committed after all, the second stores nothing and its ratings answer "duplicate"."""
+    from django.db import InterfaceError, OperationalError
+
+    kept = conn.connection is not None and not conn.in_atomic_block
+    conn.ensure_connection()
+    try:
+        rows = _insert(conn, sql, params)
+    except (OperationalError, InterfaceError):
+        if not kept:
+            raise
+        conn.close()
+        conn.ensure_connection()
+        rows = _insert(conn, sql, params)
+    conn.health_check_done = True  # it just answered: later queries of this request skip the check
+    return rows
+
+
+def _insert(conn, sql, params):
     import psycopg
 
-    # As Django's own cursor() does: a connection kept from an earlier request is checked once
-    # per request (CONN_HEALTH_CHECKS) and reopened if the server went away meanwhile.
-    conn.close_if_health_check_failed()
-    conn.ensure_connection()
     # Behind a transaction-mode pooler (DB_TRANSACTION_POOLING) the next statement may reach
     # another server session, where a statement prepared on this one does not exist.
     prepare = False if conn.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") else None
