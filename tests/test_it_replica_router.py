@@ -169,3 +169,13 @@ def test_public_results_read_the_replica(replica, tworld, client):
     with CaptureQueriesContext(connections["replica"]) as on_replica:
         response = client.get(reverse("portal:results"))
     assert response["X-Read-From"] == "replica" and on_replica.captured_queries
+
+
+def test_the_lag_query_runs_and_a_server_not_in_recovery_is_not_behind():
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("the lag query is PostgreSQL's (SQLite has no replica)")
+    assert dbrouter.probe("default") == 0.0
+    with connections["default"].cursor() as cursor:  # the replica's branch is valid SQL too
+        cursor.execute("SELECT pg_last_wal_receive_lsn() IS NULL, pg_last_xact_replay_timestamp() IS NULL, "
+                       "(SELECT count(*) FROM pg_stat_wal_receiver)")
+        assert cursor.fetchone() == (True, True, 0)
