@@ -46,13 +46,14 @@ def need(*commands):
 
 
 class Cluster:
-    def __init__(self):
-        need("haproxy", "pgbouncer", "redis-server", str(PG_BIN / "initdb"))
+    def __init__(self, ports=None, tools=("haproxy", "pgbouncer", "redis-server")):
+        need(*tools, str(PG_BIN / "initdb"))
+        self.ports = {**PORTS, **(ports or {})}
         self.dir = Path(tempfile.mkdtemp(prefix="erating-cluster-"))
         os.chmod(self.dir, 0o755)
         self.procs = {}  # name -> Popen (each in its own session: stopped by its own group id)
         self.as_postgres = os.geteuid() == 0
-        self.primary_url = f"postgres://postgres@127.0.0.1:{PORTS['primary']}/{DB}"
+        self.primary_url = f"postgres://postgres@127.0.0.1:{self.ports['primary']}/{DB}"
 
     # --- helpers -------------------------------------------------------------------------------
     def pg_user(self, argv):
@@ -87,10 +88,10 @@ class Cluster:
     def app_env(self, app=None):
         env = {k: v for k, v in os.environ.items() if k not in ("ERATING_TESTING", "DJANGO_SETTINGS_MODULE")}
         env.update({
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PORTS['pgbouncer']}/{DB}",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.ports['pgbouncer']}/{DB}",
             "DB_TRANSACTION_POOLING": "1",
-            "DATABASE_REPLICA_URL": f"postgres://postgres@127.0.0.1:{PORTS['replica']}/{DB}",
-            "REDIS_URL": f"redis://127.0.0.1:{PORTS['redis']}/0",
+            "DATABASE_REPLICA_URL": f"postgres://postgres@127.0.0.1:{self.ports['replica']}/{DB}",
+            "REDIS_URL": f"redis://127.0.0.1:{self.ports['redis']}/0",
             "PROXY_COUNT": "1", "SECRET_KEY": "cluster-" + "k" * 50, "DEBUG": "0", "SECURE": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "ERROR",
             # Every simulated phone reaches the balancer from this one address.
@@ -144,7 +145,7 @@ class Cluster:
         socket_dir = self.dir / "pg"
         subprocess.run(self.pg_user([str(PG_BIN / "pg_ctl"), "-D", str(self.pg_dir(which)), "-l",
                                      str(self.dir / f"pg-{which}.log"), "-w", "-t", "60", "start", "-o",
-                                     f"-p {PORTS[which]} -k {socket_dir} -c listen_addresses=127.0.0.1"]),
+                                     f"-p {self.ports[which]} -k {socket_dir} -c listen_addresses=127.0.0.1"]),
                        check=True, capture_output=True, cwd=self.dir)
 
     def pg_stop(self, which, mode="fast"):
@@ -157,7 +158,7 @@ class Cluster:
         for name in ("pg-primary.log", "pg-replica.log"):
             (self.dir / name).touch()
             self.own(self.dir / name)
-        log(f"initdb primary (port {PORTS['primary']})")
+        log(f"initdb primary (port {self.ports['primary']})")
         subprocess.run(self.pg_user([str(PG_BIN / "initdb"), "-D", str(self.pg_dir("primary")), "-U", "postgres",
                                      "-A", "trust", "-E", "UTF8", "--no-sync"]), check=True, capture_output=True, cwd=self.dir)
         with open(self.pg_dir("primary") / "postgresql.conf", "a") as conf:
@@ -169,8 +170,8 @@ class Cluster:
 
         with psycopg.connect(self.primary_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {DB}")
-        log(f"pg_basebackup -R -> replica (port {PORTS['replica']})")
-        subprocess.run(self.pg_user([str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(PORTS["primary"]),
+        log(f"pg_basebackup -R -> replica (port {self.ports['replica']})")
+        subprocess.run(self.pg_user([str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.ports["primary"]),
                                      "-U", "postgres", "-D", str(self.pg_dir("replica")), "-R", "-X", "stream",
                                      "-c", "fast"]), check=True, capture_output=True, cwd=self.dir)
         self.pg_start("replica")
@@ -182,9 +183,9 @@ class Cluster:
             (self.dir / "userlist.txt").write_text('"postgres" ""\n')
             ini.write_text(
                 "[databases]\n"
-                f"{DB} = host=127.0.0.1 port={PORTS['primary']} dbname={DB}\n"
+                f"{DB} = host=127.0.0.1 port={self.ports['primary']} dbname={DB}\n"
                 "[pgbouncer]\n"
-                f"listen_addr = 127.0.0.1\nlisten_port = {PORTS['pgbouncer']}\nunix_socket_dir =\n"
+                f"listen_addr = 127.0.0.1\nlisten_port = {self.ports['pgbouncer']}\nunix_socket_dir =\n"
                 f"auth_type = trust\nauth_file = {self.dir / 'userlist.txt'}\n"
                 "pool_mode = transaction\nmax_client_conn = 1000\ndefault_pool_size = 40\n"
                 "server_login_retry = 1\nserver_connect_timeout = 3\nquery_wait_timeout = 20\n"
@@ -192,26 +193,26 @@ class Cluster:
             for name in ("pgbouncer.ini", "userlist.txt"):
                 self.own(self.dir / name)
         self.spawn("pgbouncer", ["pgbouncer", str(ini)], user_postgres=self.as_postgres)
-        self.wait_port(PORTS["pgbouncer"])
+        self.wait_port(self.ports["pgbouncer"])
 
     def start_redis(self):
-        self.spawn("redis", ["redis-server", "--port", str(PORTS["redis"]), "--bind", "127.0.0.1", "--save", "",
+        self.spawn("redis", ["redis-server", "--port", str(self.ports["redis"]), "--bind", "127.0.0.1", "--save", "",
                              "--appendonly", "no", "--dir", str(self.dir)])
-        self.wait_port(PORTS["redis"])
+        self.wait_port(self.ports["redis"])
 
     def start_haproxy(self):
         cfg = self.dir / "haproxy.cfg"
-        servers = "".join(f"  server {app} 127.0.0.1:{PORTS[app]} check\n" for app in APPS)
+        servers = "".join(f"  server {app} 127.0.0.1:{self.ports[app]} check\n" for app in APPS)
         cfg.write_text(
             "global\n  maxconn 4000\n"
             "defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n"
             "  retries 3\n  option redispatch\n  option forwardfor\n"
-            f"frontend web\n  bind 127.0.0.1:{PORTS['haproxy']}\n  default_backend app\n"
+            f"frontend web\n  bind 127.0.0.1:{self.ports['haproxy']}\n  default_backend app\n"
             "backend app\n  balance roundrobin\n  option httpchk\n"
             "  http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1\n"
             "  http-check expect status 200\n  default-server inter 1s fall 2 rise 2\n" + servers)
         self.spawn("haproxy", ["haproxy", "-f", str(cfg), "-db"])
-        self.wait_port(PORTS["haproxy"])
+        self.wait_port(self.ports["haproxy"])
 
     # --- the application -----------------------------------------------------------------------
     def start_app(self, app):
@@ -219,7 +220,7 @@ class Cluster:
         share this machine's two cores)."""
         env = self.app_env(app)
         self.spawn(app, [str(Path(PY).parent / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
-                         "--port", str(PORTS[app]), "--workers", "1", "--blocking-threads", THREADS,
+                         "--port", str(self.ports[app]), "--workers", "1", "--blocking-threads", THREADS,
                          "--backlog", "1024", "--no-ws", "--log-level", "warning", "erating.wsgi:application"], env)
 
     def start_sidecar(self, app, kind):
@@ -241,12 +242,12 @@ class Cluster:
             for kind in SIDECARS:
                 self.start_sidecar(app, kind)
         for app in APPS:
-            self.wait_http(PORTS[app])
+            self.wait_http(self.ports[app])
         self.start_haproxy()
-        self.wait_http(PORTS["haproxy"])
-        log(f"up: HAProxy http://127.0.0.1:{PORTS['haproxy']} -> {', '.join(str(PORTS[a]) for a in APPS)}; "
-            f"PgBouncer {PORTS['pgbouncer']} -> primary {PORTS['primary']}; replica {PORTS['replica']}; "
-            f"Redis {PORTS['redis']}; logs in {self.dir}")
+        self.wait_http(self.ports["haproxy"])
+        log(f"up: HAProxy http://127.0.0.1:{self.ports['haproxy']} -> {', '.join(str(self.ports[a]) for a in APPS)}; "
+            f"PgBouncer {self.ports['pgbouncer']} -> primary {self.ports['primary']}; replica {self.ports['replica']}; "
+            f"Redis {self.ports['redis']}; logs in {self.dir}")
 
     def down(self):
         for name in list(self.procs):

@@ -66,12 +66,17 @@ def probe(alias=REPLICA_ALIAS):
         with conn.cursor() as cursor:
             if conn.vendor != "postgresql":
                 return 0.0  # tests: an alias of the same database
-            cursor.execute(LAG_SQL)
-            value = cursor.fetchone()[0]
+            return measure(cursor)
     except DatabaseError:
         log.warning("replica %s unreachable: reads go to the primary", alias)
         _close(alias)
         return None
+
+
+def measure(cursor):
+    """LAG_SQL on a cursor of the replica -> seconds behind, or None when it does not stream."""
+    cursor.execute(LAG_SQL)
+    value = cursor.fetchone()[0]
     return None if value is None else float(value)
 
 
