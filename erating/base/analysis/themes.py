@@ -5,7 +5,8 @@ matches their comments and stores the links (RatingTheme) and the counts (ThemeD
 the folder's transaction, so a rating's themes are counted exactly once, when its other counts are.
 
     record(rows, cursor)        the folder's batch (dicts with id and the aggregate fields)
-    rebuild(agency_id, job)     re-apply the taxonomy to stored comments, month by month
+    recount(cursor, start, end) the themes of whole months again, in the caller's locked transaction
+    rebuild(start, end, ...)    the same after a taxonomy change, a month per transaction, with progress
     check(agency_id)            -> differences between the counts and the links
     themes(c)                   the Criteria's themes: count, share of commented ratings, change
     comments(c, theme)          the comments behind a theme (drill-down)
@@ -15,7 +16,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -107,50 +108,57 @@ def _param(value):
 
 # --- rebuild and check -------------------------------------------------------------------------
 
-def _months_of(agency_id):
-    with scopes_disabled():
-        span = Rating._base_manager.filter(agency_id=agency_id).exclude(comment="").aggregate(
-            first=Min("created_at"), last=Max("created_at"))
-    if span["first"] is None:
-        return []
-    month = span["first"].astimezone(MYT).date().replace(day=1)
-    last = span["last"].astimezone(MYT).date()
-    out = []
-    while month <= last:
+def _month_list(start, end):
+    month, out = start.replace(day=1), []
+    while month <= end:
         out.append(month)
         month = (month + timedelta(days=32)).replace(day=1)
     return out
 
 
-def rebuild(agency_id, job=None, batch=2000):
-    """Re-apply the taxonomy to the agency's stored comments, one month per transaction, holding
-    the folder's lock: ratings still queued are left to the folder (which counts them with the
-    new taxonomy), so no rating is counted twice. `job` (ThemeRebuild) gets the progress."""
+def recount(cursor, start, end, agency_id=None, job=None, batch=2000):
+    """Within the caller's transaction, which holds the folder's lock: forget the themes of the
+    ratings of the whole months [start, end] (one agency or all) and match their comments again.
+    Ratings still queued are left to the folder, which counts them with the taxonomy in force."""
     from . import pending  # the folder imports this module
 
-    months = _months_of(agency_id)
-    if job is not None:
-        with scopes_disabled():
-            job.total += Rating._base_manager.filter(agency_id=agency_id).exclude(comment="").count()
-            job.save(update_fields=["total"])
-    for month in months:
-        start, end = aggregates._bounds(month, (month + timedelta(days=32)).replace(day=1) - timedelta(days=1))
-        with transaction.atomic(), connection.cursor() as cursor, scopes_disabled():
-            pending.lock(cursor)
-            ratings = (Rating._base_manager.filter(agency_id=agency_id, created_at__gte=start, created_at__lt=end)
-                       .exclude(comment="").exclude(id__in=PendingRating.objects.values("rating_id")))
-            RatingTheme.objects.filter(agency_id=agency_id, rating__created_at__gte=start,
-                                       rating__created_at__lt=end).delete()
-            ThemeDay.objects.filter(agency_id=agency_id, day__gte=month, day__lt=end.date() + timedelta(days=1)
-                                    ).filter(day__lte=(end - timedelta(days=1)).date()).delete()
-            ThemeMonth.objects.filter(agency_id=agency_id, month=month).delete()
-            done = 0
-            for chunk in _chunks(ratings.values(*pending.ROW_FIELDS).order_by("id"), batch):
-                record(chunk, cursor)
-                done += len(chunk)
-        if job is not None and done:
-            job.done += done
+    first, last = aggregates._bounds(start.replace(day=1), end)
+    ratings = Rating._base_manager.filter(created_at__gte=first, created_at__lt=last).exclude(comment="")
+    links = RatingTheme._base_manager.filter(rating__created_at__gte=first, rating__created_at__lt=last)
+    days = ThemeDay._base_manager.filter(day__gte=start.replace(day=1), day__lte=end)
+    months = ThemeMonth._base_manager.filter(month__gte=start.replace(day=1), month__lte=end)
+    if agency_id:
+        ratings, links, days, months = (qs.filter(agency_id=agency_id) for qs in (ratings, links, days, months))
+    for qs in (links, days, months):
+        qs.delete()
+    done = 0
+    rows = ratings.exclude(id__in=PendingRating.objects.values("rating_id")).values(*pending.ROW_FIELDS)
+    for chunk in _chunks(rows.order_by("id"), batch):
+        record(chunk, cursor)
+        done += len(chunk)
+        if job is not None:
+            job.done += len(chunk)
             job.save(update_fields=["done"])
+    return done
+
+
+def rebuild(start, end, agency_id=None, job=None):
+    """Re-apply the taxonomy (after a change) to the comments of [start, end], one month per
+    transaction so the folder and the dashboards wait at most one month's work. `job`
+    (ThemeRebuild) gets the progress."""
+    from . import pending
+
+    with scopes_disabled():
+        if job is not None:
+            total = Rating._base_manager.filter(created_at__gte=aggregates._bounds(start, end)[0],
+                                                created_at__lt=aggregates._bounds(start, end)[1]).exclude(comment="")
+            job.total = (total.filter(agency_id=agency_id) if agency_id else total).count()
+            job.save(update_fields=["total"])
+        for month in _month_list(start, end):
+            last = min(end, (month + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+            with transaction.atomic(), connection.cursor() as cursor:
+                pending.lock(cursor)
+                recount(cursor, month, last, agency_id, job)
     if job is not None:
         job.finished_at = timezone.now()
         job.save(update_fields=["finished_at"])
@@ -167,17 +175,21 @@ def _chunks(qs, size):
         yield chunk
 
 
-def check(agency_id):
-    """-> [(theme id, day, counted, linked)] where ThemeDay and the links disagree (folded ratings)."""
+def check(start, end, agency_id=None):
+    """-> [(theme id, day or month, counted, linked)] where ThemeDay disagrees with the links or
+    ThemeMonth with ThemeDay, over [start, end] (the caller folds first)."""
+    first, last = aggregates._bounds(start, end)
     with scopes_disabled():
-        counted = {(t, d): n for t, d, n in ThemeDay.objects.filter(agency_id=agency_id).order_by()
-                   .values_list("theme_id", "day").annotate(Sum("n"))}
-        linked = {(t, d): n for t, d, n in RatingTheme.objects.filter(agency_id=agency_id)
-                  .exclude(rating_id__in=PendingRating.objects.values("rating_id")).order_by()
+        days = ThemeDay.objects.filter(day__gte=start, day__lte=end)
+        links = RatingTheme.objects.filter(rating__created_at__gte=first, rating__created_at__lt=last)
+        months = ThemeMonth.objects.filter(month__gte=start.replace(day=1), month__lte=end)
+        if agency_id:
+            days, links, months = (qs.filter(agency_id=agency_id) for qs in (days, links, months))
+        counted = {(t, d): n for t, d, n in days.order_by().values_list("theme_id", "day").annotate(Sum("n"))}
+        linked = {(t, d): n for t, d, n in links.order_by()
                   .annotate(day=TruncDate("rating__created_at", tzinfo=MYT))
                   .values_list("theme_id", "day").annotate(n=Count("id")).values_list("theme_id", "day", "n")}
-        months = {(t, m): n for t, m, n in ThemeMonth.objects.filter(agency_id=agency_id).order_by()
-                  .values_list("theme_id", "month").annotate(Sum("n"))}
+        months = {(t, m): n for t, m, n in months.order_by().values_list("theme_id", "month").annotate(Sum("n"))}
     out = [(t, d, counted.get((t, d), 0), linked.get((t, d), 0)) for t, d in sorted(set(counted) | set(linked))
            if counted.get((t, d), 0) != linked.get((t, d), 0)]
     by_month = defaultdict(int)
