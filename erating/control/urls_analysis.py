@@ -5,5 +5,6 @@ from .views import analysis
 urlpatterns = [
     path("analysis/", analysis.dashboard, name="analysis"),
     path("analysis/stamp/", analysis.stamp, name="analysis_stamp"),
+    path("analysis/themes/<slug:code>/", analysis.theme_comments, name="analysis_theme_comments"),
 ] + [path(f"analysis/{part}/", analysis.section, {"part": part}, name=f"analysis_{part}")
      for part in analysis.SECTIONS]

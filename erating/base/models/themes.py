@@ -3,6 +3,8 @@ which themes each commented rating carries, and their counts kept beside the oth
 from django.db import models
 from django_scopes import ScopedManager
 
+from .bilingual import pick
+
 
 def _no_phrases():
     return {"ms": [], "en": [], "zh": [], "ta": []}
@@ -24,6 +26,10 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def name(self):
+        return pick(self.name_ms, self.name_en)
 
 
 class AgencyThemePhrases(models.Model):
