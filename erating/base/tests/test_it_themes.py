@@ -160,3 +160,16 @@ def test_rising_phrases_compare_with_the_previous_period(world):
     assert "mesin giliran" in phrases
     assert "pegawai mesra" not in phrases  # as common before as now
     assert rising["sampled"] is False
+
+
+@pytest.mark.django_db
+def test_check_aggregates_finds_a_theme_difference_and_rebuild_repairs_it(themed):
+    from django.core.management import CommandError, call_command
+
+    with scopes_disabled():
+        ThemeDay.objects.filter(theme_id=_theme("wait").id).update(n=7)
+    with pytest.raises(CommandError):
+        call_command("check_aggregates", "--start", "2026-01-01", "--end", "2026-12-31")
+    call_command("rebuild_aggregates", "--start", "2026-01-01", "--end", "2026-12-31")
+    call_command("check_aggregates", "--start", "2026-01-01", "--end", "2026-12-31")
+    assert themes.check(date(2026, 1, 1), date(2026, 12, 31)) == []
