@@ -1,9 +1,12 @@
 from django.urls import path
 
-from .views import analysis
+from .views import analysis, themes
 
 urlpatterns = [
     path("analysis/", analysis.dashboard, name="analysis"),
     path("analysis/stamp/", analysis.stamp, name="analysis_stamp"),
+    path("analysis/themes/<slug:code>/", analysis.theme_comments, name="analysis_theme_comments"),
+    path("themes/", themes.theme_list, name="theme_list"),
+    path("themes/<int:theme_id>/", themes.theme_edit, name="theme_edit"),
 ] + [path(f"analysis/{part}/", analysis.section, {"part": part}, name=f"analysis_{part}")
      for part in analysis.SECTIONS]

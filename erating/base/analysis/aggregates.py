@@ -271,7 +271,7 @@ def rebuild(start, end, agency=None):
     raw ratings, for one agency or all. The folder waits meanwhile and ratings are locked against
     writes (PostgreSQL), so no rating slips between the delete and the recount; pending ratings
     of the period are forgotten, as the recount includes them."""
-    from . import pending
+    from . import pending, themes
 
     start, end = _months(start, end)
     agency = _id(agency)
@@ -290,6 +290,8 @@ def rebuild(start, end, agency=None):
             keys, values = TABLES[model]
             cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys + values)}) {selects[model]}",
                            _params(model, start, end, agency))
+        # The pending ratings dropped above are counted here, so their themes must be too.
+        themes.recount(cursor, start, end, agency)
 
 
 def check(start, end, agency=None):

@@ -23,13 +23,13 @@ from django.db import OperationalError, connection, transaction
 
 from erating.base.models import PendingRating, Rating
 
-from . import aggregates
+from . import aggregates, themes
 
 logger = logging.getLogger(__name__)
 
 BATCH = 5000
 LOCK_KEY = 0x65526174  # pg advisory lock of the folder ("eRat")
-ROW_FIELDS = ["agency", "premise", "target", "officer", "score", "channel", "reasons", "comment", "created_at",
+ROW_FIELDS = ["id", "agency", "premise", "target", "officer", "score", "channel", "reasons", "comment", "created_at",
               "flagged"]
 TABLE = PendingRating._meta.db_table
 
@@ -52,6 +52,7 @@ def fold(limit=BATCH, *, wait=False):
             # A rating deleted before it was folded is simply not counted.
             rows = list(Rating._base_manager.filter(id__in=ids).values(*ROW_FIELDS))
             aggregates.record(rows, cursor)
+            themes.record(rows, cursor)
     return len(ids)
 
 

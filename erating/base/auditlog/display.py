@@ -83,6 +83,8 @@ ACTIONS = {
     "followup.settings": gettext_lazy("Follow-up settings changed"),
     "api_token.issue": gettext_lazy("Read-only API token issued"),
     "api_token.revoke": gettext_lazy("Read-only API token revoked"),
+    "theme.update": gettext_lazy("Comment theme changed"),
+    "theme.phrases": gettext_lazy("Agency's theme phrases changed"),
     "portal.create": gettext_lazy("Portal content added"),
     "portal.update": gettext_lazy("Portal content changed"),
     "portal.publish": gettext_lazy("Published on the portal"),

@@ -21,10 +21,11 @@ from .reports import ApiToken, ReportFile, ReportSchedule, ReportSettings
 from .settings import FollowUpReason, ScoreCaption
 from .targets import OfficerCounter, Target
 from .tenancy import Agency, Ministry, Premise
+from .themes import AgencyThemePhrases, RatingTheme, Theme, ThemeDay, ThemeMonth, ThemeRebuild
 from .users import User
 
 __all__ = [
-    "Agency", "AgencyApplication", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent",
+    "Agency", "AgencyApplication", "AgencyThemePhrases", "RatingTheme", "Theme", "ThemeDay", "ThemeMonth", "ThemeRebuild", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent",
     "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle",
     "OfficerCounter", "PairingCode", "PendingRating", "PeriodicRun", "PortalText", "Premise", "PremiseDay",
     "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReasonMonth", "ReportFile", "ReportSchedule", "ReportSettings",

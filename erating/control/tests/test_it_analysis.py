@@ -14,7 +14,7 @@ from erating.base.testing import add_rating
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["summary", "trend", "heatmap", "reasons", "rankings", "comments"]
+SECTIONS = ["summary", "trend", "heatmap", "reasons", "themes", "rankings", "comments"]
 
 
 def rating_row(target, score=5, comment=""):

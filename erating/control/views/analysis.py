@@ -11,14 +11,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures, pending, rankings
+from erating.base.analysis import figures, pending, rankings, themes
 from erating.base.followup import cases
-from erating.base.models import Agency, FollowUpReason, Ministry, Premise, Target, User
+from erating.base.models import Agency, FollowUpReason, Ministry, Premise, Target, Theme, User
 
 from ..permissions import ANY_ROLE, role_required
 from . import analysis_charts as charts
 
-SECTIONS = ("summary", "trend", "heatmap", "reasons", "rankings", "comments")
+SECTIONS = ("summary", "trend", "heatmap", "reasons", "themes", "rankings", "comments")
 ID_FIELDS = {"ministry", "agency", "premise", "target", "officer"}
 
 
@@ -66,6 +66,8 @@ def _section(name, request, ctx):
         return charts.heatmap(c)
     if name == "reasons":
         return charts.reasons(c)
+    if name == "themes":
+        return charts.themes(c, ctx["query"])
     if name == "rankings":
         return {} if ctx["personal"] else charts.rankings(c, national=ctx["national"],
                                                           show_officers=ctx["show_officers"])
@@ -97,6 +99,21 @@ def section(request, part):
     ctx = _context(request, c, summary=part == "summary")
     ctx[part] = _section(part, request, ctx)
     return render(request, f"control/analysis/section_{part}.html", ctx)
+
+
+@role_required(*ANY_ROLE)
+def theme_comments(request, code):
+    """The comments behind one theme, for the dashboard's criteria (drill-down)."""
+    c, errors = _criteria(request)
+    if errors:
+        return HttpResponse(status=400)
+    theme = Theme.objects.filter(code=code, active=True).first()
+    if theme is None:
+        raise Http404
+    ctx = _context(request, c, summary=False)
+    rows = [] if ctx["withheld"] else themes.comments(c, theme)
+    ctx.update(theme=theme, comments=rows, nav="analysis")
+    return render(request, "control/analysis/theme_comments.html", ctx)
 
 
 @role_required(*ANY_ROLE)

@@ -3,6 +3,7 @@ table with the same numbers, and a one-paragraph text summary, so no figure is o
 import json
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures
 from erating.base.analysis import rankings as ranks
+from erating.base.analysis import themes as theme_figures
 
 SCORE_NAMES = {1: gettext_lazy("Very dissatisfied"), 2: gettext_lazy("Dissatisfied"), 3: gettext_lazy("Neutral"),
                4: gettext_lazy("Satisfied"), 5: gettext_lazy("Very satisfied")}
@@ -193,3 +195,29 @@ def rankings(c, *, national, show_officers):
         wanted.append(("officer", _("Officers")))
     bundle = ranks.rankings(c, [d for d, _t in wanted], show_officers_below_minimum=show_officers)
     return {"tables": [_table(c, d, title, computed=bundle[d]) for d, title in wanted]}
+
+
+def _signed(value):
+    if value is None:
+        return "–"
+    return ("+" if value > 0 else "") + num(value, 1)
+
+
+def themes(c, query):
+    """What the comments are about: themes by count and share of commented ratings, the change
+    against the previous period (percentage points), each linked to its comments; rising phrases."""
+    found = theme_figures.themes(c)
+    rows = [{"label": r["theme"].name, "code": r["theme"].code, "n": num(r["n"]), "share": num(r["share"], 1),
+             "change": _signed(r["change"]), "previous": num(r["previous_n"]), "value": r["n"],
+             "href": reverse("control:analysis_theme_comments", args=[r["theme"].code]) + f"?{query}"} for r in found["rows"]]
+    shown = [r for r in rows if r["value"]]
+    if shown:
+        text = _("%(n)s commented ratings; most mentioned: %(label)s (%(share)s %% of them).") % {
+            "n": num(found["commented"]), "label": shown[0]["label"], "share": shown[0]["share"]}
+    else:
+        text = _("No comment in this period mentions a theme.")
+    rising = theme_figures.rising_phrases(c)
+    phrases = [{"phrase": r["phrase"], "n": num(r["n"]), "share": num(r["share"], 1),
+                "change": _signed(r["change"])} for r in rising["rows"]]
+    return {"rows": rows, "text": text, "commented": num(found["commented"]), "phrases": phrases,
+            "sampled": rising["sampled"], "sample": num(rising["sample"])}

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from erating.base.analysis import aggregates
+from erating.base.analysis import aggregates, themes
 
 from .rebuild_aggregates import period, period_arguments
 
@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         start, end = period(opts)
-        differences = aggregates.check(start, end, agency=opts["agency"])
+        differences = aggregates.check(start, end, agency=opts["agency"])  # folds first
+        differences += [(f"Theme {theme}", when, counted, linked)
+                        for theme, when, counted, linked in themes.check(start, end, opts["agency"])]
         for table, key, stored, raw in differences[:50]:
             self.stdout.write(f"{table} {key}: stored {stored}, raw {raw}")
         if differences:

@@ -1,0 +1,121 @@
+"""The national taxonomy: ten service themes and the phrases that point to each, per language.
+
+A phrase is one or more words. Malay words are compared by their root (Sastrawi stemmer: `menunggu`,
+`tunggu` and `ditunggu` are one word), English words by their Porter-Snowball stem (`waited`,
+`waiting`), Tamil words by their stem as a prefix of the written word (Tamil adds case and tense
+suffixes), Chinese phrases as written. A phrase written `=word` is compared as written, for roots
+that are too broad (`beratur` "queue" and `teratur` "orderly" share the root `atur`). Where two
+phrases overlap in a comment the longer one wins, so `ruang menunggu` (a waiting room, a facility)
+is not also a wait.
+"""
+
+THEMES = [
+    ("wait", "Masa menunggu", "Waiting time", {
+        "ms": ["tunggu", "barisan", "=beratur", "=beratur panjang", "lambat", "cepat", "pantas", "sejam",
+               "berjam", "masa menunggu", "terlalu lama", "lama sangat", "minit", "segera"],
+        "en": ["wait", "waiting time", "queue", "queued", "line", "slow", "quick", "quickly", "fast",
+               "hour", "hours", "minutes", "ages", "took long", "long time"],
+        "zh": ["等", "排队", "排长龙", "很久", "太久", "好久", "慢", "很快", "快速", "速度快", "小时", "分钟"],
+        "ta": ["காத்திரு", "வரிசை", "தாமத", "மெதுவா", "விரைவ", "மணி நேர", "நிமிட", "நீண்ட நேரம்"],
+    }),
+    ("courtesy", "Budi bahasa pegawai", "Staff courtesy", {
+        "ms": ["sombong", "kasar", "senyum", "mesra", "sopan", "ramah", "peramah", "tengking", "biadap",
+               "hirau", "berbual", "main telefon", "sabar", "layan", "budi bahasa", "marah", "tidak hormat"],
+        "en": ["rude", "rudely", "smile", "friendly", "polite", "impolite", "shout", "shouted", "yelled",
+               "ignored", "chatting", "on her phone", "on his phone", "on the phone", "patient", "impatient",
+               "helpful", "courteous", "attitude", "did not even look", "arrogant"],
+        "zh": ["态度", "凶", "笑容", "亲切", "友善", "礼貌", "呼喝", "不理", "聊天", "玩手机", "耐心", "热心",
+               "骂"],
+        "ta": ["மரியாதை", "அன்ப", "அன்பு", "சிரி", "கத்தின", "புறக்கணி", "அரட்டை", "கைபேசி", "பொறுமை",
+               "உதவியா", "பார்க்கக்கூட", "கோப"],
+    }),
+    ("knowledge", "Pengetahuan pegawai", "Staff knowledge", {
+        "ms": ["tahu", "tidak tahu", "penerangan", "terang", "=penjelasan", "keliru", "kurang pengalaman",
+               "pegawai baru", "maklumat salah", "maklumat yang salah", "salah isi", "jawab soalan",
+               "jawapan pegawai", "tidak yakin", "tidak faham prosedur"],
+        "en": ["did not know", "didn't know", "wrong information", "explained", "explanation", "knowledgeable",
+               "inexperienced", "new staff", "confused", "different answers", "could not answer",
+               "filled in my form wrongly", "unsure", "misinformed"],
+        "zh": ["不清楚", "错误的资料", "资料是错", "解释", "专业", "经验不足", "答案都不一样", "无法回答",
+               "搞不清楚", "填错", "不太确定", "不懂"],
+        "ta": ["தெரியவில்லை", "தவறான தகவல்", "விளக்க", "அனுபவம் குறைவு", "வெவ்வேறு பதில்", "பதில் சொல்ல",
+               "குழப்ப", "தவறாக நிரப்ப"],
+    }),
+    ("process", "Proses dan dokumen", "Process and documents", {
+        "ms": ["borang", "dokumen", "prosedur", "proses", "syarat", "birokrasi", "birokratik", "berbelit",
+               "salinan", "=cop", "tandatangan", "permohonan", "hantar semula", "berulang kali",
+               "datang tiga kali", "datang dua kali", "berkali kali"],
+        "en": ["form", "forms", "document", "documents", "procedure", "process", "requirements", "bureaucracy",
+               "paperwork", "copies", "stamps", "signatures", "resubmit", "application process",
+               "three times", "again and again", "complicated"],
+        "zh": ["表格", "文件", "程序", "手续", "条件", "官僚", "副本", "印章", "签名", "提交", "来三次",
+               "复杂", "申请"],
+        "ta": ["படிவ", "ஆவண", "நடைமுறை", "நிபந்தனை", "அதிகாரத்துவ", "நகல்", "முத்திரைகள", "கையொப்ப",
+               "சமர்ப்பி", "மூன்று முறை", "சிக்கலா", "விண்ணப்ப"],
+    }),
+    ("fees", "Bayaran dan fi", "Fees and payment", {
+        "ms": ["bayar", "caj", "mahal", "harga", "denda", "resit", "=fi", "tunai", "kad kredit", "setem hasil",
+               "bayar kad", "kaedah pembayaran"],
+        "en": ["fee", "fees", "pay", "paid", "payment", "charges", "charged", "expensive", "price", "fined",
+               "fine", "receipt", "cash only", "card", "stamp duty", "costs"],
+        "zh": ["收费", "付款", "付费", "贵", "价", "罚款", "收据", "现金", "刷卡", "印花税", "付两次", "费"],
+        "ta": ["கட்டண", "பணம் செலுத்த", "செலுத்திய", "அபராத", "ரசீது", "விலை", "முத்திரை வரி",
+               "அட்டை மூலம்"],
+    }),
+    ("facilities", "Kemudahan dan kebersihan", "Facilities and cleanliness", {
+        "ms": ["tandas", "kotor", "bersih", "penghawa dingin", "aircond", "panas", "kerusi", "tempat duduk",
+               "surau", "lampu", "bising", "bau", "busuk", "air minuman", "mesin air", "bocor", "lif",
+               "ruang menunggu", "menyusukan bayi", "bilik menyusu", "bangunan lama", "sejuk", "selesa"],
+        "en": ["toilet", "toilets", "dirty", "clean", "air conditioning", "aircon", "hot", "chairs", "seats",
+               "prayer room", "lights", "noisy", "smell", "drinking water", "water dispenser", "leaks", "lift",
+               "waiting area", "waiting hall", "waiting room", "nursing room", "old building", "comfortable",
+               "cramped"],
+        "zh": ["厕所", "脏", "干净", "冷气", "热", "椅子", "座位", "祈祷室", "灯光", "吵", "臭味", "饮用水",
+               "饮水机", "漏水", "电梯", "等候区", "等候室", "哺乳室", "老旧", "舒适"],
+        "ta": ["கழிப்பறை", "அசுத்த", "சுத்த", "குளிர்சாதன", "சூடா", "நாற்காலி", "இருக்கை", "தொழுகை",
+               "வெளிச்சம்", "சத்தம்", "துர்நாற்ற", "குடிநீர்", "நீர் இயந்திர", "ஒழுகு", "மின்தூக்கி",
+               "காத்திருப்பு அறை", "பாலூட்டும்", "பழைய கட்டட", "வசதியா"],
+    }),
+    ("access", "Akses dan tempat letak kereta", "Access and parking", {
+        "ms": ["letak kereta", "parkir", "parking", "tempat letak", "kerusi roda", "oku", "laluan",
+               "papan tanda", "jalan masuk", "pengangkutan awam", "motosikal", "sesak", "lif", "cari bangunan",
+               "lokasi"],
+        "en": ["parking", "park", "wheelchair", "wheelchairs", "ramp", "disabled", "signage", "road",
+               "public transport", "motorcycle", "congested", "lift", "find the building", "location"],
+        "zh": ["停车", "轮椅", "坡道", "残障", "指示牌", "路很窄", "交通", "摩托车", "电梯", "找到大楼", "位置"],
+        "ta": ["வாகன நிறுத்த", "சக்கர நாற்காலி", "சாய்வுப் பாதை", "மாற்றுத்திறனாளி", "அறிவிப்புப் பலகை",
+               "சாலை", "போக்குவரத்து", "மோட்டார் சைக்கிள்", "மின்தூக்கி", "கண்டுபிடி", "நிறுத்துமிட"],
+    }),
+    ("systems", "Sistem dalam talian dan mesin giliran", "Online systems and queue machines", {
+        "ms": ["sistem", "mesin", "kiosk", "laman web", "aplikasi", "dalam talian", "online", "log masuk",
+               "tergendala", "skrin", "nombor giliran", "wifi", "talian telefon", "temujanji", "down",
+               "cetak nombor"],
+        "en": ["system", "machine", "kiosk", "website", "online", "log in", "login", "crashing", "crashed",
+               "screen", "queue number", "queue ticket", "wifi", "phone line", "appointment", "down",
+               "numbers were called"],
+        "zh": ["系统", "取号机", "网站", "网上", "登入", "当机", "显示屏", "叫号", "号码票", "无线网络",
+               "电话没人接", "预约", "自助机"],
+        "ta": ["கணினி", "அமைப்பு", "இயந்திர", "இணைய", "உள்நுழைய", "செயலிழ", "திரை", "வரிசை எண்",
+               "வைஃபை", "தொலைபேசி", "முன்பதிவு", "கியோஸ்க்", "எண்கள் வரிசைப்படி"],
+    }),
+    ("hours", "Waktu operasi", "Opening hours", {
+        "ms": ["waktu operasi", "waktu pejabat", "tutup", "buka lewat", "lewat buka", "waktu rehat",
+               "waktu makan", "hujung minggu", "=sabtu", "=ahad", "cuti umum", "tutup awal"],
+        "en": ["opening hours", "office hours", "closed", "closes", "opened late", "open late", "lunch break",
+               "lunch time", "weekends", "saturday", "saturdays", "sunday", "public holiday", "open on"],
+        "zh": ["营业时间", "下班时间", "关门", "开门太迟", "午休", "午餐时间", "周末", "星期六", "星期日",
+               "公共假期", "开放"],
+        "ta": ["அலுவலக நேர", "மூட", "தாமதமாகத் திற", "மதிய இடைவேளை", "மதிய உணவு நேர", "வார இறுதி",
+               "சனிக்கிழமை", "ஞாயிற்றுக்கிழமை", "திறப்ப", "திறக்க"],
+    }),
+    ("praise", "Pujian", "Praise", {
+        "ms": ["terima kasih", "cemerlang", "terbaik", "syabas", "tahniah", "bagus", "puas hati", "cekap",
+               "teruskan", "baik", "hebat"],
+        "en": ["thank you", "thanks", "excellent", "great", "well done", "good job", "good", "satisfied",
+               "efficient", "keep it up", "amazing", "best"],
+        "zh": ["谢谢", "感谢", "非常好", "很好", "做得好", "不错", "赞", "满意", "效率高", "继续保持", "棒"],
+        "ta": ["நன்றி", "சிறப்பு", "பாராட்டு", "நல்ல", "திருப்தி", "திறமையா", "அருமை", "சிறந்த"],
+    }),
+]
+LANGUAGES = ("ms", "en", "zh", "ta")
+CODES = [code for code, *_ in THEMES]
