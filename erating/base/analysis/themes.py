@@ -301,3 +301,17 @@ def rising_phrases(c, *, limit=10, min_count=5):
     rows.sort(key=lambda r: (-r["change"], -r["n"], r["phrase"]))
     return {"rows": rows[:limit], "sampled": n_now >= RISING_SAMPLE or n_before >= RISING_SAMPLE,
             "sample": RISING_SAMPLE}
+
+
+def most_praised(premise_id, month, *, minimum=1):
+    """The theme most mentioned in satisfied ratings (4–5) of one premise in one calendar month,
+    leaving out the generic "praise" theme -> (Theme, count) or None (fewer than `minimum`)."""
+    with scopes_disabled():
+        generic = Theme.objects.filter(code="praise").values_list("id", flat=True).first()
+        rows = (ThemeMonth.objects.filter(premise_id=premise_id, month=month.replace(day=1), score__gte=4)
+                .exclude(theme_id=generic).order_by().values_list("theme_id").annotate(n=Sum("n"))
+                .order_by("-n", "theme_id"))
+        first = rows.first()
+        if not first or first[1] < minimum:
+            return None
+        return Theme.objects.get(pk=first[0]), first[1]

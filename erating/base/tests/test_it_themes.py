@@ -173,3 +173,18 @@ def test_check_aggregates_finds_a_theme_difference_and_rebuild_repairs_it(themed
     call_command("rebuild_aggregates", "--start", "2026-01-01", "--end", "2026-12-31")
     call_command("check_aggregates", "--start", "2026-01-01", "--end", "2026-12-31")
     assert themes.check(date(2026, 1, 1), date(2026, 12, 31)) == []
+
+
+@pytest.mark.django_db
+def test_the_most_praised_theme_of_a_premise_and_month(themed):
+    world, _ = themed
+    with scopes_disabled():
+        for comment in ("Pegawai sangat mesra", "Pegawai peramah, terima kasih", "Tandas bersih"):
+            add_rating(world.home.counter, 5, comment=comment, when=datetime(2026, 3, 12, tzinfo=UTC))
+        add_rating(world.home.counter, 1, comment="Pegawai kasar, tunggu lama, tunggu lagi",
+                   when=datetime(2026, 3, 12, tzinfo=UTC))
+    pending.fold_all()
+    theme, n = themes.most_praised(world.home.premise.id, date(2026, 3, 20))
+    assert (theme.code, n) == ("courtesy", 2)  # low ratings and the generic praise theme do not count
+    assert themes.most_praised(world.home.premise.id, date(2026, 3, 1), minimum=3) is None
+    assert themes.most_praised(world.home.premise.id, date(2026, 5, 1)) is None
