@@ -44,6 +44,10 @@ NON_TENANT_KWARGS = {
     "fmt": ("csv", "file format of a template download"),
     "slug": ("no-such-article", "public portal news article, published content only"),
     "name": ("portal/none/none.jpg", "public portal upload path (portal content, not tenant data)"),
+    "theme_id": (1, "a national comment theme (not tenant data; the migration seeds the first): the page edits "
+                    "only the user's own agency's phrases"),
+    "theme_code": ("facilities", "a national comment theme's code (not tenant data): the drill-down reads the "
+                                 "user's own scope only"),
     "item_id": (999_999, "portal content (not tenant data); system administrator only, see "
                          "test_it_lets_only_the_system_administrator_edit_the_portal"),
 }

@@ -5,7 +5,7 @@ from .views import analysis, themes
 urlpatterns = [
     path("analysis/", analysis.dashboard, name="analysis"),
     path("analysis/stamp/", analysis.stamp, name="analysis_stamp"),
-    path("analysis/themes/<slug:code>/", analysis.theme_comments, name="analysis_theme_comments"),
+    path("analysis/themes/<slug:theme_code>/", analysis.theme_comments, name="analysis_theme_comments"),
     path("themes/", themes.theme_list, name="theme_list"),
     path("themes/<int:theme_id>/", themes.theme_edit, name="theme_edit"),
 ] + [path(f"analysis/{part}/", analysis.section, {"part": part}, name=f"analysis_{part}")

@@ -102,12 +102,12 @@ def section(request, part):
 
 
 @role_required(*ANY_ROLE)
-def theme_comments(request, code):
+def theme_comments(request, theme_code):
     """The comments behind one theme, for the dashboard's criteria (drill-down)."""
     c, errors = _criteria(request)
     if errors:
         return HttpResponse(status=400)
-    theme = Theme.objects.filter(code=code, active=True).first()
+    theme = Theme.objects.filter(code=theme_code, active=True).first()
     if theme is None:
         raise Http404
     ctx = _context(request, c, summary=False)
