@@ -38,7 +38,7 @@ def redis_cache(settings):
 def still_clock(monkeypatch):
     """The abuse limits' fixed windows held at one instant: a window ending mid-test would
     reset a count the test is building up."""
-    from erating.base.services import counters
+    from erating.base.ingest import counters
 
     monkeypatch.setattr(counters, "clock", lambda: 1_000_000.0)
 

@@ -215,8 +215,8 @@ def ingest(agency, threads=8, per_thread=300, batch=10, rounds=2):
     from django_scopes import scopes_disabled
 
     from erating.base.analysis import pending
+    from erating.base.ingest import writer as rating_writer
     from erating.base.models import RatingDay, Target
-    from erating.base.services import rating_writer
 
     with scopes_disabled():
         targets = list(Target.objects.filter(agency=agency).values_list("id", "premise_id")[:200])

@@ -81,10 +81,10 @@ def child(rows):
     from django_scopes import scopes_disabled
     from openpyxl import load_workbook
 
+    from erating.base.catalogue import imports
+    from erating.base.catalogue import officers as staff
     from erating.base.models import Agency, Ministry, Premise, Target, User
     from erating.base.scoping import agency_scope
-    from erating.base.services import imports
-    from erating.base.services import officers as staff
 
     call_command("migrate", verbosity=0)
     with scopes_disabled():

@@ -47,9 +47,9 @@ def child(tmp, count):
     from django_scopes import scopes_disabled
     from PIL import Image
 
+    from erating.base.catalogue import posters
     from erating.base.models import Agency, Ministry, Premise, Target
     from erating.base.scoping import agency_scope
-    from erating.base.services import posters
 
     call_command("migrate", verbosity=0)
     with scopes_disabled():

@@ -187,10 +187,10 @@ AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "erating.control.views.auth.locked_out"
-# One resolver for the client's address and one for the login name (erating/base/services/identity.py),
+# One resolver for the client's address and one for the login name (erating/base/identity.py),
 # used by axes as by the audit log, tablet pairing and the rating limits.
-AXES_CLIENT_IP_CALLABLE = "erating.base.services.identity.axes_client_ip"
-AXES_USERNAME_CALLABLE = "erating.base.services.identity.axes_username"
+AXES_CLIENT_IP_CALLABLE = "erating.base.identity.axes_client_ip"
+AXES_USERNAME_CALLABLE = "erating.base.identity.axes_username"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_AGE_SECONDS", str(8 * 3600)))
@@ -306,7 +306,7 @@ REPORT_INLINE_ROWS = int(os.environ.get("REPORT_INLINE_ROWS", "20000"))
 REPORT_FILE_HOURS = int(os.environ.get("REPORT_FILE_HOURS", "72"))
 REPORT_ATTACH_MAX_BYTES = int(os.environ.get("REPORT_ATTACH_MAX_BYTES", str(5 * 1024 * 1024)))
 
-# Rating capture abuse limits (erating/base/services/limits.py): one phone rates one target once
+# Rating capture abuse limits (erating/base/ingest/limits.py): one phone rates one target once
 # per window; submissions per IP address per minute; bursts above the max in the burst window
 # are stored but flagged.
 RATING_REPEAT_WINDOW_SECONDS = int(os.environ.get("RATING_REPEAT_WINDOW_SECONDS", "300"))

@@ -6,11 +6,10 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from erating.base.services import devices
-from erating.base.services.identity import client_ip
-
-from .auth import device_auth
-from .bodies import UNAUTHORIZED_DOC, Error, Invalid, JsonObject, Unauthorized, kiosk_language
+from erating.api.auth import device_auth
+from erating.api.bodies import UNAUTHORIZED_DOC, Error, Invalid, JsonObject, Unauthorized, kiosk_language
+from erating.base.catalogue import devices
+from erating.base.identity import client_ip
 
 router = Router(tags=["devices"])
 # Every endpoint may answer these besides its own (erating/api/bodies.py).

@@ -19,11 +19,10 @@ from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import Router, Schema
 
+from erating.api.auth import DeviceTokenAuth, touch
+from erating.base.ingest.service import ingest, summarise
 from erating.base.models import Agency, Device, Rating
 from erating.base.scoping import agency_scope
-from erating.base.services.ingest import ingest, summarise
-
-from .auth import DeviceTokenAuth, touch
 
 router = Router(tags=["ratings"])
 log = logging.getLogger(__name__)

@@ -11,11 +11,11 @@ from django_scopes import scope
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
+from erating.base.analysis import stats
 from erating.base.reports import api_tokens
 from erating.base.reports.criteria import ratings
 from erating.base.reports.detail import detailed_query
 from erating.base.reports.run import csv_stream, prepare
-from erating.base.services import stats
 
 router = Router(tags=["reports"])
 

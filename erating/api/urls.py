@@ -1,7 +1,7 @@
 from django.urls import path
 from ninja import NinjaAPI
 
-from . import bodies, devices, ratings, reports
+from erating.api import bodies, devices, ratings, reports
 
 api = NinjaAPI(title="eRating API", version="1", urls_namespace="api",
                description="Rating ingest for kiosks and integrations; read-only report data for agencies' own systems.")

@@ -1,6 +1,6 @@
 from django_scopes import scope
 
-from .scoping import dimensions_for_request
+from erating.base.scoping import dimensions_for_request
 
 
 class ScopeMiddleware:

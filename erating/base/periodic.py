@@ -77,7 +77,7 @@ def autodiscover():
 
 def due(now) -> list:
     """The registered Periodic entries whose current slot has not been enqueued yet."""
-    from .models import PeriodicRun
+    from erating.base.models import PeriodicRun
 
     entries = list(registry.values())
     if not entries:
@@ -89,7 +89,7 @@ def due(now) -> list:
 
 def run_due(now) -> list:
     """Enqueue every due task once per slot, across all schedulers -> the names enqueued here."""
-    from .models import PeriodicRun
+    from erating.base.models import PeriodicRun
 
     enqueued = []
     for entry in due(now):

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from django_scopes import scope, scopes_disabled
 
-from .models import User
+from erating.base.models import User
 
 VIEW_AS_SESSION_KEY = "view_as_agency"
 NOTHING = {}

@@ -9,8 +9,18 @@ from types import SimpleNamespace
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from .models import Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, ScoreCaption, Target, User
-from .models.settings import DEFAULT_CAPTIONS
+from erating.base.models import (
+    Agency,
+    FollowUpReason,
+    Ministry,
+    OfficerCounter,
+    Premise,
+    Rating,
+    ScoreCaption,
+    Target,
+    User,
+)
+from erating.base.models.settings import DEFAULT_CAPTIONS
 
 PASSWORD = "Test-password-2026"
 

@@ -6,4 +6,4 @@ class ControlConfig(AppConfig):
     label = "control"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from erating.control import signals  # noqa: F401

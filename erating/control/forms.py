@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from erating.base.services.identity import login_name
+from erating.base.identity import login_name
 
 
 class LoginForm(AuthenticationForm):

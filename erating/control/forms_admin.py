@@ -5,9 +5,9 @@ as); when it is None (system administrator, no agency chosen) the form asks for 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erating.base.catalogue.imports import KINDS
+from erating.base.catalogue.targets import EDITABLE_KINDS
 from erating.base.models import Agency, Premise, Target, User
-from erating.base.services.catalogue import EDITABLE_KINDS
-from erating.base.services.imports import KINDS
 
 
 def premise_queryset(agency):

@@ -2,8 +2,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django_scopes import scopes_disabled
 
+from erating.base.identity import client_ip, login_name
 from erating.base.models import AuditEntry, User
-from erating.base.services.identity import client_ip, login_name
 
 
 @receiver(user_logged_in)

@@ -1,8 +1,16 @@
 from django.contrib.auth import views as django_auth_views
 from django.urls import path
 
-from . import urls_admin, urls_analysis, urls_devices, urls_followup, urls_posters, urls_reports, urls_system
-from .views import auth, home, premises
+from erating.control import (
+    urls_admin,
+    urls_analysis,
+    urls_devices,
+    urls_followup,
+    urls_posters,
+    urls_reports,
+    urls_system,
+)
+from erating.control.views import auth, home, premises
 
 app_name = "control"
 urlpatterns = [

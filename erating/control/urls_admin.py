@@ -1,7 +1,7 @@
 """Agency administration: premises, targets, staff, bulk import, rating-form settings."""
 from django.urls import path
 
-from .views import form_settings, imports, officers, premises, targets
+from erating.control.views import form_settings, imports, officers, premises, targets
 
 urlpatterns = [
     path("premises/new/", premises.premise_create, name="premise_create"),

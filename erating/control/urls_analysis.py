@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, themes
+from erating.control.views import analysis, themes
 
 urlpatterns = [
     path("analysis/", analysis.dashboard, name="analysis"),

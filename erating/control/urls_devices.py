@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import devices
+from erating.control.views import devices
 
 urlpatterns = [
     path("devices/", devices.device_list, name="device_list"),

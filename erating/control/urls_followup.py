@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import alerts, followup, followup_settings
+from erating.control.views import alerts, followup, followup_settings
 
 urlpatterns = [
     path("followup/", followup.inbox, name="followup_inbox"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import posters, qr
+from erating.control.views import posters, qr
 
 urlpatterns = [
     path("targets/<int:target_id>/qr/", qr.target_qr, name="target_qr"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import api_tokens, report_schedules, reports
+from erating.control.views import api_tokens, report_schedules, reports
 
 urlpatterns = [
     path("reports/", reports.report_index, name="report_index"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, audit, portal_content, system, system_admins, view_as
+from erating.control.views import applications, audit, portal_content, system, system_admins, view_as
 
 urlpatterns = [
     path("system/ministries/", system.ministry_list, name="ministry_list"),

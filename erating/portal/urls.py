@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import views, views_apply
-from .pages import LANGS, PAGES, url_name
+from erating.portal import views, views_apply
+from erating.portal.pages import LANGS, PAGES, url_name
 
 app_name = "portal"
 urlpatterns = [

@@ -9,8 +9,7 @@ from erating.base.models import Download, FaqEntry, GalleryItem, NewsArticle
 from erating.base.portal_content import figures, manuals
 from erating.base.portal_content.files import serve
 from erating.base.portal_content.site import portal_text, search_faq
-
-from .pages import portal_page
+from erating.portal.pages import portal_page
 
 
 @portal_page("home")
@@ -66,7 +65,7 @@ def contact(request):
 
 @require_GET
 def sitemap(request):
-    from .pages import LANGS, PAGES, alternates
+    from erating.portal.pages import LANGS, PAGES, alternates
 
     entries = [alternates(page) for page in PAGES if page != "article"]
     entries += [alternates("article", slug=slug)

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from erating.base.catalogue import onboarding
+from erating.base.identity import client_ip
 from erating.base.models import AgencyApplication, Ministry
-from erating.base.services import onboarding
-from erating.base.services.identity import client_ip
 
 HONEYPOT = "website"
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views_kiosk
+from erating.rate import views_kiosk
 
 # The page lives at /kiosk/ so the worker at /kiosk/sw.js controls it (its default scope).
 urlpatterns = [

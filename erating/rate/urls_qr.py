@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_qr
+from erating.rate import views_qr
 
 # /r/<code>: the short public URL printed in every QR code (code = unguessable target code).
 urlpatterns = [

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 
-from erating.base.services.devices import KIOSK_APP_VERSION
+from erating.base.catalogue.devices import KIOSK_APP_VERSION
 
 STRINGS = {
     "pair_title": _("Pair this tablet"),

@@ -12,11 +12,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from erating.base.ingest import limits
+from erating.base.ingest.rating_form import form_for
+from erating.base.ingest.service import ingest
 from erating.base.models import Rating, Target
 from erating.base.scoping import agency_scope, lookup_scope
-from erating.base.services import limits
-from erating.base.services.ingest import ingest
-from erating.base.services.rating_form import form_for
 
 log = logging.getLogger(__name__)
 CODE_RE = re.compile(r"^[a-z0-9]{4,16}$")

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import translation
 from django_scopes import scopes_disabled
 
+from erating.base.catalogue import devices
 from erating.base.models import Device
-from erating.base.services import devices
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
+from erating.base.catalogue import devices
 from erating.base.models import AuditEntry, Device
 from erating.base.models.devices import hash_token
-from erating.base.services import devices
 
 pytestmark = pytest.mark.django_db
 

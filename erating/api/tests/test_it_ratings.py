@@ -195,7 +195,7 @@ def test_it_answers_unknown_codes_after_loading_the_agency_targets(client, world
 def test_it_answers_503_and_acknowledges_nothing_when_the_write_fails(client, world, monkeypatch):
     from django.db import OperationalError
 
-    from erating.base.services import ingest
+    from erating.base.ingest import service as ingest
 
     def fail(rows):
         raise OperationalError("the database went away")
@@ -212,7 +212,7 @@ def test_it_answers_503_and_acknowledges_nothing_when_the_write_fails(client, wo
 
 
 def test_the_api_and_the_qr_page_store_through_the_one_ingest(client, world, monkeypatch):
-    from erating.base.services import ingest
+    from erating.base.ingest import service as ingest
 
     calls = []
     real = ingest.ingest

@@ -39,7 +39,7 @@ def test_it_stores_ratings_unflagged_when_the_counter_store_is_down(client, worl
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
     device, token = make_device(world.home)
-    with caplog.at_level(logging.WARNING, logger="erating.base.services.limits"):
+    with caplog.at_level(logging.WARNING, logger="erating.base.ingest.limits"):
         response = post(client, token, {"ratings": [item(world.home.counter) for _ in range(3)]})
         single = post(client, token, item(world.home.counter))
     assert response.status_code == 200 and response.json()["created"] == 3, response.content

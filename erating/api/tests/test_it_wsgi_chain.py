@@ -8,8 +8,8 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from erating.api.tests.wsgi_client import WsgiClient, keep_test_connection
+from erating.base.catalogue.devices import create_pairing_code
 from erating.base.models import Rating
-from erating.base.services.devices import create_pairing_code
 
 
 @pytest.fixture

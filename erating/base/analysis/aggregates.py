@@ -271,7 +271,7 @@ def rebuild(start, end, agency=None):
     raw ratings, for one agency or all. The folder waits meanwhile and ratings are locked against
     writes (PostgreSQL), so no rating slips between the delete and the recount; pending ratings
     of the period are forgotten, as the recount includes them."""
-    from . import pending, themes
+    from erating.base.analysis import pending, themes
 
     start, end = _months(start, end)
     agency = _id(agency)
@@ -297,7 +297,7 @@ def rebuild(start, end, agency=None):
 def check(start, end, agency=None):
     """-> a list of (table, key, stored counts, raw counts) for every difference in the period,
     once the pending ratings are folded."""
-    from . import pending
+    from erating.base.analysis import pending
 
     pending.fold_all(wait=True)
     start, end = _months(start, end)

@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.db.models import Sum
 from django_scopes import scopes_disabled
 
+from erating.base.analysis import criteria as cr
 from erating.base.models import (
     Agency,
     FollowUpReason,
@@ -30,8 +31,6 @@ from erating.base.models import (
     RatingReasonDay,
     ReasonMonth,
 )
-
-from . import criteria as cr
 
 N = [f"n{s}" for s in range(1, 6)]
 C = [f"c{s}" for s in range(1, 6)]

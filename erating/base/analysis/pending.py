@@ -21,9 +21,8 @@ import logging
 
 from django.db import OperationalError, connection, transaction
 
+from erating.base.analysis import aggregates, themes
 from erating.base.models import PendingRating, Rating
-
-from . import aggregates, themes
 
 logger = logging.getLogger(__name__)
 

@@ -8,11 +8,10 @@ from collections import defaultdict
 
 from django_scopes import scopes_disabled
 
+from erating.base.analysis.figures import Counts, counts
+from erating.base.analysis.stats import wilson_lower_bound
 from erating.base.models import Agency, Ministry, Premise, Target, User
 from erating.base.models.bilingual import pick
-from erating.base.services.stats import wilson_lower_bound
-
-from .figures import Counts, counts
 
 DEFAULT_MIN_RATINGS = 10
 DIMENSIONS = {

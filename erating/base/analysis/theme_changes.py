@@ -15,12 +15,11 @@ from django.tasks import task
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from erating.base.analysis import themes
+from erating.base.analysis.aggregates import MYT
+from erating.base.auditlog.log import log_action
 from erating.base.models import AgencyThemePhrases, Rating, ThemeRebuild
-from erating.base.services.audit import log_action
 from erating.base.themes.taxonomy import LANGUAGES
-
-from . import themes
-from .aggregates import MYT
 
 MAX_PHRASES = 200
 MAX_LENGTH = 60

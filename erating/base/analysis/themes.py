@@ -21,6 +21,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from erating.base.analysis import aggregates
 from erating.base.models import (
     PendingRating,
     Rating,
@@ -30,8 +31,6 @@ from erating.base.models import (
     ThemeMonth,
 )
 from erating.base.themes.library import matcher_for
-
-from . import aggregates
 
 MYT = aggregates.MYT
 DAY_KEY = ["day", "agency_id", "premise_id", "target_id", "officer_id", "channel", "flagged", "score", "theme_id"]
@@ -120,7 +119,7 @@ def recount(cursor, start, end, agency_id=None, job=None, batch=2000):
     """Within the caller's transaction, which holds the folder's lock: forget the themes of the
     ratings of the whole months [start, end] (one agency or all) and match their comments again.
     Ratings still queued are left to the folder, which counts them with the taxonomy in force."""
-    from . import pending  # the folder imports this module
+    from erating.base.analysis import pending  # the folder imports this module
 
     first, last = aggregates._bounds(start.replace(day=1), end)
     ratings = Rating._base_manager.filter(created_at__gte=first, created_at__lt=last).exclude(comment="")
@@ -146,7 +145,7 @@ def rebuild(start, end, agency_id=None, job=None):
     """Re-apply the taxonomy (after a change) to the comments of [start, end], one month per
     transaction so the folder and the dashboards wait at most one month's work. `job`
     (ThemeRebuild) gets the progress."""
-    from . import pending
+    from erating.base.analysis import pending
 
     with scopes_disabled():
         if job is not None:
@@ -205,8 +204,8 @@ def check(start, end, agency_id=None):
 def _parts(c):
     """Querysets of theme counts answering the Criteria exactly: whole months from ThemeMonth when
     nothing below the premise is asked for, the rest by day (as the follow-up reasons)."""
-    from . import criteria as cr
-    from . import figures
+    from erating.base.analysis import criteria as cr
+    from erating.base.analysis import figures
 
     scores = {"score__gte": c.score_min, "score__lte": c.score_max}
     days = ThemeDay.objects.filter(**cr.filters(c)).filter(day__gte=c.start, day__lte=c.end, **scores)
@@ -229,7 +228,7 @@ def _per_theme(c):
 
 
 def _commented(c):
-    from . import figures
+    from erating.base.analysis import figures
 
     k = figures.counts(c).get(())
     return k.commented if k else 0
@@ -259,7 +258,7 @@ def themes(c):
 
 def comments(c, theme, limit=50):
     """The latest comments of the Criteria carrying `theme` (row level, through the scoped ratings)."""
-    from . import criteria as cr
+    from erating.base.analysis import criteria as cr
 
     return list(cr.ratings(c).exclude(comment="").filter(themes__theme=theme)
                 .select_related("target", "premise").order_by("-created_at")[:limit])
@@ -275,7 +274,7 @@ def rising_phrases(c, *, limit=10, min_count=5):
     from erating.base.themes.phrases import phrases_of
 
     def shares(criteria):
-        from . import criteria as cr
+        from erating.base.analysis import criteria as cr
 
         texts = list(cr.ratings(criteria).exclude(comment="").order_by("-created_at")
                      .values_list("comment", flat=True)[:RISING_SAMPLE])

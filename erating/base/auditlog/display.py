@@ -288,7 +288,7 @@ def _links(entries, viewer):
         except ScopeError:
             continue
     if viewer.role == SYSADMIN and "User" in wanted:
-        from ..models import User
+        from erating.base.models import User
         for pk, agency_id in User.objects.filter(pk__in=wanted["User"], role=ADMIN).values_list("pk", "agency_id"):
             urls[("User", str(pk))] = reverse("control:agency_admins", kwargs={"agency_id": agency_id})
     return urls

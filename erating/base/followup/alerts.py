@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..models import Alert, AlertComment, AlertRule, Device, Rating, User
-from ..services.audit import log_action
-from .calendar import MALAYSIA, is_open
+from erating.base.auditlog.log import log_action
+from erating.base.followup.calendar import MALAYSIA, is_open
+from erating.base.models import Alert, AlertComment, AlertRule, Device, Rating, User
 
 DEFAULT_RULES = {
     # kind: (threshold, window_minutes, min_ratings)
@@ -120,7 +120,7 @@ def _unit_objects(unit):
     if kind == "premise":
         return {"premise_id": pk}
     if kind == "target":
-        from ..models import Target
+        from erating.base.models import Target
 
         return {"premise_id": Target.objects.filter(pk=pk).values_list("premise_id", flat=True).get(), "target_id": pk}
     return {"premise_id": Device.objects.filter(pk=pk).values_list("premise_id", flat=True).get(), "device_id": pk}

@@ -9,9 +9,9 @@ from django.db.models import Case as When_
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Case, CaseEvent, Rating, User
-from ..services.audit import log_action
-from .calendar import add_working_days
+from erating.base.auditlog.log import log_action
+from erating.base.followup.calendar import add_working_days
+from erating.base.models import Case, CaseEvent, Rating, User
 
 # Which status may follow which. Leaving NEW is the acknowledgement; RESOLVED may be reopened.
 TRANSITIONS = {
@@ -162,7 +162,7 @@ def record_call(case, outcome, text, *, user, request=None):
 
 def send_reply(case, text, *, user, request=None):
     """Record the reply and hand it to the mail task (sent in the customer's language)."""
-    from .tasks import send_case_reply
+    from erating.base.followup.tasks import send_case_reply
 
     _require_worker(user, case)
     if not case.rating.contact_email:
@@ -262,7 +262,7 @@ def deadline_figures(cases=None, now=None):
 def figures_for(criteria, now=None):
     """deadline_figures() of the cases whose ratings an analysis Criteria selects (its period,
     premises, targets, officers, channel), for the dashboard and the client-charter report."""
-    from ..analysis.criteria import filters
+    from erating.base.analysis.criteria import filters
 
     # Driven from the (small) cases table, joined to each case's rating: never a scan of ratings.
     qs = Case.objects.filter(rating__created_at__gte=criteria.since, rating__created_at__lt=criteria.until,

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Case
+from erating.base.models import Case
 
 
 def _lang(value):
@@ -65,7 +65,7 @@ def send_digest(user, cases, now):
     """The daily list of a person's open cases, overdue ones first; nothing when there is none."""
     if not cases:
         return False
-    from .cases import is_overdue
+    from erating.base.followup.cases import is_overdue
 
     with translation.override(_lang(user.language)), timezone.override(timezone.get_default_timezone()):
         rows = [{"case": c, "overdue": is_overdue(c, now)} for c in cases]

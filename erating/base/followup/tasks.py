@@ -13,10 +13,10 @@ from django.tasks import task
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from ..models import Agency, Alert, AlertRule, Case, CaseEvent, User
-from ..periodic import every
-from ..scoping import agency_scope, dimensions_for
-from . import alerts, cases, mail
+from erating.base.followup import alerts, cases, mail
+from erating.base.models import Agency, Alert, AlertRule, Case, CaseEvent, User
+from erating.base.periodic import every
+from erating.base.scoping import agency_scope, dimensions_for
 
 
 def _agencies():

@@ -7,9 +7,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
+from erating.base.auditlog.log import diff, log_action
+from erating.base.catalogue.targets import snapshot
 from erating.base.models import FollowUpReason, ScoreCaption
-from erating.base.services.audit import diff, log_action
-from erating.base.services.catalogue import snapshot
 
 REASON_FIELDS = ("text_ms", "text_en", "position", "active")
 REASON_ACTIONS = ("save", "activate", "deactivate", "up", "down")

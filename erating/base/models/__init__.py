@@ -1,5 +1,5 @@
 """The domain model. Tenant tables all carry `agency` so data can be partitioned by agency."""
-from .analysis import (
+from erating.base.models.analysis import (
     HeatMonth,
     PendingRating,
     PremiseDay,
@@ -10,19 +10,19 @@ from .analysis import (
     RatingReasonDay,
     ReasonMonth,
 )
-from .audit import AuditEntry
-from .devices import Device, PairingCode
-from .followup import Alert, AlertComment, AlertRule, Case, CaseEvent
-from .onboarding import AgencyApplication
-from .periodic import PeriodicRun
-from .portal import Download, FaqEntry, GalleryItem, NewsArticle, PortalText
-from .ratings import Rating
-from .reports import ApiToken, ReportFile, ReportSchedule, ReportSettings
-from .settings import FollowUpReason, ScoreCaption
-from .targets import OfficerCounter, Target
-from .tenancy import Agency, Ministry, Premise
-from .themes import AgencyThemePhrases, RatingTheme, Theme, ThemeDay, ThemeMonth, ThemeRebuild
-from .users import User
+from erating.base.models.audit import AuditEntry
+from erating.base.models.devices import Device, PairingCode
+from erating.base.models.followup import Alert, AlertComment, AlertRule, Case, CaseEvent
+from erating.base.models.onboarding import AgencyApplication
+from erating.base.models.periodic import PeriodicRun
+from erating.base.models.portal import Download, FaqEntry, GalleryItem, NewsArticle, PortalText
+from erating.base.models.ratings import Rating
+from erating.base.models.reports import ApiToken, ReportFile, ReportSchedule, ReportSettings
+from erating.base.models.settings import FollowUpReason, ScoreCaption
+from erating.base.models.targets import OfficerCounter, Target
+from erating.base.models.tenancy import Agency, Ministry, Premise
+from erating.base.models.themes import AgencyThemePhrases, RatingTheme, Theme, ThemeDay, ThemeMonth, ThemeRebuild
+from erating.base.models.users import User
 
 __all__ = [
     "Agency", "AgencyApplication", "AgencyThemePhrases", "RatingTheme", "Theme", "ThemeDay", "ThemeMonth", "ThemeRebuild", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent",

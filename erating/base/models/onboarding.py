@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .tenancy import Ministry, Premise
+from erating.base.models.tenancy import Ministry, Premise
 
 
 class AgencyApplication(models.Model):

@@ -5,10 +5,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from erating.base.portal_content import uploads
-from erating.base.portal_content.richtext import sanitise
-
-from .bilingual import pick
+from erating.base import uploads
+from erating.base.models.bilingual import pick
+from erating.base.richtext import sanitise
 
 
 class PortalQuerySet(models.QuerySet):

@@ -68,7 +68,7 @@ class Rating(models.Model):
         capture; if they ever must, run `manage.py rebuild_aggregates` for the period."""
         if not self._state.adding:
             return super().save(*args, **kwargs)
-        from .analysis import PendingRating
+        from erating.base.models.analysis import PendingRating
 
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)

@@ -2,8 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from .bilingual import pick
-from .tenancy import Agency
+from erating.base.models.bilingual import pick
+from erating.base.models.tenancy import Agency
 
 # The smiley scale the system has always used; agencies may rename the captions.
 DEFAULT_CAPTIONS = {

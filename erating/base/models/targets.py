@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from .bilingual import pick
-from .tenancy import Agency, Premise
+from erating.base.models.bilingual import pick
+from erating.base.models.tenancy import Agency, Premise
 
 # No vowels or look-alikes (0/O, 1/l/I): codes are read off posters and never spell words.
 CODE_ALPHABET = "23456789bcdfghjkmnpqrstvwxz"

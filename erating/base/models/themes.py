@@ -3,7 +3,7 @@ which themes each commented rating carries, and their counts kept beside the oth
 from django.db import models
 from django_scopes import ScopedManager
 
-from .bilingual import pick
+from erating.base.models.bilingual import pick
 
 
 def _no_phrases():

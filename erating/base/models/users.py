@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from erating.base.services.identity import login_name
+from erating.base.identity import login_name
 
 
 class UserManager(BaseUserManager):

@@ -8,8 +8,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from erating.base.models import Agency, Download, FaqEntry, GalleryItem, NewsArticle, PortalText
-
-from .demo_faq import FAQ
+from erating.base.portal_content.demo_faq import FAQ
 
 TEXT = dict(
     tagline_ms="Suara anda menambah baik perkhidmatan Kerajaan",
@@ -145,7 +144,7 @@ def application_info_pdf():
     import tempfile
     from pathlib import Path
 
-    from .manuals import render_pdf
+    from erating.base.portal_content.manuals import render_pdf
 
     text = ("# Maklumat permohonan agensi eRating\n\n"
             "## Siapa boleh memohon\n\nKementerian, jabatan dan agensi Kerajaan Persekutuan dan Negeri.\n\n"

@@ -2,9 +2,8 @@
 from django.db import transaction
 from django.forms.models import model_to_dict
 
-from erating.base.services.audit import diff, log_action
-
-from . import figures
+from erating.base.auditlog.log import diff, log_action
+from erating.base.portal_content import figures
 
 
 def snapshot(obj, fields):

@@ -6,10 +6,10 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from ..models import Agency, AuditEntry, FollowUpReason
-from .base import DATETIME, INT, Column, Section
-from .common import pick
-from .criteria import ratings
+from erating.base.models import Agency, AuditEntry, FollowUpReason
+from erating.base.reports.base import DATETIME, INT, Column, Section
+from erating.base.reports.common import pick
+from erating.base.reports.criteria import ratings
 
 LOGIN, LOGOUT, FAILED = "login", "logout", "login_failed"
 

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
-from ..analysis import rankings
-from ..models import Agency
-from .base import INT, PCT, Chart, Column, Section, pct
-from .common import LEVELS, level_aggregates, level_columns, level_values, pick, ranked
-from .criteria import ratings
+from erating.base.analysis import rankings
+from erating.base.models import Agency
+from erating.base.reports.base import INT, PCT, Chart, Column, Section, pct
+from erating.base.reports.common import LEVELS, level_aggregates, level_columns, level_values, pick, ranked
+from erating.base.reports.criteria import ratings
 
 
 def unit_level(ctx):

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from ..models import ApiToken, User
-from ..scoping import lookup_scope
-from ..services.audit import log_action
+from erating.base.auditlog.log import log_action
+from erating.base.models import ApiToken, User
+from erating.base.scoping import lookup_scope
 
 
 def hash_token(token):

@@ -3,10 +3,10 @@ satisfaction (CSAT = share of 4s and 5s, as the dashboard) and the fair Wilson r
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
-from ..models import FollowUpReason, ScoreCaption
-from ..models.settings import DEFAULT_CAPTIONS
-from ..services.stats import wilson_lower_bound
-from .base import FLOAT, INT, PCT, Column, pct
+from erating.base.analysis.stats import wilson_lower_bound
+from erating.base.models import FollowUpReason, ScoreCaption
+from erating.base.models.settings import DEFAULT_CAPTIONS
+from erating.base.reports.base import FLOAT, INT, PCT, Column, pct
 
 LEVELS = (5, 4, 3, 2, 1)
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from django.db import connections
 from django.utils import timezone
 
-from .base import DATETIME, FLOAT, INT, NUM, PCT, TEXT, local_naive
+from erating.base.reports.base import DATETIME, FLOAT, INT, NUM, PCT, TEXT, local_naive
 
 BOM = "\ufeff"
 DANGEROUS_CHARS = "=+-@\t\r"  # a leading one makes a spreadsheet read the cell as a formula

@@ -4,10 +4,10 @@ from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from ..models import Rating, Target
-from .base import DATETIME, INT, Column, Section
-from .criteria import ratings
-from .sql import caption_sql, label_sql, pick_sql, reasons_sql
+from erating.base.models import Rating, Target
+from erating.base.reports.base import DATETIME, INT, Column, Section
+from erating.base.reports.criteria import ratings
+from erating.base.reports.sql import caption_sql, label_sql, pick_sql, reasons_sql
 
 CHUNK = 5000
 KINDS = dict(Target.KIND_CHOICES)

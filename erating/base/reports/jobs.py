@@ -11,10 +11,10 @@ from django.tasks import task
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from ..models import ReportFile
-from ..scoping import dimensions_for
-from .base import TooManyRows
-from .run import estimate_rows, filename, prepare, write_file
+from erating.base.models import ReportFile
+from erating.base.reports.base import TooManyRows
+from erating.base.reports.run import estimate_rows, filename, prepare, write_file
+from erating.base.scoping import dimensions_for
 
 
 def expiry_hours():

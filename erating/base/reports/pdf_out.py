@@ -22,7 +22,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .base import DATE, DATETIME, FLOAT, INT, NUM, PCT, TEXT, TooManyRows, local_naive
+from erating.base.reports.base import DATE, DATETIME, FLOAT, INT, NUM, PCT, TEXT, TooManyRows, local_naive
 
 logger = logging.getLogger(__name__)
 # A PDF is read, not processed: beyond this a section belongs in CSV or XLSX.

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from ..models import User
-from . import activity, aggregate, detail, summary
+from erating.base.models import User
+from erating.base.reports import activity, aggregate, detail, summary
 
 ALL = (User.SYSTEM_ADMIN, User.AGENCY_ADMIN, User.SUPERVISOR, User.OFFICER)
 ANALYSTS = (User.SYSTEM_ADMIN, User.AGENCY_ADMIN, User.SUPERVISOR)

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_scopes import scope
 
-from ..analysis import pending
-from ..models import Agency, Premise, Rating, Target, User
-from . import csv_out, pdf_out, xlsx_out, xlsx_stream
-from .base import Context
-from .criteria import parse
-from .registry import REPORTS, available
+from erating.base.analysis import pending
+from erating.base.models import Agency, Premise, Rating, Target, User
+from erating.base.reports import csv_out, pdf_out, xlsx_out, xlsx_stream
+from erating.base.reports.base import Context
+from erating.base.reports.criteria import parse
+from erating.base.reports.registry import REPORTS, available
 
 FORMATS = ("csv", "xlsx", "pdf")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
@@ -181,7 +181,7 @@ def estimate_rows(req):
     """How many rows a row-level report will have (decides download now vs background)."""
     if not req.report.row_level:
         return 0
-    from .criteria import ratings
+    from erating.base.reports.criteria import ratings
 
     with bound(req.ctx):
         return ratings(req.ctx.criteria).count()

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_scopes import scopes_disabled
 
-from ..models import ReportFile, ReportSchedule, User
-from ..scoping import dimensions_for
-from .jobs import expiry_hours
-from .run import CONTENT_TYPES, filename, prepare, write_file
+from erating.base.models import ReportFile, ReportSchedule, User
+from erating.base.reports.jobs import expiry_hours
+from erating.base.reports.run import CONTENT_TYPES, filename, prepare, write_file
+from erating.base.scoping import dimensions_for
 
 logger = logging.getLogger(__name__)
 MAX_FAILURES = 3

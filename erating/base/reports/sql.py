@@ -6,8 +6,8 @@ from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 
-from ..models import FollowUpReason, Rating, ScoreCaption
-from ..models.settings import DEFAULT_CAPTIONS
+from erating.base.models import FollowUpReason, Rating, ScoreCaption
+from erating.base.models.settings import DEFAULT_CAPTIONS
 
 
 def pick_sql(ctx, ms, en):

@@ -3,11 +3,11 @@ by premise and by target) and the Piagam Pelanggan (client charter) report."""
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..models import Target
-from ..services import stats
-from .base import FLOAT, INT, NUM, PCT, Chart, Column, Section, pct
-from .common import LEVELS, caption_for, captions, level_aggregates, pick, ranked
-from .criteria import ratings
+from erating.base.analysis import stats
+from erating.base.models import Target
+from erating.base.reports.base import FLOAT, INT, NUM, PCT, Chart, Column, Section, pct
+from erating.base.reports.common import LEVELS, caption_for, captions, level_aggregates, pick, ranked
+from erating.base.reports.criteria import ratings
 
 DEFAULT_PROMISE = 80
 
@@ -19,7 +19,7 @@ def _change(now, before):
 
 
 def _figures(counts):
-    """Headline figures from level counts {score: n} (same definitions as services.stats)."""
+    """Headline figures from level counts {score: n} (same definitions as analysis.stats)."""
     total = sum(counts.values())
     satisfied, low = counts.get(5, 0) + counts.get(4, 0), counts.get(2, 0) + counts.get(1, 0)
     mean = round(sum(s * n for s, n in counts.items()) / total, 2) if total else None
@@ -91,7 +91,7 @@ def _grouped(title, groups, label):
 
 def promises():
     """{agency id: its charter promise} of the agencies that set one (others: DEFAULT_PROMISE)."""
-    from ..models import ReportSettings
+    from erating.base.models import ReportSettings
 
     return dict(ReportSettings.objects.values_list("agency_id", "charter_promise"))
 

@@ -12,16 +12,7 @@ from datetime import datetime
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from .base import (
-    DATE,
-    DATETIME,
-    FLOAT,
-    INT,
-    PCT,
-    XLSX_MAX_ROWS,
-    TooManyRows,
-    local_naive,
-)
+from erating.base.reports.base import DATE, DATETIME, FLOAT, INT, PCT, XLSX_MAX_ROWS, TooManyRows, local_naive
 
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 

@@ -15,8 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
 
-from .base import DATE, DATETIME, FLOAT, INT, NUM, PCT, TEXT, XLSX_MAX_ROWS, TooManyRows
-from .xlsx_out import _sheet_name, too_many_message
+from erating.base.reports.base import DATE, DATETIME, FLOAT, INT, NUM, PCT, TEXT, XLSX_MAX_ROWS, TooManyRows
+from erating.base.reports.xlsx_out import _sheet_name, too_many_message
 
 EPOCH = datetime(1899, 12, 30)
 BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from erating.base.analysis import aggregates, pending
+from erating.base.ingest import writer as rating_writer
 from erating.base.models import PendingRating, Rating, RatingDay, RatingHour, RatingMonth, RatingReasonDay
-from erating.base.services import rating_writer
 from erating.base.testing import add_rating, make_world
 
 FAR = (date(2000, 1, 1), date(2100, 1, 1))

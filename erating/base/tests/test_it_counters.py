@@ -1,8 +1,8 @@
-"""Fixed-window counters (erating/base/services/counters.py) in process memory and in Redis:
+"""Fixed-window counters (erating/base/ingest/counters.py) in process memory and in Redis:
 batched deltas, expiry with the window."""
 import pytest
 
-from erating.base.services import counters
+from erating.base.ingest import counters
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from erating.base.demo.generate import DEMO_PASSWORD, logins
 from erating.base.models import Agency, Ministry, OfficerCounter, Premise, Rating, Target, User
-from erating.base.services.demo import DEMO_PASSWORD, logins
 
 pytestmark = pytest.mark.django_db
 MYT = ZoneInfo("Asia/Kuala_Lumpur")
@@ -152,7 +152,7 @@ def test_it_rebuilds_indexes_and_constraints_after_a_bulk_load(world):
 
     from django.db import IntegrityError, transaction
 
-    from erating.base.services.bulk import insert_rows
+    from erating.base.ingest.bulk import insert_rows
 
     before = _schema()
     assert any(c[3] for c in before.values()) and any(c[1] and not c[5] for c in before.values())

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures, pending, rankings
+from erating.base.ingest import writer as rating_writer
 from erating.base.models import Rating, User
 from erating.base.scoping import dimensions_for
-from erating.base.services import rating_writer
 from erating.base.testing import add_rating
 
 pytestmark = pytest.mark.django_db

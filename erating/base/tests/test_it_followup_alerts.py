@@ -138,7 +138,7 @@ def test_it_watches_tablets_within_opening_hours_and_their_queues(world):
 
 
 def test_it_records_the_queue_of_the_heartbeat_before(world):
-    from erating.base.services import devices
+    from erating.base.catalogue import devices
 
     with scopes_disabled():
         device = Device.objects.create(agency=world.home.agency, premise=world.home.premise, token_hash="y" * 64)

@@ -9,9 +9,9 @@ from django_scopes import scope, scopes_disabled
 
 from erating.base.followup import cases, tasks
 from erating.base.followup.calendar import MALAYSIA
+from erating.base.ingest.service import ingest
 from erating.base.models import AuditEntry, Case, CaseEvent, Rating
 from erating.base.scoping import agency_scope, dimensions_for
-from erating.base.services.ingest import ingest
 from erating.base.testing import add_rating
 
 pytestmark = pytest.mark.django_db

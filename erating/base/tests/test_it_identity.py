@@ -1,4 +1,4 @@
-"""One resolver for the client's address and one for the login name (services/identity.py).
+"""One resolver for the client's address and one for the login name (identity.py).
 
 Behind a load balancer (PROXY_COUNT=1) every request arrives from the balancer's address: each
 part that counts or records by address must see the client, or one client's failures lock out
@@ -13,9 +13,10 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from erating.base.catalogue import devices
+from erating.base.identity import axes_username, client_ip, login_name
+from erating.base.ingest import limits
 from erating.base.models import AuditEntry
-from erating.base.services import devices, limits
-from erating.base.services.identity import axes_username, client_ip, login_name
 from erating.base.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -69,14 +70,14 @@ def test_it_answers_empty_without_a_request_or_an_address():
 
 def test_every_part_uses_the_one_resolver():
     from erating.api import devices as api_devices
-    from erating.base.services import audit
+    from erating.base.auditlog import log as audit
     from erating.control import signals
     from erating.portal import views_apply
 
     for module in (audit, limits, signals, api_devices, views_apply):
         assert module.client_ip is client_ip, module.__name__
-    assert settings.AXES_CLIENT_IP_CALLABLE == "erating.base.services.identity.axes_client_ip"
-    assert settings.AXES_USERNAME_CALLABLE == "erating.base.services.identity.axes_username"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "erating.base.identity.axes_client_ip"
+    assert settings.AXES_USERNAME_CALLABLE == "erating.base.identity.axes_username"
 
 
 # -- login lockout behind the balancer --------------------------------------------------------------

@@ -8,11 +8,11 @@ from django.db import connection
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from erating.base.ingest.rating_form import form_for
+from erating.base.ingest.service import ingest, summarise
 from erating.base.models import Agency, Rating, User
+from erating.base.privacy import mask_pii
 from erating.base.scoping import agency_scope
-from erating.base.services.ingest import ingest, summarise
-from erating.base.services.privacy import mask_pii
-from erating.base.services.rating_form import form_for
 
 
 def run(items, ns, **kwargs):
@@ -66,7 +66,7 @@ def test_it_refuses_inactive_targets_and_suspended_agencies(world):
         Agency.objects.filter(pk=world.other.agency.pk).update(status=Agency.SUSPENDED)
     [result] = run([item(world.home.service)], world.home)
     assert result["errors"]["target"]
-    from erating.base.services import ingest_cache
+    from erating.base.ingest import cache as ingest_cache
     ingest_cache.clear()  # update() sends no signal; the cache TTL would expire it within seconds
     [result] = run([item(world.other.counter)], world.other)
     assert result["errors"]["target"]
@@ -115,7 +115,7 @@ def test_it_credits_the_officer_target_or_the_officer_on_duty(world):
     assert stored(officer_target["id"]).officer_id == world.home.officer.id
     with scopes_disabled():
         User.objects.filter(pk=world.home.colleague.pk).update(is_active=False)
-    from erating.base.services import ingest_cache
+    from erating.base.ingest import cache as ingest_cache
     ingest_cache.clear()
     [result] = run([item(world.home.counter, 4, officer=world.home.colleague.id)], world.home)
     assert result["errors"]["officer"]

@@ -10,9 +10,9 @@ from django_scopes import scopes_disabled
 
 from erating.api import ratings
 from erating.api.auth import DeviceRevoked
+from erating.base.ingest import cache as ingest_cache
 from erating.base.models import Device, Target
 from erating.base.models.devices import hash_token
-from erating.base.services import ingest_cache
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from django.core import mail
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
-from erating.base.services import officers as staff
+from erating.base.catalogue import officers as staff
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from erating.base.ingest import writer as rating_writer
 from erating.base.models import Rating
-from erating.base.services import rating_writer
 from erating.base.testing import make_world
 
 

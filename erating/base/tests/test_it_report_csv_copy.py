@@ -9,9 +9,8 @@ from django_scopes import scopes_disabled
 
 from erating.base.reports.run import csv_stream, prepare, write_file
 from erating.base.scoping import dimensions_for
-
-from .reports_helpers import csv_rows as _csv
-from .reports_helpers import seed
+from erating.base.tests.reports_helpers import csv_rows as _csv
+from erating.base.tests.reports_helpers import seed
 
 pytestmark = pytest.mark.django_db
 

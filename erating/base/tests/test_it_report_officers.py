@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from .reports_helpers import csv_rows as _csv
-from .reports_helpers import run, seed
+from erating.base.tests.reports_helpers import csv_rows as _csv
+from erating.base.tests.reports_helpers import run, seed
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from django_scopes import scopes_disabled
 from erating.base.models import ReportSchedule
 from erating.base.reports import schedules
 from erating.base.reports.schedules import last_period, run_due
-
-from .reports_helpers import expected, seed
+from erating.base.tests.reports_helpers import expected, seed
 
 pytestmark = pytest.mark.django_db
 

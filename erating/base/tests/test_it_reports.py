@@ -14,9 +14,8 @@ from erating.base.reports import xlsx_out, xlsx_stream
 from erating.base.reports.base import TooManyRows
 from erating.base.reports.run import prepare, write_file
 from erating.base.scoping import dimensions_for
-
-from .reports_helpers import csv_rows as _csv
-from .reports_helpers import expected, pdf_text, run, seed
+from erating.base.tests.reports_helpers import csv_rows as _csv
+from erating.base.tests.reports_helpers import expected, pdf_text, run, seed
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ from django.db.models import Count, Max
 from django_scopes import scopes_disabled
 
 from erating.base.models import AgencyThemePhrases, Theme
-
-from .matcher import Matcher
+from erating.base.themes.matcher import Matcher
 
 _matchers = {}  # agency id -> (version, built): per process, checked against the database per batch
 

@@ -2,7 +2,7 @@
 by their root or stem, skipping words that say nothing on their own; Chinese by character pairs."""
 import re
 
-from .matcher import HAN, forms, normalise, words
+from erating.base.themes.matcher import HAN, forms, normalise, words
 
 # Common words of the four languages that make no phrase worth reading on their own.
 FILLER = {

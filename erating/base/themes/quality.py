@@ -3,7 +3,7 @@ labelled comments in tests/data/themes_<language>.tsv (language, themes, comment
 purpose, 100 per language). Used by the tests (a floor) and `bench.themes` (the figures)."""
 from pathlib import Path
 
-from .taxonomy import CODES
+from erating.base.themes.taxonomy import CODES
 
 DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.services import rating_writer
+from erating.base.ingest import writer as rating_writer
 from erating.base.testing import add_rating
 
 pytestmark = pytest.mark.django_db

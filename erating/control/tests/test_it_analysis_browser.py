@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.services import rating_writer
+from erating.base.ingest import writer as rating_writer
 from erating.base.testing import PASSWORD, add_rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,8 +13,8 @@ from django.utils import translation
 from django_scopes import scopes_disabled
 
 from erating.base.auditlog import ACTIONS, OBJECT_TYPES
+from erating.base.auditlog.log import log_action
 from erating.base.models import AuditEntry, User
-from erating.base.services.audit import log_action
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]

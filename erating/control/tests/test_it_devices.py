@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from erating.base.catalogue import devices
 from erating.base.models import AuditEntry, Device, PairingCode
-from erating.base.services import devices
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from openpyxl import load_workbook
 
+from erating.base.catalogue import imports
+from erating.base.catalogue import officers as staff
 from erating.base.models import AuditEntry, Premise, Target, User
-from erating.base.services import imports
-from erating.base.services import officers as staff
 
 pytestmark = pytest.mark.django_db
 OFFICER_COLUMNS = ["email", "full_name", "premise_code", "language", "counters"]

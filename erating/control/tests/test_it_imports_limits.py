@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_scopes import scopes_disabled
 
+from erating.base.catalogue import imports
 from erating.base.models import User
-from erating.base.services import imports
 
 pytestmark = pytest.mark.django_db
 EMPTY_ROWS = 2_000_000

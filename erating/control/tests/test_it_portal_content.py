@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 from PIL import Image
 
+from erating.base import uploads
 from erating.base.models import AuditEntry, Download, FaqEntry, GalleryItem, NewsArticle, PortalText
-from erating.base.portal_content import uploads
 
 pytestmark = pytest.mark.django_db
 

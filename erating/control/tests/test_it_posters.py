@@ -176,7 +176,7 @@ def coloured(page, hex_colour):
 
 @pytest.mark.django_db
 def test_it_poster_reads_like_a_government_notice(world, login, tmp_path):
-    from erating.base.services.rating_form import COLOURS
+    from erating.base.ingest.rating_form import COLOURS
 
     target = world.home.counter
     data = pdf_bytes(login(world.home.admin).get(reverse("control:target_poster", kwargs={"target_id": target.pk})))
@@ -201,7 +201,7 @@ def test_it_poster_reads_like_a_government_notice(world, login, tmp_path):
 
 @pytest.mark.django_db
 def test_it_poster_shows_the_three_faces_of_a_three_smiley_form(world, login, tmp_path):
-    from erating.base.services.rating_form import COLOURS
+    from erating.base.ingest.rating_form import COLOURS
 
     with scopes_disabled():
         Agency.objects.filter(pk=world.home.agency.pk).update(form_size=3)

@@ -12,10 +12,9 @@ from django.views.decorators.http import require_POST
 
 from erating.base.followup import alerts
 from erating.base.followup.mail import describe
+from erating.base.ingest.text import clean_text
 from erating.base.models import Alert
-from erating.base.services.text import clean_text
-
-from ..permissions import ANALYSTS, role_required
+from erating.control.permissions import ANALYSTS, role_required
 
 
 class CommentForm(forms.Form):

@@ -14,9 +14,8 @@ from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures, pending, rankings, themes
 from erating.base.followup import cases
 from erating.base.models import Agency, FollowUpReason, Ministry, Premise, Target, Theme, User
-
-from ..permissions import ANY_ROLE, role_required
-from . import analysis_charts as charts
+from erating.control.permissions import ANY_ROLE, role_required
+from erating.control.views import analysis_charts as charts
 
 SECTIONS = ("summary", "trend", "heatmap", "reasons", "themes", "rankings", "comments")
 ID_FIELDS = {"ministry", "agency", "premise", "target", "officer"}

@@ -6,11 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from erating.base.auditlog.log import log_action
 from erating.base.models import Agency, ApiToken, ReportSettings, User
 from erating.base.reports import api_tokens
-from erating.base.services.audit import log_action
-
-from ..permissions import role_required
+from erating.control.permissions import role_required
 
 
 class TokenForm(forms.Form):

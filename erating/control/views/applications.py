@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from erating.base.catalogue import onboarding
 from erating.base.models import Agency, AgencyApplication
-from erating.base.services import onboarding
-
-from .system import system_admin_view
+from erating.control.views.system import system_admin_view
 
 
 class ApproveForm(forms.Form):

@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
 
 from erating.base.auditlog import ACTIONS, OBJECT_TYPES, describe_entries
+from erating.base.auditlog.log import log_action
 from erating.base.models import Agency, AuditEntry
-from erating.base.services.audit import log_action
-
-from ..permissions import MANAGERS, role_required
+from erating.control.permissions import MANAGERS, role_required
 
 
 def _sorted_choices(labels):

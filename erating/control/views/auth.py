@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import LoginForm
+from erating.control.forms import LoginForm
 
 
 class LoginView(auth_views.LoginView):

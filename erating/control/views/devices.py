@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from erating.base.catalogue import devices
 from erating.base.models import Device, PairingCode, Premise, Target
-from erating.base.services import devices
-
-from ..permissions import MANAGERS, role_required
+from erating.control.permissions import MANAGERS, role_required
 
 
 class TargetChoiceField(forms.ModelChoiceField):

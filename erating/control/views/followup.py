@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from erating.base.followup import cases
+from erating.base.ingest.text import clean_text
 from erating.base.models import Alert, Case, CaseEvent, FollowUpReason, Premise, Rating, Target, User
-from erating.base.services.text import clean_text
-
-from ..permissions import ANALYSTS, role_required
+from erating.control.permissions import ANALYSTS, role_required
 
 STATUS_FILTERS = [("", gettext_lazy("Any")), ("none", gettext_lazy("No case yet")), ("open", gettext_lazy("Open")),
                   ("overdue", gettext_lazy("Overdue"))] + Case.STATUS_CHOICES

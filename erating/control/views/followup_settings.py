@@ -8,12 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from erating.base.auditlog.log import diff, log_action
 from erating.base.followup.alerts import ensure_rules
 from erating.base.models import Agency, AlertRule
-from erating.base.services.audit import diff, log_action
-
-from ..permissions import MANAGERS, role_required
-from .admin_common import acting_agency
+from erating.control.permissions import MANAGERS, role_required
+from erating.control.views.admin_common import acting_agency
 
 
 def bounds(top):

@@ -7,10 +7,9 @@ from django.utils.translation import gettext as _
 
 from erating.base import form_settings as service
 from erating.base.models import Agency, FollowUpReason, ScoreCaption
-
-from ..forms_admin import AgencySettingsForm, CaptionsForm, LogoForm, ReasonForm
-from ..permissions import MANAGERS, role_required
-from .admin_common import acting_agency
+from erating.control.forms_admin import AgencySettingsForm, CaptionsForm, LogoForm, ReasonForm
+from erating.control.permissions import MANAGERS, role_required
+from erating.control.views.admin_common import acting_agency
 
 
 def _agency(request):

@@ -4,8 +4,7 @@ from django.shortcuts import render
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures, pending, rankings
 from erating.base.models import Agency, Premise, Target
-
-from ..permissions import ANY_ROLE, role_required
+from erating.control.permissions import ANY_ROLE, role_required
 
 RECENT_DAYS = 30
 

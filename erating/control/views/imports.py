@@ -15,13 +15,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from erating.base.catalogue import imports
+from erating.base.catalogue import officers as staff
 from erating.base.models import Agency
-from erating.base.services import imports
-from erating.base.services import officers as staff
-
-from ..forms_admin import IMPORT_KINDS, ImportForm
-from ..permissions import MANAGERS, role_required
-from .admin_common import acting_agency
+from erating.control.forms_admin import IMPORT_KINDS, ImportForm
+from erating.control.permissions import MANAGERS, role_required
+from erating.control.views.admin_common import acting_agency
 
 SESSION_KEY = "admin_import"
 PREVIEW_ROWS = 200

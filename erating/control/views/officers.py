@@ -8,13 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from erating.base.auditlog.log import log_action
+from erating.base.catalogue import officers as staff
 from erating.base.models import Agency, Premise, Target, User
-from erating.base.services import officers as staff
-from erating.base.services.audit import log_action
-
-from ..forms_admin import CountersForm, PinForm, StaffForm
-from ..permissions import MANAGERS, role_required
-from .admin_common import acting_agency, safe_next, toggled, wanted_active
+from erating.control.forms_admin import CountersForm, PinForm, StaffForm
+from erating.control.permissions import MANAGERS, role_required
+from erating.control.views.admin_common import acting_agency, safe_next, toggled, wanted_active
 
 
 def _get_staff(user_id):

@@ -11,9 +11,8 @@ from django.views.decorators.http import require_POST
 from erating.base.models import Download, FaqEntry, GalleryItem, NewsArticle, PortalText
 from erating.base.portal_content import editing
 from erating.base.portal_content.site import portal_text
-
-from .. import forms_portal
-from .system import system_admin_view
+from erating.control import forms_portal
+from erating.control.views.system import system_admin_view
 
 KINDS = {
     "news": (NewsArticle, forms_portal.NewsForm, gettext_lazy("News"), "portal/article.html"),

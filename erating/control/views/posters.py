@@ -7,12 +7,11 @@ import tempfile
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
+from erating.base.auditlog.log import log_action
+from erating.base.catalogue import posters
 from erating.base.models import Agency, Premise, Target
-from erating.base.services import posters
-from erating.base.services.audit import log_action
-
-from ..permissions import ANALYSTS, ANY_ROLE, MANAGERS, role_required
-from .qr import scoped_target
+from erating.control.permissions import ANALYSTS, ANY_ROLE, MANAGERS, role_required
+from erating.control.views.qr import scoped_target
 
 
 def _pdf_response(targets, size, filename):

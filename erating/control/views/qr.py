@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from erating.base.auditlog.log import log_action
+from erating.base.catalogue import qrcodes
 from erating.base.models import Target
-from erating.base.services import qrcodes
-from erating.base.services.audit import log_action
-
-from ..permissions import ANY_ROLE, MANAGERS, role_required
+from erating.control.permissions import ANY_ROLE, MANAGERS, role_required
 
 
 def scoped_target(target_id):

@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
+from erating.base.auditlog.log import log_action
 from erating.base.models import ReportFile, ReportSchedule
 from erating.base.reports.run import CONTENT_TYPES, prepare
 from erating.base.reports.schedules import last_period, read_link
-from erating.base.services.audit import log_action
-
-from ..forms_reports import ScheduleForm
-from ..permissions import ANALYSTS, ANY_ROLE, role_required
+from erating.control.forms_reports import ScheduleForm
+from erating.control.permissions import ANALYSTS, ANY_ROLE, role_required
 
 
 def _mine(request):

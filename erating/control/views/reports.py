@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from erating.base.auditlog.log import log_action
 from erating.base.models import Agency, ReportFile
 from erating.base.reports import jobs
 from erating.base.reports.base import TooManyRows
@@ -23,10 +24,8 @@ from erating.base.reports.run import (
     write_file,
 )
 from erating.base.scoping import VIEW_AS_SESSION_KEY
-from erating.base.services.audit import log_action
-
-from ..forms_reports import ReportForm
-from ..permissions import ANY_ROLE, role_required
+from erating.control.forms_reports import ReportForm
+from erating.control.permissions import ANY_ROLE, role_required
 
 
 def _my_files(request):

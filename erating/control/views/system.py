@@ -12,12 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_scopes import scope
 
+from erating.base.auditlog.log import diff, log_action
+from erating.base.catalogue.onboarding import active_admins
 from erating.base.models import Agency, Ministry, User
 from erating.base.scoping import dimensions_for
-from erating.base.services.audit import diff, log_action
-from erating.base.services.onboarding import active_admins
-
-from ..permissions import role_required
+from erating.control.permissions import role_required
 
 
 def system_admin_view(view):

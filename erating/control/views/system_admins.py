@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from erating.base.auditlog.log import log_action
+from erating.base.catalogue import onboarding
 from erating.base.models import Agency, User
-from erating.base.services import onboarding
-from erating.base.services.audit import log_action
-
-from .system import AgencyForm, snapshot, system_admin_view
+from erating.control.views.system import AgencyForm, snapshot, system_admin_view
 
 
 class AdminFields(forms.Form):

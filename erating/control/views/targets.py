@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from erating.base.analysis import stats
+from erating.base.catalogue import targets as catalogue
 from erating.base.models import Premise, Rating, Target
-from erating.base.services import catalogue, stats
-
-from ..forms_admin import TargetForm
-from ..permissions import ANALYSTS, MANAGERS, role_required
-from .admin_common import acting_agency, safe_next, toggled, wanted_active
+from erating.control.forms_admin import TargetForm
+from erating.control.permissions import ANALYSTS, MANAGERS, role_required
+from erating.control.views.admin_common import acting_agency, safe_next, toggled, wanted_active
 
 
 @role_required(*ANALYSTS)

@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy
 from erating.base.analysis import theme_changes
 from erating.base.models import AgencyThemePhrases, Theme
 from erating.base.themes.taxonomy import LANGUAGES
-
-from ..permissions import MANAGERS, role_required
-from .admin_common import acting_agency
+from erating.control.permissions import MANAGERS, role_required
+from erating.control.views.admin_common import acting_agency
 
 LANGUAGE_NAMES = {"ms": gettext_lazy("Bahasa Melayu"), "en": gettext_lazy("English"), "zh": "中文",
                   "ta": "தமிழ்"}

@@ -7,11 +7,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from erating.base.auditlog.log import log_action
 from erating.base.models import Agency
 from erating.base.scoping import VIEW_AS_SESSION_KEY
-from erating.base.services.audit import log_action
-
-from .system import system_admin_view
+from erating.control.views.system import system_admin_view
 
 NAME_SESSION_KEY = "view_as_agency_name"  # shown in the banner without a query per page
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from erating.base.services.devices import KIOSK_APP_VERSION
+from erating.base.catalogue.devices import KIOSK_APP_VERSION
 
 pytestmark = pytest.mark.django_db
 

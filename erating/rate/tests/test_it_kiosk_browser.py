@@ -9,8 +9,8 @@ from django.utils import translation
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
+from erating.base.catalogue import devices
 from erating.base.models import Device, Rating
-from erating.base.services import devices
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -176,7 +176,7 @@ def test_it_shares_limits_through_redis(world, settings, redis_cache, still_cloc
 def test_it_takes_the_rating_when_the_limits_store_is_down(world, settings, caplog):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
-    with caplog.at_level(logging.WARNING, logger="erating.base.services.limits"):
+    with caplog.at_level(logging.WARNING, logger="erating.base.ingest.limits"):
         response = send(phone("10.4.4.4"), world.home.counter)
     assert response.status_code == 303  # the thank-you page, not a 500
     assert qr_ratings().count() == 1 and not qr_ratings().get().flagged
@@ -193,7 +193,7 @@ def test_it_treats_non_ascii_digits_in_the_form_as_invalid_not_a_crash(client, w
 def test_it_keeps_the_form_filled_when_the_rating_cannot_be_stored(world, monkeypatch):
     from django.db import OperationalError
 
-    from erating.base.services import ingest
+    from erating.base.ingest import service as ingest
 
     def fail(rows):
         raise OperationalError("the database went away")

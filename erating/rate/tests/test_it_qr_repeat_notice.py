@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
-from erating.base.services import counters
+from erating.base.ingest import counters
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from erating.base.analysis import aggregates, themes
-
-from .rebuild_aggregates import period, period_arguments
+from erating.base.management.commands.rebuild_aggregates import period, period_arguments
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from erating.base.demo.generate import DEMO_PASSWORD, DemoBuilder, demo_exists, logins
 from erating.base.models import User
 from erating.base.portal_content.demo import build_portal_demo
-from erating.base.services.demo import DEMO_PASSWORD, DemoBuilder, demo_exists, logins
 
 
 class Command(BaseCommand):

@@ -19,8 +19,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.pdfgen.canvas import FILL_NON_ZERO
 
-from .qrcodes import BORDER, make_qr, target_url
-from .rating_form import face_for, scores_for
+from erating.base.catalogue.qrcodes import BORDER, make_qr, target_url
+from erating.base.ingest.rating_form import face_for, scores_for
 
 logger = logging.getLogger(__name__)
 SIZES = {"A4": A4, "A5": A5}
@@ -135,8 +135,8 @@ class PosterWriter:
         if agency.pk not in self.captions:
             from django_scopes import scopes_disabled
 
-            from ..models import ScoreCaption
-            from ..models.settings import DEFAULT_CAPTIONS
+            from erating.base.models import ScoreCaption
+            from erating.base.models.settings import DEFAULT_CAPTIONS
             with scopes_disabled():  # the caller already chose which agency's posters it prints
                 own = dict(ScoreCaption.objects.filter(agency_id=agency.pk).values_list("score", "caption_ms"))
             scores = scores_for(getattr(agency, "form_size", 5))

@@ -16,11 +16,11 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from ..analysis import aggregates
-from ..models import Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, Target, User
-from . import demo_catalogue as cat
-from . import rating_writer
-from .onboarding import create_agency
+from erating.base.analysis import aggregates
+from erating.base.catalogue.onboarding import create_agency
+from erating.base.demo import names as cat
+from erating.base.ingest import writer as rating_writer
+from erating.base.models import Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, Target, User
 
 DEMO_PASSWORD = "eRating-demo-2026"
 MYT = ZoneInfo("Asia/Kuala_Lumpur")

@@ -13,9 +13,9 @@ import secrets
 
 from django.conf import settings
 
-from erating.base.services import counters
-from erating.base.services.counters import cache as _cache
-from erating.base.services.identity import client_ip
+from erating.base.identity import client_ip
+from erating.base.ingest import counters
+from erating.base.ingest.counters import cache as _cache
 
 log = logging.getLogger(__name__)
 PHONE_COOKIE = "erating_phone"

@@ -12,11 +12,11 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Device, PairingCode, Target, User
-from ..models.devices import hash_token
-from ..scoping import agency_scope, lookup_scope
-from .audit import log_action
-from .text import clean_text
+from erating.base.auditlog.log import log_action
+from erating.base.ingest.text import clean_text
+from erating.base.models import Device, PairingCode, Target, User
+from erating.base.models.devices import hash_token
+from erating.base.scoping import agency_scope, lookup_scope
 
 # Bump with any change to the kiosk's JS/CSS: the service worker's cache is named after it.
 KIOSK_APP_VERSION = "1.2.1"  # 1.2.1: ratings carry the language the customer chose
@@ -207,7 +207,7 @@ def _target_entry(target):
 
 def kiosk_config(device):
     """Everything the tablet needs to run offline, in both languages (EN is a tap away)."""
-    from . import rating_form  # built alongside: the one definition of the rating form
+    from erating.base.ingest import rating_form  # built alongside: the one definition of the rating form
 
     with agency_scope(device.agency_id):
         targets = kiosk_targets(device)

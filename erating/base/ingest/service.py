@@ -24,13 +24,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from erating.base.ingest import limits
+from erating.base.ingest.cache import officer_ok, reason_ids, target_by_code, target_by_id
+from erating.base.ingest.rating_form import COMMENT_MAX_LENGTH, scores_for
+from erating.base.ingest.text import clean_text
+from erating.base.ingest.writer import insert_new
 from erating.base.models import Rating
-from erating.base.services import limits
-from erating.base.services.ingest_cache import officer_ok, reason_ids, target_by_code, target_by_id
-from erating.base.services.privacy import mask_pii, normalise_phone
-from erating.base.services.rating_form import COMMENT_MAX_LENGTH, scores_for
-from erating.base.services.rating_writer import insert_new
-from erating.base.services.text import clean_text
+from erating.base.privacy import mask_pii, normalise_phone
 
 MAX_REASONS = 20
 SKEW_LIMIT = 2_000_000_000  # fits the integer column whatever a broken tablet clock says

@@ -14,8 +14,8 @@ from datetime import date, datetime
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
-from .audit import log_action
-from .import_kinds import KINDS
+from erating.base.auditlog.log import log_action
+from erating.base.catalogue.import_kinds import KINDS
 
 MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django_scopes import scopes_disabled
 
-from ..models import Target
-from ..models.targets import new_code
+from erating.base.models import Target
+from erating.base.models.targets import new_code
 
 # Error correction M survives a scuffed or partly covered poster; quiet zone per the standard.
 ERROR = "m"

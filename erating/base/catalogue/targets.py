@@ -4,8 +4,8 @@ Nothing here deletes: a deactivated premise or target keeps its ratings and simp
 longer be rated (the rating entry points check `active`)."""
 from django.db import transaction
 
-from ..models import Premise, Target
-from .audit import diff, log_action
+from erating.base.auditlog.log import diff, log_action
+from erating.base.models import Premise, Target
 
 PREMISE_FIELDS = ("code", "name", "state", "address", "medium", "active")
 TARGET_FIELDS = ("premise_id", "kind", "name", "name_en", "active")

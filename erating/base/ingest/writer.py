@@ -3,7 +3,7 @@
     insert_new(rows) -> set of (agency_id, idempotency_key) this call inserted
 
 Every rating passes through insert_new: the kiosk API and the QR page (through
-services/ingest.py) with a few rows, anything else with more. Rows are dicts keyed by COLUMNS
+ingest/service.py) with a few rows, anything else with more. Rows are dicts keyed by COLUMNS
 (model field names; foreign keys as ids). They are written by
 INSERT … ON CONFLICT (agency_id, idempotency_key) DO NOTHING RETURNING id, agency_id, idempotency_key,
 in chunks of INSERT_CHUNK rows, all inside one transaction (a single chunk on PostgreSQL is one
@@ -150,6 +150,6 @@ def bulk_load(rows, *, rebuild=False):
     """Load generated ratings: an iterable of tuples in COLUMNS order (the rows insert_new takes,
     as tuples). COPY on PostgreSQL; no conflict handling (generated keys are fresh). With
     rebuild=True (inside transaction.atomic) indexes and constraints are rebuilt once after."""
-    from erating.base.services.bulk import insert_rows
+    from erating.base.ingest.bulk import insert_rows
 
     return insert_rows(Rating._meta.db_table, [f.column for f in _fields()], rows, rebuild=rebuild)

@@ -7,9 +7,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import Premise, Target, User
-from ..models.tenancy import STATES
-from .officers import bulk_create_officers
+from erating.base.catalogue.officers import bulk_create_officers
+from erating.base.models import Premise, Target, User
+from erating.base.models.tenancy import STATES
 
 SLUG = re.compile(r"^[-a-z0-9_]{1,40}$")
 STATE_LOOKUP = {**{c.lower(): c for c, _n in STATES}, **{n.lower(): c for c, n in STATES}}

@@ -17,8 +17,8 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from ..models import OfficerCounter, Target, User
-from .audit import diff, log_action
+from erating.base.auditlog.log import diff, log_action
+from erating.base.models import OfficerCounter, Target, User
 
 logger = logging.getLogger(__name__)
 STAFF_ROLES = (User.OFFICER, User.SUPERVISOR)

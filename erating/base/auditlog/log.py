@@ -1,6 +1,6 @@
 """log_action: one call records who changed what. Used by views, API and commands alike."""
-from ..models import AuditEntry
-from .identity import client_ip
+from erating.base.identity import client_ip
+from erating.base.models import AuditEntry
 
 
 def diff(before, after):

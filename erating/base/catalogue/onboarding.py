@@ -16,11 +16,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from ..models import Agency, AgencyApplication, FollowUpReason, ScoreCaption, User
-from ..models.settings import DEFAULT_CAPTIONS
-from . import limits
-from .audit import log_action
-from .officers import set_active
+from erating.base.auditlog.log import log_action
+from erating.base.catalogue.officers import set_active
+from erating.base.ingest import limits
+from erating.base.models import Agency, AgencyApplication, FollowUpReason, ScoreCaption, User
+from erating.base.models.settings import DEFAULT_CAPTIONS
 
 # Reasons a new agency starts with; it edits its own list in the rating-form settings.
 DEFAULT_REASONS = [
