@@ -45,6 +45,8 @@
       var box = table.closest(".table-wrap") || table;
       // On phones the table itself scrolls (display: block); elsewhere its wrapper does.
       var wide = table.scrollWidth > table.clientWidth + 1 || box.scrollWidth > box.clientWidth + 1;
+      // What scrolls must take keyboard focus, or a keyboard user cannot reach its hidden columns.
+      if (wide && !box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
       var note = box.previousElementSibling;
       var has = note && note.classList.contains("scroll-cue");
       if (wide && !has && cue) {
