@@ -59,6 +59,11 @@ def test_a_streaming_replica_is_measured_fresh_then_behind_then_not_streaming(pa
     replica = f"postgres://postgres@127.0.0.1:{pair.ports['replica']}/erating"
     with psycopg.connect(replica, autocommit=True) as conn:
         conn.execute("SELECT pg_wal_replay_pause()")
+        # A pause is only requested: records arriving before it takes hold are still replayed.
+        deadline = time.time() + 20
+        while (conn.execute("SELECT pg_get_wal_replay_pause_state()").fetchone()[0] != "paused"
+               and time.time() < deadline):
+            time.sleep(0.1)
         with psycopg.connect(pair.primary_url, autocommit=True) as writer:
             writer.execute("INSERT INTO t VALUES (2)")
         time.sleep(1.5)
