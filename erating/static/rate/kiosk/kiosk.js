@@ -147,6 +147,12 @@
   function header() {
     $("k-agency").textContent = config ? (config.agency[lang] || config.agency.ms) : "eRating";
     $("k-premise").textContent = config ? config.premise : "";
+    // The agency's logo, as on its posters; hidden when there is none or it cannot load (offline).
+    var logo = $("k-logo"), src = config && config.logo ? config.logo : "";
+    if (logo.getAttribute("src") !== src) {
+      logo.hidden = !src;
+      if (src) { logo.src = src; } else { logo.removeAttribute("src"); }
+    }
   }
 
   function officerFixed() {
@@ -408,6 +414,9 @@
   // the queue from before it drained); the flush ends with that report.
   window.addEventListener("online", function () { status(); queueChanged = true; flush(); });
   window.addEventListener("offline", status);
+
+  $("k-logo").addEventListener("error", function () { $("k-logo").hidden = true; });
+  $("k-logo").addEventListener("load", function () { $("k-logo").hidden = false; });
 
   // ---- boot -----------------------------------------------------------------------------
   if ("serviceWorker" in navigator) {
