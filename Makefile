@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/erating
 DEMO_RATINGS ?= 100000
+# `make run PORT=8001` serves on another port (QR codes and e-mails then name that port too).
+PORT ?= 8000
 
 .PHONY: run test lint lock test-sqlite test-postgres bench cluster cluster-deps venv test-venv assets messages system-deps serve migrate demo clean
 
@@ -51,13 +53,13 @@ system-deps:
 run: $(VENV)/.base-stamp assets messages
 	LOCAL_HTTP=1 $(PY) manage.py migrate -v0
 	LOCAL_HTTP=1 $(PY) manage.py demo_data --if-empty --ratings $(DEMO_RATINGS)
-	@echo "eRating is at http://127.0.0.1:8000 (with a task worker, the periodic scheduler and the aggregate folder beside it)"
-	@export LOCAL_HTTP=1; \
+	@echo "eRating is at http://127.0.0.1:$(PORT) (with a task worker, the periodic scheduler and the aggregate folder beside it)"
+	@export LOCAL_HTTP=1 SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py run_periodic & periodic=$$!; \
 	$(PY) manage.py fold_aggregates & folder=$$!; \
 	trap 'kill $$worker $$periodic $$folder 2>/dev/null; wait $$worker $$periodic $$folder 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: system-deps $(VENV)/.test-stamp assets messages lint test-sqlite test-postgres
 

@@ -205,6 +205,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Kuala_Lumpur"
 USE_I18N = True
+# Our own Malay formats (erating/formats/ms): 24-hour time.
+FORMAT_MODULE_PATH = ["erating.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

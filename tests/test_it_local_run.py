@@ -87,3 +87,16 @@ def test_it_serves_its_own_error_pages_and_static_files_over_plain_http(local_se
     assert status == 200 and ".container" in css
     status, body = get(local_server + "/control/login/")
     assert status == 200 and re.search(r'<link rel="stylesheet" href="/static/erating/app\.css"', body)
+
+
+def test_it_moves_make_run_to_another_port():
+    """`make run PORT=8001`: the server listens there, the address printed and SITE_URL (QR codes,
+    e-mails) name that port; without PORT it stays 8000."""
+    def dry_run(*args):
+        return subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True, check=True,
+                              timeout=60).stdout
+    moved = dry_run("PORT=8001")
+    assert "runserver 127.0.0.1:8001" in moved and "eRating is at http://127.0.0.1:8001" in moved
+    assert "http://127.0.0.1:8001}" in moved and "127.0.0.1:8000" not in moved
+    default = dry_run()
+    assert "runserver 127.0.0.1:8000" in default and "eRating is at http://127.0.0.1:8000" in default

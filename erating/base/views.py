@@ -37,9 +37,20 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
+    """The API answers JSON (an integration parses the body); an address under /en/ names
+    English, so its 404 page is English whatever the session or browser says."""
     from django.shortcuts import render
+    from django.utils import translation
 
-    return render(request, "errors/404.html", status=404)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    if request.path == "/en" or request.path.startswith("/en/"):
+        with translation.override("en"):
+            request.LANGUAGE_CODE = "en"
+            response = render(request, "errors/404.html", {"home_url": "/en/"}, status=404)
+        response.headers["Content-Language"] = "en"
+        return response
+    return render(request, "errors/404.html", {"home_url": "/"}, status=404)
 
 
 def server_error(request):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from erating.base.analysis.criteria import PRESETS, preset_label
+from erating.base.analysis.criteria import PRESETS, officer_reach, preset_label
 from erating.base.models import (
     Agency,
     Ministry,
@@ -66,11 +66,18 @@ class ReportForm(forms.Form):
             self.fields["agency"].choices = every + [(a.pk, a.name) for a in Agency.objects.all()]
         else:
             del self.fields["ministry"], self.fields["agency"]
-        self.fields["premise"].choices = every + [(p.pk, p.name) for p in Premise.objects.all()[:2000]]
-        self.fields["target"].choices = every + [
-            (t.pk, f"{t.display_name} — {t.premise.name}") for t in Target.objects.select_related("premise")[:2000]]
-        officers = User.scoped.filter(role__in=[User.OFFICER, User.SUPERVISOR]).order_by("full_name")[:2000]
-        self.fields["officer"].choices = every + [(u.pk, u.full_name) for u in officers]
+        if dims.get("officer") is not None:
+            # An officer's reports are of their own ratings: the premises and targets they worked
+            # at, and no colleague to choose (the criteria service fixes the officer to them).
+            premise_ids, targets = officer_reach(dims["agency"], dims["officer"])
+            premises = Premise.objects.filter(pk__in=premise_ids)
+            del self.fields["officer"]
+        else:
+            premises, targets = Premise.objects.all(), Target.objects.select_related("premise")
+            officers = User.scoped.filter(role__in=[User.OFFICER, User.SUPERVISOR]).order_by("full_name")[:2000]
+            self.fields["officer"].choices = every + [(u.pk, u.full_name) for u in officers]
+        self.fields["premise"].choices = every + [(p.pk, p.name) for p in premises[:2000]]
+        self.fields["target"].choices = every + [(t.pk, f"{t.display_name} — {t.premise.name}") for t in targets[:2000]]
 
     def query(self):
         """The criteria as plain JSON-able values: what the report service and a background job read."""

@@ -4,6 +4,7 @@ Spam guards, cheapest first: a honeypot field people never see (bots that fill i
 "thank you" page and nothing is stored), a per-address limit kept in the cache, and duplicate
 detection against applications still waiting for review."""
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -51,7 +52,11 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["ministry"].queryset = Ministry.objects.order_by("name_ms")
         self.fields["ministry"].empty_label = _("Choose a ministry")
-        self.fields["premises_planned"].widget.attrs.update(min=1, max=10000)
+        planned = self.fields["premises_planned"]
+        planned.widget.attrs.update(min=1, max=10000)
+        # The model's "≥ 0" bound would speak before our 1 to 10,000 rule: one clear message instead.
+        planned.validators = [v for v in planned.validators
+                              if not isinstance(v, (MinValueValidator, MaxValueValidator))]
 
     def clean_premises_planned(self):
         value = self.cleaned_data["premises_planned"]

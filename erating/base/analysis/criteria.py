@@ -321,3 +321,22 @@ def to_query(c: Criteria, **overrides) -> dict:
         else:
             q[key] = str(value)
     return q
+
+
+def officer_reach(agency_id, officer_id):
+    """(premise ids, target queryset) an officer's own figures can be narrowed to: their officer
+    target, the counters they are linked to and any target their credited ratings came from.
+    Report filters offer only these, so each choice an officer sees is one they may make."""
+    from django.db.models import Q
+    from django_scopes import scopes_disabled
+
+    from erating.base.models import OfficerCounter, RatingMonth
+
+    with scopes_disabled():  # counters are not the officer's own rows: the reach is built explicitly
+        rated = RatingMonth.objects.filter(agency_id=agency_id, officer_id=officer_id).values("target_id")
+        linked = OfficerCounter.objects.filter(agency_id=agency_id, officer_id=officer_id).values("counter_id")
+        targets = (Target.objects.filter(agency_id=agency_id)
+                   .filter(Q(officer_id=officer_id) | Q(pk__in=rated) | Q(pk__in=linked))
+                   .select_related("premise").order_by("premise__name", "name"))
+        premise_ids = sorted({t.premise_id for t in targets})
+    return premise_ids, targets

@@ -219,6 +219,7 @@ def kiosk_config(device):
         return {
             "device": {"id": device.pk, "name": device.name},
             "agency": {"ms": device.agency.name_ms, "en": device.agency.name_en or device.agency.name_ms},
+            "logo": device.agency.logo.url if device.agency.logo else "",
             "premise": device.premise.name,
             "fixed": bool(device.target_id),
             "targets": [_target_entry(t) for t in targets],

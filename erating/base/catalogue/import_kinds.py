@@ -12,7 +12,21 @@ from erating.base.models import Premise, Target, User
 from erating.base.models.tenancy import STATES
 
 SLUG = re.compile(r"^[-a-z0-9_]{1,40}$")
-STATE_LOOKUP = {**{c.lower(): c for c, _n in STATES}, **{n.lower(): c for c, n in STATES}}
+# A state is matched by code or name without the federal-territory prefix, letter case, spaces
+# or dots ("Putrajaya", "WP Putrajaya", "Wilayah Persekutuan Putrajaya", "pjy"), and by the
+# English and common short names people type in spreadsheets.
+STATE_PREFIX = re.compile(r"^(wilayah persekutuan|federal territory( of)?|w\.?\s*p\.?)\s+")
+STATE_ALIASES = {"penang": "PNG", "pinang": "PNG", "malacca": "MLK", "johore": "JHR", "negri sembilan": "NSN",
+                 "kl": "KUL"}
+
+
+def _state_key(text):
+    text = " ".join(text.lower().replace(".", ". ").split())
+    return re.sub(r"[^a-z0-9]", "", STATE_PREFIX.sub("", text))
+
+
+STATE_LOOKUP = {**{_state_key(c): c for c, _n in STATES}, **{_state_key(n): c for c, n in STATES},
+                **{_state_key(alias): c for alias, c in STATE_ALIASES.items()}}
 MEDIUMS = {"qr": Premise.QR, "tablet": Premise.TABLET, "both": Premise.BOTH, "": Premise.QR}
 KIND_WORDS = {"counter": Target.COUNTER, "kaunter": Target.COUNTER, "service": Target.SERVICE,
               "perkhidmatan": Target.SERVICE, "facility": Target.FACILITY, "fasiliti": Target.FACILITY,
@@ -77,9 +91,10 @@ class PremiseKind:
             elif code in seen:
                 r.error(row, "code", _("Duplicate code “%(code)s”: also in row %(other)s.") % {"code": code, "other": seen[code]})
             name = r.text(row, v, "name", 200)
-            state = STATE_LOOKUP.get(v["state"].lower())
+            state = STATE_LOOKUP.get(_state_key(v["state"])) if v["state"].strip() else None
             if state is None:
-                r.error(row, "state", _("Unknown state “%(value)s”.") % {"value": v["state"]})
+                r.error(row, "state", _("Unknown state “%(value)s”. Use one of: %(valid)s.")
+                        % {"value": v["state"], "valid": ", ".join(f"{c} ({n})" for c, n in STATES)})
             address = r.text(row, v, "address", 1000, required=False)
             medium = MEDIUMS.get(v["medium"].lower())
             if medium is None:

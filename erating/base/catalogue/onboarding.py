@@ -3,6 +3,8 @@ approve / reject decisions (which create the agency and invite its administrator
 
 E-mails carry both languages in one message (BM first): the applicant has no account yet, so
 there is no saved language to choose from."""
+import logging
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
@@ -31,6 +33,7 @@ DEFAULT_REASONS = [
     ("Kurang mahir", "Lacked knowledge"),
     ("Kemudahan tidak bersih", "Facility not clean"),
 ]
+logger = logging.getLogger(__name__)
 APPLY_LIMIT = 5  # applications per address per window: generous for a shared office network
 APPLY_WINDOW_SECONDS = 3600
 
@@ -60,14 +63,43 @@ def duplicate_message(agency_name, email):
 
 
 def submit(data, *, request=None, ip=None):
+    """Store the application, acknowledge it to the applicant and tell the system administrators.
+    The application is kept whatever the mail server says: a failed e-mail is logged, never a 500."""
     application = AgencyApplication.objects.create(ip=ip or None, **data)
     log_action("apply", request=request, obj=application, changes={"email": [None, application.officer_email]})
+    review_url = settings.SITE_URL + reverse("control:application_detail", args=[application.pk])
+    mails = [("portal/email_apply_received.txt", lambda: _("We have received your eRating application"),
+              {"application": application, "faq_url": settings.SITE_URL + reverse("portal:faq")},
+              [application.officer_email])]
+    admins = list(User.objects.filter(role=User.SYSTEM_ADMIN, is_active=True).values_list("email", flat=True))
+    if admins:
+        mails.append(("control/applications/email_new.txt", lambda: _("New agency application: %(agency)s")
+                      % {"agency": application.agency_name},
+                      {"application": application, "url": review_url}, admins))
+    for template, subject, context, to in mails:
+        try:
+            _bilingual_mail(template, subject, context, to)
+        except Exception:  # noqa: BLE001 - any mail server failure; the application is stored
+            logger.exception("eRating: application e-mail %s not sent", template)
     return application
+
+
+def pending_count():
+    """Applications waiting for a decision: the system administrator's menu badge."""
+    return AgencyApplication.objects.filter(status=AgencyApplication.PENDING).count()
 
 
 # -- decisions -----------------------------------------------------------------------------
 def unique_agency_code(name):
-    base = (slugify(name)[:24] or "agensi").strip("-")
+    """A code suggested from the name: whole words up to 24 characters ("jabatan-pendaftaran",
+    never "jabatan-pendaftaran-nega"); a single longer word is cut."""
+    base = ""
+    for word in slugify(name).split("-"):
+        longer = f"{base}-{word}" if base else word
+        if len(longer) > 24:
+            break
+        base = longer
+    base = (base or slugify(name)[:24].strip("-") or "agensi")
     code, n = base, 1
     with scopes_disabled():  # codes are unique across all agencies
         while Agency.objects.filter(code=code).exists():
@@ -95,7 +127,8 @@ def set_password_url(user):
 
 
 def _bilingual_mail(template, subject, context, to):
-    """Render the template and subject once per language and send one message with both."""
+    """Render the template and subject once per language and send one message with both to `to`
+    (one address or a list)."""
     parts, subjects = [], []
     for lang in ("ms", "en"):
         with translation.override(lang):
@@ -103,7 +136,7 @@ def _bilingual_mail(template, subject, context, to):
             parts.append(render_to_string(template, context).strip())
     unique_subjects = list(dict.fromkeys(subjects))
     body = ("\n\n" + "-" * 40 + "\n\n").join(dict.fromkeys(parts))
-    EmailMessage(" / ".join(unique_subjects), body, to=[to]).send()
+    EmailMessage(" / ".join(unique_subjects), body, to=[to] if isinstance(to, str) else list(to)).send()
 
 
 def _pending(application):

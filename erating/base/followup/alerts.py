@@ -52,14 +52,31 @@ def _csat(satisfied, total):
 
 
 def fire_low_share(rule, agency, now):
+    """A counter (service, facility) whose window is bad fires; its premise fires only for what
+    the firing targets do not already explain (low ratings spread over several targets), so one
+    burst at one counter is one alert and one e-mail to its supervisors, not two."""
     start = now - datetime.timedelta(minutes=rule.window_minutes)
-    recent = Rating.objects.filter(agency=agency, created_at__gt=start, created_at__lte=now)
-    fired = {}
-    for by in ("premise", "target"):
-        for unit_id, (total, low, _sat) in _counts(recent, agency.reasons_max_score, by).items():
-            if total >= rule.min_ratings and 100 * low >= rule.threshold * total:
-                fired[f"{by}:{unit_id}"] = {"total": total, "low": low, "minutes": rule.window_minutes,
-                                            "value": round(100.0 * low / total, 1)}
+    rows = (Rating.objects.filter(agency=agency, created_at__gt=start, created_at__lte=now, flagged=False)
+            .values("premise_id", "target_id")
+            .annotate(total=Count("id"), low=Count("id", filter=Q(score__lte=agency.reasons_max_score))))
+
+    def fires(total, low):
+        return total >= rule.min_ratings and 100 * low >= rule.threshold * total
+
+    def detail(total, low):
+        return {"total": total, "low": low, "minutes": rule.window_minutes, "value": round(100.0 * low / total, 1)}
+
+    fired, rest = {}, {}
+    for row in rows:
+        total, low = row["total"], row["low"]
+        if fires(total, low):
+            fired[f"target:{row['target_id']}"] = detail(total, low)
+        else:
+            t, lo = rest.get(row["premise_id"], (0, 0))
+            rest[row["premise_id"]] = (t + total, lo + low)
+    for premise_id, (total, low) in rest.items():
+        if fires(total, low):
+            fired[f"premise:{premise_id}"] = detail(total, low)
     return fired
 
 

@@ -62,7 +62,7 @@ def form_for(target, language=None):
             "Thank you for your feedback. It helps us serve you better.")
         return {
             "language": language,
-            "agency": {"id": agency.id, "name": agency.name},
+            "agency": {"id": agency.id, "name": agency.name, "logo": agency.logo.url if agency.logo else ""},
             "premise": {"id": premise.id, "name": premise.name},
             "target": {"id": target.id, "code": target.code, "kind": target.kind, "name": target_label(target),
                        "kind_label": str(target.get_kind_display())},

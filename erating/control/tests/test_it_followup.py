@@ -129,7 +129,8 @@ def test_it_shows_acknowledges_and_comments_alerts(world, login):
         for score in (1, 1, 1, 2):
             add_rating(h.counter, score, when=now - datetime.timedelta(minutes=1))
         opened, _ = alerts.evaluate(h.agency, now)
-        alert = next(a for a in opened if a.unit.startswith("premise"))
+        [alert] = opened  # one burst at one counter: one alert, the counter's (issue 24 item 5)
+        assert alert.unit == f"target:{h.counter.pk}" and alert.premise_id == h.premise.pk
     client = login(h.supervisor)
     listing = client.get(reverse("control:alert_list")).content.decode()
     assert h.premise.name in listing

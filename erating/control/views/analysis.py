@@ -115,6 +115,20 @@ def theme_comments(request, theme_code):
     return render(request, "control/analysis/theme_comments.html", ctx)
 
 
+@role_required(User.SYSTEM_ADMIN)
+def agency_options(request):
+    """The agency filter's choices for the ministry just chosen: the dashboard narrows them as
+    soon as a ministry is picked (htmx), without a press of "Show"."""
+    agencies = Agency.objects.all()
+    try:
+        ministry_id = int(request.GET.get("ministry") or 0) or None
+    except ValueError:
+        ministry_id = None
+    if ministry_id:
+        agencies = agencies.filter(ministry_id=ministry_id)
+    return render(request, "control/analysis/agency_select.html", {"agencies": agencies, "selected": None})
+
+
 @role_required(*ANY_ROLE)
 def stamp(request):
     """Polled by the page: answers its new stamp, and tells htmx to refresh the sections when a

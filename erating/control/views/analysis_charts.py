@@ -7,15 +7,15 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures
 from erating.base.analysis import rankings as ranks
 from erating.base.analysis import themes as theme_figures
-
-SCORE_NAMES = {1: gettext_lazy("Very dissatisfied"), 2: gettext_lazy("Dissatisfied"), 3: gettext_lazy("Neutral"),
-               4: gettext_lazy("Satisfied"), 5: gettext_lazy("Very satisfied")}
+from erating.base.ingest.rating_form import captions_for
+from erating.base.models.bilingual import pick
+from erating.base.models.settings import DEFAULT_CAPTIONS
 
 
 def num(value, places=0):
@@ -38,8 +38,13 @@ def _weekdays():
     return [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
 
 
-def _score_names():
-    return {s: str(name) for s, name in SCORE_NAMES.items()}
+def _score_names(c):
+    """One name per score everywhere: the captions of the agency looked at (as on its QR page,
+    kiosk and reports), the national captions when several agencies are."""
+    agency_id = c.agency_id or c.scope_agency
+    if agency_id is not None:
+        return captions_for(agency_id, range(1, 6))
+    return {s: pick(ms, en) for s, (ms, en) in DEFAULT_CAPTIONS.items()}
 
 
 def summary(c, head):
@@ -60,7 +65,7 @@ def summary(c, head):
                 (change > 0) == (better == "up")),
             "unit": "%" if key == "ratings" else (_("points") if unit == "%" else ""),
         })
-    names = _score_names()
+    names = _score_names(c)
     dist = head["distribution"]
     total = head["ratings"]
     dist_rows = [{"score": s, "name": names[s], "n": num(dist[s - 1]),

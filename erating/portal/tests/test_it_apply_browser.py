@@ -27,6 +27,9 @@ def test_it_apply_then_approve_sends_invitation(world, new_page):
     expect(applicant.get_by_test_id("apply-done")).to_be_visible()
     application = AgencyApplication.objects.get()
     assert application.status == AgencyApplication.PENDING
+    # The applicant's acknowledgement and the system administrators' notice (issue 24 item 3).
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["siti@perpaduan.gov.my", world.sysadmin.email])
+    mail.outbox.clear()
 
     admin = new_page()
     admin.goto("/control/login/")
@@ -44,3 +47,21 @@ def test_it_apply_then_approve_sends_invitation(world, new_page):
     message, = mail.outbox
     assert message.to == ["siti@perpaduan.gov.my"]
     assert "/control/password/reset/" in message.body
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_the_form_in_the_portal_look_on_a_phone(world, new_page):
+    """Issue 24 items 3 and 12: the portal's header and styles, no sideways scroll, axe clean, and
+    the consent checkbox keeps its size beside its long label."""
+    from erating.portal.tests.test_it_portal_browser import axe_violations
+
+    page = new_page(viewport=(390, 844), is_mobile=True, has_touch=True)
+    page.goto("/apply/")
+    expect(page.locator("header.site-header nav.site-nav")).to_be_visible()
+    page.click("form.apply-form button[type=submit]")  # empty: every error shown
+    expect(page.locator(".apply-form .error").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = page.locator("input[name=consent]").bounding_box()
+    assert box["width"] >= 20 and box["height"] >= 20
+    assert axe_violations(page) == []

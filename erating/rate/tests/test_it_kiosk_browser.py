@@ -329,3 +329,28 @@ def test_it_keeps_sign_off_from_customers_and_the_counter_for_the_shift(new_page
     expect(page.locator("#rate-target")).to_have_text("Kaunter 2", timeout=5000)
     credited = wait_for(lambda: tablet_ratings(target__name="Kaunter 2", score=4).first(), message="credited rating")
     assert credited.officer_id == home.officer.pk
+
+
+def test_it_reports_the_queue_once_it_drains(new_page, world, rating_posts):
+    """Issue 24 item 6: the tablet list shows the queue a tablet last reported. A kiosk that
+    reported 3 waiting reports 0 as soon as the 3 arrive, not at its next minute's heartbeat."""
+    home = world.home
+
+    def reported():
+        with scopes_disabled():
+            return Device.objects.get(premise=home.premise, revoked_at__isnull=True).queued
+
+    page = open_paired(new_page, home.premise, target=home.counter)
+    expect(face(page, 5)).to_be_visible()
+    before = tablet_ratings().count()
+    rating_posts.unreachable = True  # the server refuses ratings for a while (503)
+    for _ in range(3):
+        face(page, 5).click()
+        page.click("#thanks-again")
+    expect(page.locator("#k-status")).to_have_attribute("data-queued", "3")
+    page.reload()  # a restart's heartbeat reports the 3 waiting
+    expect(face(page, 5)).to_be_visible()
+    wait_for(lambda: reported() == 3, timeout=10, message="3 waiting reported")
+    rating_posts.unreachable = False
+    wait_for(lambda: tablet_ratings().count() - before == 3, timeout=15, message="queue flushed")
+    wait_for(lambda: reported() == 0, timeout=10, message="an empty queue reported")

@@ -104,7 +104,30 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { draw(document); customPeriod(); foldFilters(); });
+  function presetDropsDates() {
+    // A preset names its own dates: the old "From" and "To" must not ride along in the URL.
+    var form = document.querySelector("form.an-filters");
+    var period = document.getElementById("f-period");
+    if (!form || !period) { return; }
+    form.addEventListener("submit", function () {
+      if (period.value === "custom") { return; }
+      ["f-start", "f-end"].forEach(function (id) {
+        var input = document.getElementById(id);
+        if (input) { input.disabled = true; }
+      });
+    });
+    // Back to this page from history: the dates are usable again.
+    window.addEventListener("pageshow", function () {
+      ["f-start", "f-end"].forEach(function (id) {
+        var input = document.getElementById(id);
+        if (input) { input.disabled = false; }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    draw(document); customPeriod(); presetDropsDates(); foldFilters();
+  });
   document.body.addEventListener("htmx:afterSettle", function (event) { draw(event.detail.target); });
   window.eratingAnalysis = { draw: draw, percent: percent };
 }());

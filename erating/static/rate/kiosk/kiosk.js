@@ -28,6 +28,9 @@
   var screen = null;
   var thanksTimer = null, idleTimer = null;
   var flushing = false, batchSize = BATCH;
+  // Set when a flush took items off the queue: once the queue is drained (or the flush stops) a
+  // heartbeat reports the new figure at once, so the tablet list never shows a queue that is gone.
+  var queueChanged = false;
 
   function $(id) { return document.getElementById(id); }
   function readJSON(name) { try { return JSON.parse(localStorage.getItem(KEY + name)); } catch (e) { return null; } }
@@ -91,19 +94,27 @@
     }).then(function (settled) {
       flushing = false;
       status();
-      if (settled > 0) return flush();
+      if (settled > 0) { queueChanged = true; return flush(); }
+      reportQueue();
     }, function (error) {
       flushing = false;
       status();
       failed(error);
+      reportQueue();
     });
   }
 
   function heartbeat() {
-    if (!token) return;
-    queued().then(function (n) {
+    if (!token) return Promise.resolve();
+    return queued().then(function (n) {
       return api("POST", "kiosk/heartbeat", { queued: n, app_version: VERSION });
     }).catch(failed);
+  }
+
+  function reportQueue() {
+    if (!queueChanged) return;
+    queueChanged = false;
+    heartbeat();
   }
 
   function refreshConfig() {
@@ -136,6 +147,12 @@
   function header() {
     $("k-agency").textContent = config ? (config.agency[lang] || config.agency.ms) : "eRating";
     $("k-premise").textContent = config ? config.premise : "";
+    // The agency's logo, as on its posters; hidden when there is none or it cannot load (offline).
+    var logo = $("k-logo"), src = config && config.logo ? config.logo : "";
+    if (logo.getAttribute("src") !== src) {
+      logo.hidden = !src;
+      if (src) { logo.src = src; } else { logo.removeAttribute("src"); }
+    }
   }
 
   function officerFixed() {
@@ -393,8 +410,13 @@
     else footer();
   });
   ["pointerdown", "keydown"].forEach(function (type) { document.addEventListener(type, idle, true); });
-  window.addEventListener("online", function () { status(); flush(); heartbeat(); });
+  // Back online: send the queue, then report it (a heartbeat sent beside the flush would report
+  // the queue from before it drained); the flush ends with that report.
+  window.addEventListener("online", function () { status(); queueChanged = true; flush(); });
   window.addEventListener("offline", status);
+
+  $("k-logo").addEventListener("error", function () { $("k-logo").hidden = true; });
+  $("k-logo").addEventListener("load", function () { $("k-logo").hidden = false; });
 
   // ---- boot -----------------------------------------------------------------------------
   if ("serviceWorker" in navigator) {
