@@ -138,3 +138,16 @@ def available():
                           "audience": label, "url": static(f"manuals/{pdf_name(role, lang)}"),
                           "size": Path(path).stat().st_size})
     return found
+
+
+def built_on():
+    """The day the manuals were last built (the newest PDF's time), or None if none was."""
+    import datetime
+
+    from django.utils import timezone
+
+    times = [Path(path).stat().st_mtime for role, _label in ROLES for lang in ("ms", "en")
+             if (path := finders.find(f"manuals/{pdf_name(role, lang)}"))]
+    if not times:
+        return None
+    return timezone.localdate(datetime.datetime.fromtimestamp(max(times), tz=datetime.UTC))
