@@ -105,8 +105,9 @@ def _pair_kiosk(page, counter, lang):
         page.wait_for_timeout(300)
 
 
-def capture(base_url, out=SCREENS, langs=("ms", "en"), chromium="/usr/bin/chromium", only=None):
-    """Takes every screen in every language into out; returns the paths written."""
+def capture(base_url, out=SCREENS, langs=("ms", "en"), chromium="/usr/bin/chromium", only=None, inspect=None):
+    """Takes every screen in every language into out; returns the paths written. inspect(name,
+    page), if given, looks at each page once its picture is taken (the tests run axe there)."""
     from playwright.sync_api import sync_playwright
 
     from erating.base.demo.generate import DEMO_PASSWORD, logins
@@ -148,6 +149,8 @@ def capture(base_url, out=SCREENS, langs=("ms", "en"), chromium="/usr/bin/chromi
                     target = screen_path(name, lang, out)
                     page.screenshot(path=str(target))
                     written.append(target)
+                    if inspect:
+                        inspect(name, page)
                 for page in contexts.values():
                     page.context.close()
         finally:

@@ -1,7 +1,8 @@
 """The screenshots for the manuals, taken by the project's own automation (Playwright on Debian's
-Chromium) from a running demo: the customer's QR page and kiosk, a logged-in role's home and a
-portal page, in English, at the size each is used at."""
+Chromium) from a running demo: every screen the manuals show, in English, at the size each is used
+at; and every one of those pages passes axe-core."""
 import os
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -9,6 +10,8 @@ from PIL import Image
 
 from erating.base.demo.generate import DemoBuilder
 from erating.base.portal_content import screenshots
+
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,9 +21,18 @@ def test_it_takes_each_roles_screens_from_the_running_demo(live_server, tmp_path
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     DemoBuilder(premises=3, ratings=300, days=30).build()
-    only = ["qr-rate", "qr-thanks", "kiosk", "officer-home", "supervisor-followup", "portal-results"]
-    written = screenshots.capture(live_server.url, out=tmp_path / "shots", langs=("en",), chromium=chromium, only=only)
-    assert sorted(p.name for p in written) == sorted(f"{name}.en.png" for name in only)
+    problems = []
+
+    def axe(name, page):
+        page.evaluate(AXE.read_text())
+        problems.extend(f"{name}: {v}" for v in page.evaluate(
+            "async () => (await axe.run()).violations.map(v => v.id + ': ' + v.help + ' ' + "
+            "v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"))
+
+    written = screenshots.capture(live_server.url, out=tmp_path / "shots", langs=("en",), chromium=chromium,
+                                  inspect=axe)
+    assert len(written) == 24
+    assert not problems, "\n".join(problems)
     sizes = {p.name.split(".")[0]: Image.open(p).size for p in written}
     assert sizes["qr-rate"] == screenshots.PHONE and sizes["kiosk"] == screenshots.TABLET
     assert sizes["officer-home"] == sizes["portal-results"] == screenshots.DESKTOP
