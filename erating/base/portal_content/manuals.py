@@ -124,6 +124,16 @@ def render_pdf(markdown, path, screen=None):
             continue
         story.append(Paragraph(_inline(text), styles[kind]))
     close_list()
+    # A heading never ends a page alone: it travels with what follows it (keepWithNext does not
+    # hold when the next block is a list or a screen that does not fit either).
+    grouped = []
+    for flowable in story:
+        previous = grouped[-1] if grouped else None
+        if isinstance(previous, Paragraph) and previous.style.name in ("h2", "h3"):
+            grouped[-1] = KeepTogether([previous, flowable])
+        else:
+            grouped.append(flowable)
+    story = grouped
 
     def decorate(canvas, doc):
         canvas.saveState()
