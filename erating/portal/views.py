@@ -88,7 +88,7 @@ def _policy(page):
         from erating.base.portal_content import policies
 
         return render(request, "portal/policy.html", {
-            "title": policies.TITLES[page], "lead": policies.LEADS[page],
+            "title": policies.TITLES[page], "lead": policies.LEADS[page], "policy": policies.published(page),
             "body_template": policies.template(page, request.LANGUAGE_CODE)})
 
     view.__name__ = page

@@ -1,8 +1,8 @@
 """The policy pages every Malaysian government site carries (privacy, security, disclaimer,
-copyright). Their texts are templates, portal/policies/<page>.<lang>.html, reviewed with the code
-like the manuals: legal wording changes through review, not through the news-and-FAQ editor
-(the CMS has no free-form pages). REVISED is the date each text last changed, shown on the page
-as its "last updated" date: change it with the text."""
+copyright). Their default texts are templates, portal/policies/<page>.<lang>.html, reviewed with
+the code; REVISED is the date each default last changed (change it with the text). The system
+administrator may publish the agency's own wording in the portal editor (a PolicyPage): it then
+replaces the default, and its own change date is the page's "last updated" date."""
 import datetime
 
 from django.utils.translation import gettext_lazy as _
@@ -29,3 +29,17 @@ REVISED = {
 
 def template(page, lang):
     return f"portal/policies/{page}.{'en' if lang == 'en' else 'ms'}.html"
+
+
+def published(page):
+    """The published PolicyPage for page, or None (the default text applies)."""
+    from erating.base.models import PolicyPage
+
+    return PolicyPage.objects.published().filter(page=page).first()
+
+
+def last_updated(page):
+    from django.utils import timezone
+
+    own = published(page)
+    return timezone.localdate(own.updated_at) if own else REVISED[page]

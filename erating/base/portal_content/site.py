@@ -50,7 +50,7 @@ def last_updated(page, article=None):
     from erating.base.portal_content import manuals, policies
 
     if page in policies.REVISED:
-        return policies.REVISED[page]
+        return policies.last_updated(page)
     if article is not None:
         return timezone.localdate(article.updated_at)
     if page == "results":  # live figures, recomputed as ratings arrive
@@ -70,5 +70,5 @@ def last_updated(page, article=None):
     if page in ("downloads", "site_map"):
         dates += [manuals.built_on()] if manuals.built_on() else []
     if page == "site_map":
-        dates += list(policies.REVISED.values())
+        dates += [policies.last_updated(p) for p in policies.REVISED]
     return max(dates, default=None)

@@ -120,3 +120,43 @@ def test_it_dates_every_portal_page(demo, client):
     for ms, en in PAGES.values():
         for path in ("/" + ms, "/" + en):
             assert _updated(client.get(path.replace("<slug:slug>", slug)).content.decode()), path
+
+
+def test_it_lets_the_system_administrator_publish_the_own_wording_of_a_policy(demo, client, login):
+    """Draft (the default text still shows) → preview → publish (the wording and its date show,
+    sanitised) → unpublish (the default is back); every step in the audit log."""
+    from django.test import Client
+
+    from erating.base.models import AuditEntry, PolicyPage
+
+    sysadmin = login(demo.sysadmin)
+    data = {"page": "privacy", "body_ms": '<p>Dasar privasi kami yang baharu.</p><script>alert(1)</script>',
+            "body_en": "<p>Our new privacy policy.</p>"}
+    response = sysadmin.post("/control/system/portal/policies/new/", data)
+    assert response.status_code == 302, response.content.decode()[:1500]
+    policy = PolicyPage.objects.get()
+    assert not policy.published and "<script" not in policy.body_ms
+    public = Client()
+    assert "Akta Perlindungan Data Peribadi 2010" in public.get("/dasar-privasi/").content.decode()
+    preview = sysadmin.get(f"/control/system/portal/policies/{policy.pk}/preview/?lang=en").content.decode()
+    assert "Our new privacy policy." in preview and "<h1>Privacy policy</h1>" in preview
+    # One wording per page.
+    assert sysadmin.post("/control/system/portal/policies/new/", data).status_code == 200
+    assert PolicyPage.objects.count() == 1
+
+    assert sysadmin.post(f"/control/system/portal/policies/{policy.pk}/publish/", {"published": "1"}).status_code == 302
+    PolicyPage.objects.filter(pk=policy.pk).update(
+        updated_at=timezone.make_aware(datetime.datetime(2026, 12, 20, 12)))
+    bm = public.get("/dasar-privasi/").content.decode()
+    assert "Dasar privasi kami yang baharu." in bm and "Akta Perlindungan" not in bm
+    assert _updated(bm)[0] == "2026-12-20"
+    en = public.get("/en/privacy-policy/").content.decode()
+    assert "Our new privacy policy." in en and "<h1>Privacy policy</h1>" in en
+    assert "kata laluan" in public.get("/dasar-keselamatan/").content.decode()  # the other pages keep theirs
+
+    assert sysadmin.post(f"/control/system/portal/policies/{policy.pk}/publish/", {"published": "0"}).status_code == 302
+    assert "Akta Perlindungan Data Peribadi 2010" in public.get("/dasar-privasi/").content.decode()
+    with scopes_disabled():
+        actions = list(AuditEntry.objects.filter(object_type="PolicyPage").values_list("action", flat=True))
+    assert sorted(actions) == ["portal.create", "portal.publish", "portal.unpublish"]
+    assert 'href="/control/system/portal/policies/"' in sysadmin.get("/control/system/portal/").content.decode()
