@@ -105,54 +105,60 @@ def _pair_kiosk(page, counter, lang):
         page.wait_for_timeout(300)
 
 
-def capture(base_url, out=SCREENS, langs=("ms", "en"), chromium="/usr/bin/chromium", only=None, inspect=None):
+def capture(base_url, out=SCREENS, langs=("ms", "en"), chromium="/usr/bin/chromium", only=None, inspect=None,
+            browser=None):
     """Takes every screen in every language into out; returns the paths written. inspect(name,
-    page), if given, looks at each page once its picture is taken (the tests run axe there)."""
+    page), if given, looks at each page once its picture is taken (the tests run axe there);
+    browser: a Playwright browser already running (the tests' own), else Chromium is started."""
+    if browser is not None:
+        return _capture(browser, base_url, Path(out), langs, only, inspect)
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            return _capture(browser, base_url, Path(out), langs, only, inspect)
+        finally:
+            browser.close()
+
+
+def _capture(browser, base_url, out, langs, only, inspect):
     from erating.base.demo.generate import DEMO_PASSWORD, logins
     from erating.base.models import User
 
     accounts = {"sysadmin": User.SYSTEM_ADMIN, "agencyadmin": User.AGENCY_ADMIN,
                 "supervisor": User.SUPERVISOR, "officer": User.OFFICER}
     objects = _demo_objects()
-    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            for lang in langs:
-                contexts = {}
-                for name, role, viewport, path, action in shots(objects):
-                    if only and name not in only:
-                        continue
-                    key = (role, viewport)
-                    if key not in contexts:  # one browser session per role and screen size
-                        context = browser.new_context(base_url=base_url, locale="ms-MY" if lang == "ms" else "en-MY",
-                                                      viewport={"width": viewport[0], "height": viewport[1]})
-                        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang,
-                                              "url": base_url}])
-                        page = context.new_page()
-                        if role in accounts:
-                            _login(page, logins()[accounts[role]], DEMO_PASSWORD)
-                        elif role == "kiosk":
-                            _pair_kiosk(page, objects["counter"], lang)
-                        contexts[key] = page
-                    page = contexts[key]
-                    if role != "kiosk":
-                        page.goto(path[lang] if isinstance(path, dict) else path)
-                    if action:
-                        action(page)
-                    page.wait_for_load_state("networkidle")
-                    page.wait_for_timeout(400)  # charts finish their first drawing
-                    target = screen_path(name, lang, out)
-                    page.screenshot(path=str(target))
-                    written.append(target)
-                    if inspect:
-                        inspect(name, page)
-                for page in contexts.values():
-                    page.context.close()
-        finally:
-            browser.close()
+    for lang in langs:
+        contexts = {}
+        for name, role, viewport, path, action in shots(objects):
+            if only and name not in only:
+                continue
+            key = (role, viewport)
+            if key not in contexts:  # one browser session per role and screen size
+                context = browser.new_context(base_url=base_url, locale="ms-MY" if lang == "ms" else "en-MY",
+                                              viewport={"width": viewport[0], "height": viewport[1]})
+                context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": base_url}])
+                page = context.new_page()
+                if role in accounts:
+                    _login(page, logins()[accounts[role]], DEMO_PASSWORD)
+                elif role == "kiosk":
+                    _pair_kiosk(page, objects["counter"], lang)
+                contexts[key] = page
+            page = contexts[key]
+            if role != "kiosk":
+                page.goto(path[lang] if isinstance(path, dict) else path)
+            if action:
+                action(page)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(400)  # charts finish their first drawing
+            target = screen_path(name, lang, out)
+            page.screenshot(path=str(target))
+            written.append(target)
+            if inspect:
+                inspect(name, page)
+        for page in contexts.values():
+            page.context.close()
     return written

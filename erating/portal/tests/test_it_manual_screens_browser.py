@@ -1,7 +1,6 @@
 """The screenshots for the manuals, taken by the project's own automation (Playwright on Debian's
 Chromium) from a running demo: every screen the manuals show, in English, at the size each is used
 at; and every one of those pages passes axe-core."""
-import os
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,7 @@ AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.m
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_it_takes_each_roles_screens_from_the_running_demo(live_server, tmp_path, settings):
-    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+def test_it_takes_each_roles_screens_from_the_running_demo(browser, live_server, tmp_path, settings):
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     DemoBuilder(premises=3, ratings=300, days=30).build()
@@ -29,7 +27,7 @@ def test_it_takes_each_roles_screens_from_the_running_demo(live_server, tmp_path
             "async () => (await axe.run()).violations.map(v => v.id + ': ' + v.help + ' ' + "
             "v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"))
 
-    written = screenshots.capture(live_server.url, out=tmp_path / "shots", langs=("en",), chromium=chromium,
+    written = screenshots.capture(live_server.url, out=tmp_path / "shots", langs=("en",), browser=browser,
                                   inspect=axe)
     assert len(written) == 24
     assert not problems, "\n".join(problems)
