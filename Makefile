@@ -8,7 +8,7 @@ DEMO_RATINGS ?= 100000
 # `make run PORT=8001` serves on another port (QR codes and e-mails then name that port too).
 PORT ?= 8000
 
-.PHONY: run test lint lock test-sqlite test-postgres bench cluster cluster-deps venv test-venv assets messages system-deps serve migrate demo clean
+.PHONY: run test lint lock test-sqlite test-postgres bench cluster cluster-deps venv test-venv assets messages system-deps serve migrate demo clean manuals
 
 # requirements/lock.txt pins every transitive package as tested (a constraints file: it pins, it
 # does not add); `make lock` refreshes it from the test environment.
@@ -37,6 +37,17 @@ assets: node_modules/.stamp $(VENV)/.base-stamp
 	cp node_modules/chartjs-chart-matrix/dist/chartjs-chart-matrix.min.js node_modules/chartjs-chart-matrix/dist/chartjs-chart-matrix.min.js.map erating/static/vendor/
 	DEBUG=1 $(PY) manage.py build_manuals -v0 >/dev/null
 
+# The user manuals with fresh screenshots of every role's screens, taken from a throw-away demo
+# served on a free port by Playwright on Debian's Chromium (README, "User manuals").
+manuals: system-deps $(VENV)/.test-stamp assets messages
+	DEBUG=1 $(PY) manage.py build_manuals --screens -v0
+
+# The first `make run` of a checkout takes the screenshots once, so the demo's gallery and manuals
+# show real screens; where no browser can run, the manuals stay text and the gallery drawn (tried once).
+erating/static/manuals/screens/.taken:
+	-$(MAKE) --no-print-directory manuals
+	mkdir -p $(@D) && touch $@
+
 messages: $(VENV)/.base-stamp
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
@@ -50,7 +61,7 @@ system-deps:
 	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
-run: $(VENV)/.base-stamp assets messages
+run: $(VENV)/.base-stamp assets messages erating/static/manuals/screens/.taken
 	LOCAL_HTTP=1 $(PY) manage.py migrate -v0
 	LOCAL_HTTP=1 $(PY) manage.py demo_data --if-empty --ratings $(DEMO_RATINGS)
 	@echo "eRating is at http://127.0.0.1:$(PORT) (with a task worker, the periodic scheduler and the aggregate folder beside it)"

@@ -1,5 +1,5 @@
 """Benchmark: Lighthouse (mobile) on the public portal (targets: performance >= 95 and
-accessibility 100 on the home, results, news and FAQ pages, in BM).
+accessibility 100 on the home, results, news and FAQ pages and the policy pages and sitemap, in BM).
 
 run() builds a throw-away SQLite database with demo data (DEMO ratings, portal content), collects
 static files as production does (WhiteNoise, compressed and hashed), serves the app with the
@@ -16,7 +16,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"home": "/", "results": "/keputusan/", "news": "/berita/", "faq": "/soalan-lazim/"}
+PAGES = {"home": "/", "results": "/keputusan/", "news": "/berita/", "faq": "/soalan-lazim/",
+         "privacy": "/dasar-privasi/", "security": "/dasar-keselamatan/", "disclaimer": "/penafian/",
+         "copyright": "/hak-cipta/", "sitemap": "/peta-laman/"}
 RATINGS = int(os.environ.get("BENCH_PORTAL_RATINGS", "50000"))
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 TARGETS = {"performance": 95, "accessibility": 100}

@@ -1,7 +1,7 @@
 """Back-office forms for the portal's content (system administrator only)."""
 from django import forms
 
-from erating.base.models import Download, FaqEntry, GalleryItem, NewsArticle, PortalText
+from erating.base.models import Download, FaqEntry, GalleryItem, NewsArticle, PolicyPage, PortalText
 
 RICH = {"rows": 8}
 
@@ -20,6 +20,15 @@ class FaqForm(forms.ModelForm):
         model = FaqEntry
         fields = ["question_ms", "question_en", "answer_ms", "answer_en", "position"]
         widgets = {"answer_ms": forms.Textarea(attrs=RICH), "answer_en": forms.Textarea(attrs=RICH)}
+
+
+class PolicyForm(forms.ModelForm):
+    """Once published, the text replaces the portal's default wording of that policy page."""
+
+    class Meta:
+        model = PolicyPage
+        fields = ["page", "body_ms", "body_en"]
+        widgets = {"body_ms": forms.Textarea(attrs=RICH), "body_en": forms.Textarea(attrs=RICH)}
 
 
 class GalleryForm(forms.ModelForm):

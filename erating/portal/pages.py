@@ -14,7 +14,14 @@ PAGES = {
     "downloads": ("muat-turun/", "en/downloads/"),
     "faq": ("soalan-lazim/", "en/faq/"),
     "contact": ("hubungi/", "en/contact/"),
+    # The policy pages every Malaysian government site carries, and a sitemap for people.
+    "privacy": ("dasar-privasi/", "en/privacy-policy/"),
+    "security": ("dasar-keselamatan/", "en/security-policy/"),
+    "disclaimer": ("penafian/", "en/disclaimer/"),
+    "copyright": ("hak-cipta/", "en/copyright/"),
+    "site_map": ("peta-laman/", "en/sitemap/"),
 }
+POLICIES = ("privacy", "security", "disclaimer", "copyright")
 LANGS = ("ms", "en")
 
 

@@ -80,3 +80,25 @@ def portal_file(request, name):
     if not name.startswith("portal/"):
         raise Http404
     return serve(request, name)
+
+
+def _policy(page):
+    @portal_page(page)
+    def view(request):
+        from erating.base.portal_content import policies
+
+        return render(request, "portal/policy.html", {
+            "title": policies.TITLES[page], "lead": policies.LEADS[page], "policy": policies.published(page),
+            "body_template": policies.template(page, request.LANGUAGE_CODE)})
+
+    view.__name__ = page
+    return view
+
+
+privacy, security, disclaimer, copyright = (_policy(p) for p in ("privacy", "security", "disclaimer", "copyright"))
+
+
+@portal_page("site_map")
+def site_map(request):
+    """The sitemap for people (sitemap.xml is the one for search engines)."""
+    return render(request, "portal/site_map.html", {"news": NewsArticle.objects.published()[:10]})

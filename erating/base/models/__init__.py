@@ -15,7 +15,7 @@ from erating.base.models.devices import Device, PairingCode
 from erating.base.models.followup import Alert, AlertComment, AlertRule, Case, CaseEvent
 from erating.base.models.onboarding import AgencyApplication
 from erating.base.models.periodic import PeriodicRun
-from erating.base.models.portal import Download, FaqEntry, GalleryItem, NewsArticle, PortalText
+from erating.base.models.portal import Download, FaqEntry, GalleryItem, NewsArticle, PolicyPage, PortalText
 from erating.base.models.ratings import Rating
 from erating.base.models.reports import ApiToken, ReportFile, ReportSchedule, ReportSettings
 from erating.base.models.settings import FollowUpReason, ScoreCaption
@@ -27,7 +27,7 @@ from erating.base.models.users import User
 __all__ = [
     "Agency", "AgencyApplication", "AgencyThemePhrases", "RatingTheme", "Theme", "ThemeDay", "ThemeMonth", "ThemeRebuild", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent",
     "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle",
-    "OfficerCounter", "PairingCode", "PendingRating", "PeriodicRun", "PortalText", "Premise", "PremiseDay",
+    "OfficerCounter", "PairingCode", "PendingRating", "PeriodicRun", "PolicyPage", "PortalText", "Premise", "PremiseDay",
     "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReasonMonth", "ReportFile", "ReportSchedule", "ReportSettings",
     "ScoreCaption", "Target", "User",
 ]

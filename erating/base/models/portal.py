@@ -133,6 +133,27 @@ class Download(PortalItem):
     description = property(lambda self: pick(self.description_ms, self.description_en))
 
 
+class PolicyPage(PortalItem):
+    """The system administrator's own wording of a policy page. Until one is published for a page,
+    the portal shows the reviewed default text (templates portal/policies/<page>.<lang>.html)."""
+
+    RICH_FIELDS = ("body_ms", "body_en")
+    PAGE_CHOICES = [("privacy", _("Privacy policy")), ("security", _("Security policy")),
+                    ("disclaimer", _("Disclaimer")), ("copyright", _("Copyright"))]
+
+    page = models.CharField(_("page"), max_length=20, choices=PAGE_CHOICES, unique=True)
+    body_ms = models.TextField(_("text (BM)"))
+    body_en = models.TextField(_("text (EN)"), blank=True)
+
+    class Meta:
+        ordering = ["page"]
+        verbose_name = _("policy page")
+        verbose_name_plural = _("policy pages")
+
+    title = property(lambda self: self.get_page_display())
+    body = property(lambda self: pick(self.body_ms, self.body_en))
+
+
 class PortalText(models.Model):
     """The home page's own texts and the contact details: one row (pk 1)."""
 

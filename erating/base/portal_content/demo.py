@@ -78,24 +78,32 @@ NEWS = [
      "meetings.</p>"),
 ]
 
+# (screen, title BM/EN, caption BM/EN, text alternative BM/EN): real screens of the product, taken
+# by `make manuals` (portal_content/screenshots.py). Where none was taken (a fresh checkout before
+# `make manuals`, the tests), a drawn picture stands in and the text alternative says so.
 GALLERY = [
-    ("qr", "Halaman penilaian kod QR", "The QR rating page", "Lima wajah pada telefon pelanggan.",
+    ("qr-rate", "Halaman penilaian kod QR", "The QR rating page", "Lima wajah pada telefon pelanggan.",
      "Five faces on the customer's phone.",
-     "Tangkapan skrin telefon yang memaparkan lima wajah berwarna dari hijau (sangat baik) hingga merah (sangat lemah).",
-     "A phone screenshot showing five coloured faces from green (very good) to red (very poor)."),
-    ("tablet", "Kios tablet di kaunter", "The tablet kiosk at the counter", "Tablet menghadap pelanggan.",
+     "Tangkapan skrin telefon: nama kaunter, soalan kepuasan dan lima wajah berlabel dari Cemerlang hingga "
+     "Tidak Memuaskan.",
+     "Phone screenshot: the counter's name, the satisfaction question and five labelled faces from Excellent "
+     "to Unsatisfactory."),
+    ("kiosk", "Kios tablet di kaunter", "The tablet kiosk at the counter", "Tablet menghadap pelanggan.",
      "The tablet faces the customer.",
-     "Ilustrasi tablet di atas kaunter dengan lima wajah penilaian.",
-     "Illustration of a tablet on a counter showing the five rating faces."),
-    ("dashboard", "Papan pemuka agensi", "The agency dashboard", "Kepuasan mengikut premis dan kaunter.",
+     "Tangkapan skrin tablet: soalan kepuasan dengan lima wajah besar berwarna dari hijau hingga merah.",
+     "Tablet screenshot: the satisfaction question with five large faces coloured from green to red."),
+    ("supervisor-analysis", "Papan pemuka Analisis", "The Analysis dashboard", "Kepuasan mengikut premis dan kaunter.",
      "Satisfaction by premise and counter.",
-     "Papan pemuka dengan graf garis trend kepuasan dan carta bar bilangan penilaian.",
-     "A dashboard with a line chart of satisfaction over time and a bar chart of rating counts."),
-    ("infographic", "Infografik: cara menilai", "Infographic: how to rate", "Tiga langkah mudah.",
-     "Three easy steps.",
-     "Infografik tiga langkah: imbas kod QR, pilih wajah, hantar.",
-     "Three-step infographic: scan the QR code, choose a face, send."),
+     "Tangkapan skrin papan pemuka: penapis tempoh dan premis, serta kad bilangan penilaian, indeks kepuasan "
+     "dan skor purata.",
+     "Dashboard screenshot: period and premise filters, and cards with the number of ratings, the satisfaction "
+     "index and the mean score."),
+    ("portal-results", "Keputusan awam", "Public results", "Kepuasan setiap kementerian dan agensi.",
+     "Satisfaction of every ministry and agency.",
+     "Tangkapan skrin portal: jadual peratus kepuasan kebangsaan, mengikut kementerian dan mengikut agensi.",
+     "Portal screenshot: tables of national, ministry and agency satisfaction percentages."),
 ]
+GALLERY_KIND = {"qr-rate": "qr", "kiosk": "tablet", "supervisor-analysis": "dashboard", "portal-results": "infographic"}
 
 COLOURS = {"qr": "#1d4ed8", "briefing": "#0f766e", "study": "#7c3aed", "tablet": "#1e3a8a", "report": "#b45309",
            "dashboard": "#0e7490", "infographic": "#15803d"}
@@ -135,6 +143,27 @@ def picture(kind, size=(960, 540)):
     return out.getvalue()
 
 
+def screen_picture(name, size=(960, 540), screens=None):
+    """The BM screenshot `name` framed for the gallery's 16:9 tiles (a phone's tall screen stands on
+    a coloured backdrop instead of being cropped), as a JPEG; None when it was not taken."""
+    from PIL import Image
+
+    from erating.base.portal_content.screenshots import screen_path
+
+    path = screen_path(name, "ms", screens)
+    if not path.exists():
+        return None
+    shot = Image.open(path).convert("RGB")
+    w, h = size
+    canvas = Image.new("RGB", size, "#1e3a8a")
+    margin = 28
+    shot.thumbnail((w - 2 * margin, h - 2 * margin), Image.LANCZOS)
+    canvas.paste(shot, ((w - shot.width) // 2, (h - shot.height) // 2))
+    out = io.BytesIO()
+    canvas.save(out, "JPEG", quality=80, optimize=True, progressive=True)
+    return out.getvalue()
+
+
 def _shade(hex_colour):
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return (min(r + 14, 255), min(g + 14, 255), min(b + 14, 255))
@@ -157,8 +186,9 @@ def application_info_pdf():
         return path.read_bytes()
 
 
-def build_portal_demo(today=None):
-    """Adds the demo content once; a portal that already has news is left alone."""
+def build_portal_demo(today=None, screens=None):
+    """Adds the demo content once; a portal that already has news is left alone. screens: the
+    folder of screenshots for the gallery (default: the one `make manuals` fills)."""
     if NewsArticle.objects.exists():
         return False
     today = today or timezone.localdate()
@@ -171,10 +201,13 @@ def build_portal_demo(today=None):
         article.save()
     for i, (q_ms, q_en, a_ms, a_en) in enumerate(FAQ):
         FaqEntry(question_ms=q_ms, question_en=q_en, answer_ms=a_ms, answer_en=a_en, position=i, published=True).save()
-    for i, (kind, t_ms, t_en, c_ms, c_en, alt_ms, alt_en) in enumerate(GALLERY):
+    for i, (screen, t_ms, t_en, c_ms, c_en, alt_ms, alt_en) in enumerate(GALLERY):
+        shot = screen_picture(screen, screens=screens)
+        if shot is None:
+            alt_ms, alt_en = f"Ilustrasi: {t_ms}", f"Illustration: {t_en}"
         item = GalleryItem(title_ms=t_ms, title_en=t_en, caption_ms=c_ms, caption_en=c_en, alt_ms=alt_ms,
                            alt_en=alt_en, position=i, published=True)
-        item.file.save(f"{kind}.jpg", ContentFile(picture(kind)), save=False)
+        item.file.save(f"{screen}.jpg", ContentFile(shot or picture(GALLERY_KIND[screen])), save=False)
         item.save()
     download = Download(title_ms="Maklumat permohonan agensi", title_en="Agency application information",
                         description_ms="Siapa boleh memohon, maklumat yang diperlukan dan langkah selepasnya.",

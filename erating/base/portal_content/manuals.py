@@ -3,7 +3,10 @@ PDFs at build time (`make assets` runs `manage.py build_manuals`), so the downlo
 offers a manual older than the release.
 
 Only the Markdown the manuals use is understood: #, ## and ### headings, paragraphs, "- " and
-"1. " lists, **bold** and `code`."""
+"1. " lists, **bold**, `code`, and `![caption](screen:<name>)` for a screenshot of the running
+product (portal_content/screenshots.py takes them; `make manuals` retakes them all, then builds).
+A screen not taken yet is left out, so `make assets` still builds text-only manuals on a machine
+without a browser."""
 import re
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 SOURCE = Path(settings.BASE_DIR) / "docs" / "manuals"
 OUTPUT = Path(settings.BASE_DIR) / "erating" / "static" / "manuals"
 ROLES = [
+    ("citizen", _("Customer")),
     ("sysadmin", _("System administrator")),
     ("agencyadmin", _("Agency administrator")),
     ("supervisor", _("Premise supervisor")),
@@ -34,7 +38,7 @@ def _inline(text):
 
 
 def parse(markdown):
-    """[(kind, text)] with kind one of h1, h2, h3, p, ul, ol."""
+    """[(kind, text)] with kind one of h1, h2, h3, p, ul, ol, img (text: "name|caption")."""
     blocks, para = [], []
 
     def flush():
@@ -45,9 +49,13 @@ def parse(markdown):
     for raw in markdown.splitlines():
         line = raw.strip()
         heading = re.match(r"(#{1,3}) (.+)", line)
+        screen = re.fullmatch(r"!\[(.*)\]\(screen:([\w-]+)\)", line)
         item = re.match(r"(- |\d+\. )(.+)", line)
         if not line:
             flush()
+        elif screen:
+            flush()
+            blocks.append(("img", f"{screen.group(2)}|{screen.group(1)}"))
         elif heading:
             flush()
             blocks.append((f"h{len(heading.group(1))}", heading.group(2)))
@@ -62,21 +70,25 @@ def parse(markdown):
     return blocks
 
 
-def render_pdf(markdown, path):
+def render_pdf(markdown, path, screen=None):
+    """screen: name -> the PNG to show for `![caption](screen:name)`, or None (no screenshots)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
     blue = colors.HexColor("#1e3a8a")
     base = getSampleStyleSheet()
     styles = {
         "h1": ParagraphStyle("h1", parent=base["Title"], textColor=blue, alignment=0, fontSize=22, leading=27),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], textColor=blue, spaceBefore=10),
-        "h3": ParagraphStyle("h3", parent=base["Heading3"], textColor=colors.HexColor("#1d4ed8")),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], textColor=blue, spaceBefore=10, keepWithNext=1),
+        "h3": ParagraphStyle("h3", parent=base["Heading3"], textColor=colors.HexColor("#1d4ed8"), keepWithNext=1),
         "p": ParagraphStyle("p", parent=base["BodyText"], fontSize=10.5, leading=15),
+        "caption": ParagraphStyle("caption", parent=base["BodyText"], fontSize=9, leading=12,
+                                  textColor=colors.HexColor("#52525b"), alignment=1),
     }
+    width, height = A4[0] - 36 * mm, 115 * mm  # the text column; a screen takes at most ~half a page
     blocks = parse(markdown)
     title = next((text for kind, text in blocks if kind == "h1"), "eRating")
     story, items, list_kind = [], [], None
@@ -98,8 +110,30 @@ def render_pdf(markdown, path):
             items.append(ListItem(Paragraph(_inline(text), styles["p"])))
             continue
         close_list()
+        if kind == "img":
+            name, caption = text.split("|", 1)
+            png = screen(name) if screen else None
+            if png is None or not Path(png).exists():
+                continue
+            picture = Image(str(png))
+            scale = min(width / picture.imageWidth, height / picture.imageHeight, 1)
+            picture.drawWidth, picture.drawHeight = picture.imageWidth * scale, picture.imageHeight * scale
+            picture.hAlign = "CENTER"
+            story.append(KeepTogether([Spacer(1, 4), picture, Spacer(1, 3), Paragraph(_inline(caption), styles["caption"]),
+                                       Spacer(1, 6)]))
+            continue
         story.append(Paragraph(_inline(text), styles[kind]))
     close_list()
+    # A heading never ends a page alone: it travels with what follows it (keepWithNext does not
+    # hold when the next block is a list or a screen that does not fit either).
+    grouped = []
+    for flowable in story:
+        previous = grouped[-1] if grouped else None
+        if isinstance(previous, Paragraph) and previous.style.name in ("h2", "h3"):
+            grouped[-1] = KeepTogether([previous, flowable])
+        else:
+            grouped.append(flowable)
+    story = grouped
 
     def decorate(canvas, doc):
         canvas.saveState()
@@ -118,12 +152,15 @@ def render_pdf(markdown, path):
     return path
 
 
-def build(output=OUTPUT, source=SOURCE):
+def build(output=OUTPUT, source=SOURCE, screens=None):
+    from erating.base.portal_content.screenshots import screen_path
+
     built = []
     for role, _label in ROLES:
         for lang in ("ms", "en"):
             md = source / f"{role}.{lang}.md"
-            built.append(render_pdf(md.read_text(encoding="utf-8"), Path(output) / pdf_name(role, lang)))
+            built.append(render_pdf(md.read_text(encoding="utf-8"), Path(output) / pdf_name(role, lang),
+                                    screen=lambda name, lang=lang: screen_path(name, lang, screens)))
     return built
 
 
@@ -138,3 +175,16 @@ def available():
                           "audience": label, "url": static(f"manuals/{pdf_name(role, lang)}"),
                           "size": Path(path).stat().st_size})
     return found
+
+
+def built_on():
+    """The day the manuals were last built (the newest PDF's time), or None if none was."""
+    import datetime
+
+    from django.utils import timezone
+
+    times = [Path(path).stat().st_mtime for role, _label in ROLES for lang in ("ms", "en")
+             if (path := finders.find(f"manuals/{pdf_name(role, lang)}"))]
+    if not times:
+        return None
+    return timezone.localdate(datetime.datetime.fromtimestamp(max(times), tz=datetime.UTC))

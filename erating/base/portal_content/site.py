@@ -37,3 +37,38 @@ def search_faq(entries, q):
     if not words:
         return entries
     return [e for e in entries if all(w in _fold(f"{e.question} {e.answer}") for w in words)]
+
+
+def last_updated(page, article=None):
+    """The date a portal page's content last changed, computed from the content itself (the
+    published rows it shows, the portal's texts, the manuals' build, a policy's revision date),
+    for the "last updated" line government sites carry. None when there is nothing to date."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from erating.base.models import Download, FaqEntry, GalleryItem, NewsArticle
+    from erating.base.portal_content import manuals, policies
+
+    if page in policies.REVISED:
+        return policies.last_updated(page)
+    if article is not None:
+        return timezone.localdate(article.updated_at)
+    if page == "results":  # live figures, recomputed as ratings arrive
+        return timezone.localdate()
+    text = [PortalText.objects.filter(pk=1).values_list("updated_at", flat=True).first()]
+    sources = {
+        "home": [NewsArticle], "news": [NewsArticle], "faq": [FaqEntry], "gallery": [GalleryItem],
+        "downloads": [Download], "contact": [],
+        "site_map": [NewsArticle, FaqEntry, GalleryItem, Download],
+    }
+    if page not in sources:
+        return None
+    stamps = [model.objects.published().aggregate(m=Max("updated_at"))["m"] for model in sources[page]]
+    if page in ("home", "contact", "site_map"):
+        stamps += text
+    dates = [timezone.localdate(s) for s in stamps if s]
+    if page in ("downloads", "site_map"):
+        dates += [manuals.built_on()] if manuals.built_on() else []
+    if page == "site_map":
+        dates += [policies.last_updated(p) for p in policies.REVISED]
+    return max(dates, default=None)

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures, pending, rankings
+from erating.base.catalogue import setup_checklist
 from erating.base.models import Agency, Premise, Target
 from erating.control.permissions import ANY_ROLE, role_required
 
@@ -46,6 +47,9 @@ def home(request):
         agencies = Agency.objects.select_related("ministry").annotate(premise_count=Count("premises", distinct=True))
         context.update(agencies=agencies, ranking=_ranking(c, "agency"))
         return render(request, "control/home_sysadmin.html", context)
+    if user.is_agency_admin or user.is_system_admin:  # the steps an agency administrator takes
+        steps = setup_checklist.checklist(request.scope["agency"])
+        context.update(setup=steps, setup_progress=setup_checklist.progress(steps))
     context.update(
         premise_count=Premise.objects.filter(active=True).count(),
         ranking=_ranking(c, "premise"),

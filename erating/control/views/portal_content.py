@@ -1,4 +1,4 @@
-"""System administrator: the public portal's news, FAQ, gallery, downloads and texts. Thin views
+"""System administrator: the public portal's news, FAQ, gallery, downloads, policy pages and texts. Thin views
 over erating.base.portal_content.editing; preview renders the public template itself."""
 from django.contrib import messages
 from django.http import Http404
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from erating.base.models import Download, FaqEntry, GalleryItem, NewsArticle, PortalText
+from erating.base.models import Download, FaqEntry, GalleryItem, NewsArticle, PolicyPage, PortalText
 from erating.base.portal_content import editing
 from erating.base.portal_content.site import portal_text
 from erating.control import forms_portal
@@ -19,6 +19,7 @@ KINDS = {
     "faq": (FaqEntry, forms_portal.FaqForm, gettext_lazy("Frequently asked questions"), "portal/faq.html"),
     "gallery": (GalleryItem, forms_portal.GalleryForm, gettext_lazy("Gallery"), "portal/gallery.html"),
     "downloads": (Download, forms_portal.DownloadForm, gettext_lazy("Downloads"), "portal/downloads.html"),
+    "policies": (PolicyPage, forms_portal.PolicyForm, gettext_lazy("Policy pages"), "portal/policy.html"),
 }
 
 
@@ -84,7 +85,7 @@ def portal_preview(request, kind, item_id):
     obj = get_object_or_404(model, pk=item_id)
     lang = "en" if request.GET.get("lang") == "en" else "ms"
     context = {"preview": True, "article": obj, "entries": [obj], "items": [obj], "downloads": [obj],
-               "manuals": []}
+               "manuals": [], "policy": obj}
     with translation.override(lang):
         request.portal_alternates = {}
         response = render(request, template, context)

@@ -38,3 +38,15 @@ def bilingual(row, field="name"):
     from erating.base.models.bilingual import pick
 
     return pick(row.get(f"{field}_ms"), row.get(f"{field}_en"))
+
+
+@register.simple_tag(takes_context=True)
+def page_updated(context):
+    """The "last updated" date of the portal page being rendered (None on pages outside the portal's list)."""
+    from erating.base.portal_content.site import last_updated
+
+    request = context.get("request")
+    page = getattr(request, "portal_page", None)
+    if page is None or context.get("preview"):
+        return None
+    return last_updated(page, article=context.get("article") if page == "article" else None)
