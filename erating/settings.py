@@ -212,6 +212,12 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "erating" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files with personal or tenant data (reports, kept schedule files): beside the database, never
+# under anything a web server serves; only the download views (which check the user) read them.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+for _served in (MEDIA_ROOT, STATIC_ROOT, BASE_DIR / "erating" / "static"):
+    if PRIVATE_ROOT.resolve() == _served.resolve() or _served.resolve() in PRIVATE_ROOT.resolve().parents:
+        raise ImproperlyConfigured(f"PRIVATE_ROOT must not be inside {_served}: that folder is served.")
 # Without DEBUG, runserver serves no static files: WhiteNoise serves them from the source
 # folders instead (no collectstatic needed for `make run`).
 WHITENOISE_USE_FINDERS = LOCAL or TESTING

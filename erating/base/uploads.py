@@ -1,9 +1,14 @@
 """Upload rules for portal files: allowed extensions, a size cap per kind, and the file's first
-bytes checked against its extension (a renamed executable is refused, not only a wrong name)."""
+bytes checked against its extension (a renamed executable is refused, not only a wrong name).
+Also the PRIVATE storage: files that are not public (reports, anything with personal data) live
+under PRIVATE_ROOT, which no web server serves, and leave only through a view that checks who asks."""
 import os
+import secrets
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -92,3 +97,33 @@ def gallery_path(instance, filename):
 
 def download_path(instance, filename):
     return upload_to("downloads")(instance, filename)
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_ROOT (read at each use, so tests and deployments may move it).
+    It has no URL on purpose: a private file is only ever streamed by a view that checks the user."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no URL; serve them through a view that checks the user.")
+
+    def deconstruct(self):
+        return ("erating.base.uploads.PrivateStorage", (), {})
+
+
+private_storage = PrivateStorage()
+
+
+def private_report_path(instance, filename):
+    """A random name (the readable name stays in ReportFile.filename for the download)."""
+    return f"reports/{secrets.token_hex(16)}{os.path.splitext(filename)[1].lower()[:6]}"

@@ -9,11 +9,12 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from erating.base.auditlog.log import log_action
 from erating.base.models import Agency, ReportFile
-from erating.base.reports import jobs
+from erating.base.reports import access, jobs
 from erating.base.reports.base import TooManyRows
 from erating.base.reports.run import (
     CONTENT_TYPES,
@@ -91,10 +92,20 @@ def report_file(request, report_file_id):
     return render(request, template, {"record": record, "nav": "reports"})
 
 
+def private_file_response(record):
+    """A kept report file from the private storage: never cached by a browser or a proxy."""
+    if not record.file or not record.file.storage.exists(record.file.name):
+        raise Http404
+    response = FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename,
+                            content_type=CONTENT_TYPES.get(record.fmt, "application/octet-stream"))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
 @role_required(*ANY_ROLE)
 def report_file_download(request, report_file_id):
     record = get_object_or_404(_my_files(request), pk=report_file_id, status=ReportFile.DONE)
-    if not record.file:
+    if not access.may_download(request.user, record):  # the role or agency changed since it was made
         raise Http404
-    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename,
-                        content_type=CONTENT_TYPES.get(record.fmt, "application/octet-stream"))
+    return private_file_response(record)
