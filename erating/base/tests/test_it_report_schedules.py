@@ -68,7 +68,8 @@ def test_it_mails_last_months_report_once_to_recipients_in_scope(world, schedule
 
 
 def test_it_links_a_large_file_for_each_recipient(world, schedule, settings, tmp_path, client):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
     settings.REPORT_ATTACH_MAX_BYTES = 10
     mail.outbox.clear()
     run_due(now=at(timezone.localdate()))
