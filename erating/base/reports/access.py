@@ -1,8 +1,11 @@
 """Who may have a report: checked when a schedule is saved, at each send, and at every download of
 a kept file (the owner's, or a recipient's through a signed link), so a user who lost a role,
 an agency or a premise since stops receiving what they may no longer run."""
+from erating.base.privacy import may_see_contacts
 from erating.base.reports.registry import REPORTS, available
 from erating.base.scoping import dimensions_for
+
+CONTACT_REPORTS = {"low"}  # reports that carry contact details for roles that may see them (detail.low)
 
 
 def _covers(outer, inner):
@@ -36,6 +39,10 @@ def may_receive(user, slug, owner, query=None):
     premise = (query or {}).get("premise")
     if covered and premise and covered.get("officer") is None:
         covered["premise"] = [int(premise)]
+    # A report with the customers' contact details (those the owner may see) goes only to
+    # recipients the privacy rule lets see them too.
+    if slug in CONTACT_REPORTS and may_see_contacts(owner) and not may_see_contacts(user):
+        return False
     return may_run(user, slug, dims) and _covers(dims, covered)
 
 
