@@ -325,6 +325,8 @@ PUBLIC_RESULTS_MIN_RATINGS = int(os.environ.get("PUBLIC_RESULTS_MIN_RATINGS", "3
 RATING_IP_PER_MINUTE = int(os.environ.get("RATING_IP_PER_MINUTE", "30"))
 # Public GETs that cost work and produce nothing (unknown QR codes, the application form), per address.
 PUBLIC_PER_MINUTE = int(os.environ.get("PUBLIC_PER_MINUTE", "60"))
+# Background reports one user may have waiting or running at once (the next is refused).
+REPORT_JOBS_PER_USER = int(os.environ.get("REPORT_JOBS_PER_USER", "3"))
 RATING_BURST_WINDOW_SECONDS = int(os.environ.get("RATING_BURST_WINDOW_SECONDS", "600"))
 RATING_BURST_MAX = int(os.environ.get("RATING_BURST_MAX", "10"))
 RATING_BURST_DEVICE_MAX = int(os.environ.get("RATING_BURST_DEVICE_MAX", "120"))
