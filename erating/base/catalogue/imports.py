@@ -27,9 +27,9 @@ MAX_READ_ROWS = 2 * MAX_ROWS       # rows read, blank ones included
 MAX_COLUMNS = 100                  # cells read per row; every import has far fewer columns
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an XLSX's members, uncompressed
 # The XLSX reader's budget (xlsx_read.py): cells read (empty ones included) and distinct texts.
-# Every import has at most a dozen columns: 20 per row of MAX_ROWS rows is ample.
-MAX_CELLS = 20 * MAX_ROWS
-MAX_SHARED_STRINGS = 20 * MAX_ROWS
+# Every import has at most a dozen columns: 15 per row of MAX_ROWS rows is ample.
+MAX_CELLS = 15 * MAX_ROWS
+MAX_SHARED_STRINGS = 10 * MAX_ROWS
 
 
 def xlsx_budget():
