@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "erating.base.middleware.SecurityHeadersMiddleware",
+    "erating.base.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "erating.base.middleware.UserLanguageMiddleware",
@@ -82,6 +83,7 @@ API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "erating.base.middleware.SecurityHeadersMiddleware",
+    "erating.base.middleware.BadInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "erating.base.middleware.ScopeMiddleware",
@@ -214,6 +216,12 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "erating" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files with personal or tenant data (reports, kept schedule files): beside the database, never
+# under anything a web server serves; only the download views (which check the user) read them.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+for _served in (MEDIA_ROOT, STATIC_ROOT, BASE_DIR / "erating" / "static"):
+    if PRIVATE_ROOT.resolve() == _served.resolve() or _served.resolve() in PRIVATE_ROOT.resolve().parents:
+        raise ImproperlyConfigured(f"PRIVATE_ROOT must not be inside {_served}: that folder is served.")
 # Without DEBUG, runserver serves no static files: WhiteNoise serves them from the source
 # folders instead (no collectstatic needed for `make run`).
 WHITENOISE_USE_FINDERS = LOCAL or TESTING
@@ -317,6 +325,10 @@ RATING_REPEAT_WINDOW_SECONDS = int(os.environ.get("RATING_REPEAT_WINDOW_SECONDS"
 PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "300"))
 PUBLIC_RESULTS_MIN_RATINGS = int(os.environ.get("PUBLIC_RESULTS_MIN_RATINGS", "30"))
 RATING_IP_PER_MINUTE = int(os.environ.get("RATING_IP_PER_MINUTE", "30"))
+# Public GETs that cost work and produce nothing (unknown QR codes, the application form), per address.
+PUBLIC_PER_MINUTE = int(os.environ.get("PUBLIC_PER_MINUTE", "60"))
+# Background reports one user may have waiting or running at once (the next is refused).
+REPORT_JOBS_PER_USER = int(os.environ.get("REPORT_JOBS_PER_USER", "3"))
 RATING_BURST_WINDOW_SECONDS = int(os.environ.get("RATING_BURST_WINDOW_SECONDS", "600"))
 RATING_BURST_MAX = int(os.environ.get("RATING_BURST_MAX", "10"))
 RATING_BURST_DEVICE_MAX = int(os.environ.get("RATING_BURST_DEVICE_MAX", "120"))

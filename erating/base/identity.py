@@ -6,8 +6,10 @@ asks here, so a deployment behind a load balancer cannot have one part see the c
 another see the balancer (which turned 20 failed logins anywhere into a nationwide lockout).
 """
 import ipaddress
+import unicodedata
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 def _valid_ip(value):
@@ -36,11 +38,32 @@ def client_ip(request):
     return _valid_ip(request.META.get("REMOTE_ADDR", ""))
 
 
+def account_key(value):
+    """The account's key: an e-mail address normalised ONCE (NFKC, then case-folded, then NFKC
+    again so the result is stable), stored on the account (User.email_key) and compared exactly.
+    Login, lockout, password reset, invitations and imports all look accounts up by it, so a
+    look-alike spelling (ſ U+017F, the Kelvin sign, full-width letters, a decomposed accent) is
+    either the same account to every one of them or no account at all, on SQLite and PostgreSQL
+    alike (PostgreSQL's UPPER() in `email__iexact` folds some of these, Python's lower() does not)."""
+    text = unicodedata.normalize("NFKC", str(value or "").strip())
+    return unicodedata.normalize("NFKC", text.casefold())[:254]
+
+
 def login_name(value):
-    """A login name (an e-mail address) as authentication and lockout both compare it: trimmed
-    and in lower case, so `SOMEONE@agency.gov.my` is the same account to the password check and
-    to the failure count."""
-    return str(value or "").strip().lower()[:254]
+    """A login name as authentication and lockout both compare it: the account key."""
+    return account_key(value)
+
+
+def email_problem(value):
+    """Why an address may not become an account's address, or "" when it may. Refused: addresses
+    that change under normalisation beyond ASCII case (a user could not type them back as they
+    were stored: ſ, K, full-width letters, separate accents) and non-ASCII look-alikes that
+    Django's validator lets through (ı, İ)."""
+    typed = str(value or "").strip()
+    if account_key(typed) != typed.lower() or not typed.isascii():
+        return _("Type the e-mail address with plain letters (a–z), digits and . - _ + only: it contains "
+                 "characters that look like others (such as ſ, ı, K or full-width letters).")
+    return ""
 
 
 # django-axes' hooks (settings AXES_CLIENT_IP_CALLABLE / AXES_USERNAME_CALLABLE).

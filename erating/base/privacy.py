@@ -1,7 +1,20 @@
-"""Personal data in free-text comments: MyKad numbers and Malaysian phone numbers are masked
+"""Personal data. In free-text comments: MyKad numbers and Malaysian phone numbers are masked
 before a comment is stored. Customers who consent to be contacted give their number in the
-contact fields; a number typed into the comment is moved there, never kept in the comment."""
+contact fields; a number typed into the comment is moved there, never kept in the comment.
+
+And THE rule for a customer's contact details (name, phone, e-mail), decided here only and
+applied by case pages, every report and format, exports, schedules, e-mails and the API: only
+the staff who follow up feedback see them (agency administrators and premise supervisors, within
+their scope). A system administrator and counter officers never do: their reports leave the
+columns out, their case pages say the details are hidden."""
 import re
+
+# Roles (User.role values) that may see a customer's contact details, within their scope.
+CONTACT_ROLES = frozenset({"agencyadmin", "supervisor"})
+
+
+def may_see_contacts(user):
+    return bool(getattr(user, "is_active", False) and getattr(user, "role", None) in CONTACT_ROLES)
 
 # MyKad: YYMMDD-PB-###G, with or without dashes/spaces; 12 digits not inside a longer number.
 MYKAD = re.compile(r"(?<!\d)\d{6}[\s-]?\d{2}[\s-]?\d{4}(?!\d)")

@@ -1,9 +1,16 @@
 """Upload rules for portal files: allowed extensions, a size cap per kind, and the file's first
-bytes checked against its extension (a renamed executable is refused, not only a wrong name)."""
+bytes checked against its extension (a renamed executable is refused, not only a wrong name).
+Also the PRIVATE storage: files that are not public (reports, anything with personal data) live
+under PRIVATE_ROOT, which no web server serves, and leave only through a view that checks who asks."""
 import os
+import re
+import secrets
 import uuid
+import zlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +77,45 @@ def validate_gallery_file(upload):
 
 def validate_document(upload):
     _validator(DOCUMENT_TYPES, DOCUMENT_MAX)(upload)
+    if extension(upload.name) == "pdf":
+        upload.seek(0)
+        found = pdf_active_content(upload.read())
+        upload.seek(0)
+        if found:
+            raise ValidationError(_("This PDF contains active content (/%(name)s: scripts, automatic actions or "
+                                    "embedded files) and cannot be offered for download. Save it again as a plain "
+                                    "PDF (for example “Print to PDF” or PDF/A)."), code="pdf_active",
+                                  params={"name": found})
+
+
+# PDF names that run something or carry files: refused in portal downloads (the public opens them).
+PDF_ACTIVE = {b"JavaScript", b"JS", b"OpenAction", b"Launch", b"EmbeddedFiles", b"EmbeddedFile", b"AA",
+              b"RichMedia", b"SubmitForm", b"ImportData", b"GoToE"}
+PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+PDF_INFLATE_MAX = 64 * MB
+
+
+def pdf_active_content(data):
+    """The first active name (e.g. "OpenAction") found in a PDF, or None. Names may be written with
+    #xx escapes and may sit in compressed object streams, so those are inflated (within a budget:
+    beyond it the file is refused as too complex to check) and read too."""
+    chunks, inflated = [data], 0
+    for match in PDF_STREAM.finditer(data):
+        try:
+            body = zlib.decompressobj().decompress(match.group(1), PDF_INFLATE_MAX - inflated)
+        except zlib.error:
+            continue  # not deflated (an image): no names in it
+        inflated += len(body)
+        if inflated >= PDF_INFLATE_MAX:
+            return "(too large to check)"
+        chunks.append(body)
+    for chunk in chunks:
+        for name in PDF_NAME.findall(chunk):
+            name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
+            if name in PDF_ACTIVE:
+                return name.decode("latin-1")
+    return None
 
 
 def upload_to(folder):
@@ -92,3 +138,33 @@ def gallery_path(instance, filename):
 
 def download_path(instance, filename):
     return upload_to("downloads")(instance, filename)
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_ROOT (read at each use, so tests and deployments may move it).
+    It has no URL on purpose: a private file is only ever streamed by a view that checks the user."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no URL; serve them through a view that checks the user.")
+
+    def deconstruct(self):
+        return ("erating.base.uploads.PrivateStorage", (), {})
+
+
+private_storage = PrivateStorage()
+
+
+def private_report_path(instance, filename):
+    """A random name (the readable name stays in ReportFile.filename for the download)."""
+    return f"reports/{secrets.token_hex(16)}{os.path.splitext(filename)[1].lower()[:6]}"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erating.base.catalogue.imports import KINDS
 from erating.base.catalogue.targets import EDITABLE_KINDS
+from erating.base.identity import account_key, email_problem
 from erating.base.models import Agency, Premise, Target, User
 
 
@@ -115,6 +116,7 @@ class StaffForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         editing = bool(self.instance.pk)
         agency = agency or (self.instance.agency if editing else None)
+        self._agency_id = agency.pk if agency else None  # None: a system administrator seeing every agency
         premises = premise_queryset(agency)
         self.fields["home_premise"].queryset = premises
         self.fields["premises"].queryset = premises
@@ -135,9 +137,16 @@ class StaffForm(forms.ModelForm):
                 del self.fields["home_premise"]
 
     def clean_email(self):
+        if email_problem(self.cleaned_data["email"]):  # before lower(): it turns the Kelvin sign into k
+            raise forms.ValidationError(email_problem(self.cleaned_data["email"]))
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+        taken = User.objects.filter(email_key=account_key(email)).exclude(pk=self.instance.pk).first()
+        if taken is not None and self._agency_id in (None, taken.agency_id):
             raise forms.ValidationError(_("An account with this e-mail already exists."))
+        if taken is not None:
+            # Another agency's (or a system administrator's) account: not confirmed to this agency.
+            raise forms.ValidationError(_("This e-mail address cannot be used for this account. Use the person's "
+                                          "own work address, or ask the system administrator."))
         return email
 
     def clean(self):

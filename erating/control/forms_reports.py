@@ -14,6 +14,7 @@ from erating.base.models import (
     Target,
     User,
 )
+from erating.base.reports.access import may_receive
 from erating.base.reports.registry import available
 
 FORMAT_CHOICES = [("pdf", "PDF"), ("xlsx", "XLSX"), ("csv", "CSV")]
@@ -114,6 +115,7 @@ class ScheduleForm(forms.ModelForm):
 
     def __init__(self, user, dims, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._owner = self.instance.owner if self.instance.pk else user
         self.fields["report"] = forms.ChoiceField(label=_("Report"), choices=[
             (r.slug, r.title) for r in available(user, dims)])
         self.fields["fmt"] = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES)
@@ -131,6 +133,17 @@ class ScheduleForm(forms.ModelForm):
         if self.instance.pk:
             for key in ("premise", "kind", "channel"):
                 self.fields[key].initial = self.instance.query.get(key)
+
+    def clean(self):
+        data = super().clean()
+        # A recipient must be able to run this report over the owner's scope (checked again at each send).
+        refused = [u for u in data.get("recipients") or []
+                   if u.pk != self._owner.pk and not may_receive(u, data.get("report"), self._owner,
+                                                                   {"premise": data.get("premise")})]
+        if refused:
+            self.add_error("recipients", _("These users may not run this report over your scope, so they cannot "
+                                           "receive it: %(names)s.") % {"names": ", ".join(u.full_name for u in refused)})
+        return data
 
     def filters(self):
         return {k: self.cleaned_data[k] for k in ("premise", "kind", "channel") if self.cleaned_data.get(k)}

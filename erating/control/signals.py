@@ -27,6 +27,6 @@ def on_logout(sender, request, user, **kwargs):
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = login_name((credentials or {}).get("username", ""))
     with scopes_disabled():
-        user = User.objects.filter(email__iexact=username).first() if username else None
+        user = User.objects.filter(email_key=username).first() if username else None
         AuditEntry.objects.create(agency_id=user.agency_id if user else None, user=user, user_label=username,
                                   action="login_failed", ip=client_ip(request) or None)

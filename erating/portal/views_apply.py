@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from erating.base.catalogue import onboarding
 from erating.base.identity import client_ip
+from erating.base.ingest import limits
 from erating.base.models import AgencyApplication, Ministry
 
 HONEYPOT = "website"
@@ -82,6 +83,8 @@ class ApplicationForm(forms.ModelForm):
 
 @never_cache
 def apply(request):
+    if not limits.public_allowed(request, "apply"):
+        return render(request, "portal/apply.html", {"form": ApplicationForm(), "busy": True}, status=429)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get(HONEYPOT):

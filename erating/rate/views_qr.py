@@ -78,6 +78,8 @@ def rate(request, code):
     with translation.override(qr_language(request)):
         target, status = find_target(code)
         if target is None:
+            if not limits.public_allowed(request, "qr-unknown"):  # someone walking through codes
+                return _page(request, "rate/qr_limited.html", {"reason": "ip"}, 429)
             return _page(request, "rate/qr_gone.html" if status == 410 else "rate/qr_not_found.html", {}, status)
         with agency_scope(target.agency_id):
             form = form_for(target, translation.get_language())

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from erating.base.auditlog.log import log_action
+from erating.base.identity import account_key
 from erating.base.ingest.text import clean_text
 from erating.base.models import Device, PairingCode, Target, User
 from erating.base.models.devices import hash_token
@@ -177,7 +178,7 @@ def sign_on(device, identifier, pin):
     if not identifier or not pin:
         raise SignOnError("missing", _("Enter your name or e-mail and your PIN."))
     # Users have an unscoped manager for authentication; the agency filter is the tenant boundary.
-    candidates = list(User.objects.filter(Q(email__iexact=identifier) | Q(full_name__iexact=identifier),
+    candidates = list(User.objects.filter(Q(email_key=account_key(identifier)) | Q(full_name__iexact=identifier),
                                           agency_id=device.agency_id, is_active=True,
                                           role__in=(User.OFFICER, User.SUPERVISOR))[:5])
     officer = next((u for u in candidates if u.check_kiosk_pin(pin)), None)

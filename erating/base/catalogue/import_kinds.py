@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from erating.base.catalogue.officers import bulk_create_officers
+from erating.base.identity import account_key, email_problem
 from erating.base.models import Premise, Target, User
 from erating.base.models.tenancy import STATES
 
@@ -181,23 +182,26 @@ class OfficerKind:
             names[t.name.lower()] = t
             if t.name_en:
                 names.setdefault(t.name_en.lower(), t)
-        emails = [v["email"].lower() for _row, v in records if v["email"]]
-        accounts = {}
-        for start in range(0, len(emails), 2000):
-            for u in User.objects.filter(email__in=emails[start:start + 2000]).select_related("officer_target"):
-                accounts[u.email.lower()] = u
+        keys = [account_key(v["email"]) for _row, v in records if v["email"]]
+        accounts = {}  # by account key: a look-alike spelling finds the account it folds onto
+        for start in range(0, len(keys), 2000):
+            for u in User.objects.filter(email_key__in=keys[start:start + 2000]).select_related("officer_target"):
+                accounts[u.email_key] = u
         seen = {}
         for row, v in records:
             r = Rows(preview, row_error)
             email = v["email"].lower()
+            key = account_key(email)
             try:
                 validate_email(email)
             except ValidationError:
                 r.error(row, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": v["email"]})
             else:
-                if email in seen:
-                    r.error(row, "email", _("Duplicate e-mail: also in row %(other)s.") % {"other": seen[email]})
-            account = accounts.get(email)
+                if email_problem(v["email"]):
+                    r.error(row, "email", email_problem(v["email"]))
+                elif key in seen:
+                    r.error(row, "email", _("Duplicate e-mail: also in row %(other)s.") % {"other": seen[key]})
+            account = accounts.get(key)
             if account is not None and (account.agency_id != agency.pk or account.role != User.OFFICER):
                 r.error(row, "email", _("This e-mail already belongs to another account."))
             name = r.text(row, v, "full_name", 150)
@@ -217,7 +221,7 @@ class OfficerKind:
                     links.append(counter)
             if r.failed:
                 continue
-            seen[email] = row
+            seen[key] = row
             values = {"email": email, "full_name": name, "premise": premise, "premise_code": premise.code,
                       "language": language, "counters": links, "counter_ids": sorted(c.pk for c in links)}
             if account is not None:

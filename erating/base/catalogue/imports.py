@@ -15,6 +15,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from erating.base.auditlog.log import log_action
+from erating.base.catalogue import xlsx_read
 from erating.base.catalogue.import_kinds import KINDS
 
 MAX_ROWS = 10_000
@@ -25,6 +26,15 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_READ_ROWS = 2 * MAX_ROWS       # rows read, blank ones included
 MAX_COLUMNS = 100                  # cells read per row; every import has far fewer columns
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an XLSX's members, uncompressed
+# The XLSX reader's budget (xlsx_read.py): cells read (empty ones included) and distinct texts.
+# Every import has at most a dozen columns: 15 per row of MAX_ROWS rows is ample.
+MAX_CELLS = 15 * MAX_ROWS
+MAX_SHARED_STRINGS = 10 * MAX_ROWS
+
+
+def xlsx_budget():
+    return xlsx_read.Budget(cells=MAX_CELLS, shared_strings=MAX_SHARED_STRINGS, rows=MAX_READ_ROWS,
+                            columns=MAX_COLUMNS + 1)
 # Signatures of files people upload by mistake, so they get "not a spreadsheet", not gibberish.
 FOREIGN_MAGIC = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"%PDF": "PDF"}
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -113,9 +123,8 @@ def _read_csv(data):
     return rows
 
 
-def _read_xlsx(data):
-    from openpyxl import load_workbook
-
+def _read_xlsx(data, budget=None):
+    budget = budget or xlsx_budget()
     try:
         unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
     except Exception:  # noqa: BLE001 - a broken zip directory
@@ -124,24 +133,17 @@ def _read_xlsx(data):
         raise ImportFileError(_("The spreadsheet is too large once unpacked (more than %(mb)s MB). Split it into "
                                 "smaller files.") % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)})
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many types for a broken or foreign zip
-        raise ImportFileError(_("This file is not a valid XLSX spreadsheet. Save it from Excel or LibreOffice as "
-                                "\"Excel Workbook (.xlsx)\" or as CSV UTF-8.")) from None
-    try:
-        sheet = book.worksheets[0]
-        # max_row/max_col stop openpyxl padding rows and columns a hostile <dimension> declares.
-        rows = sheet.iter_rows(values_only=True, max_row=MAX_READ_ROWS + 1, max_col=MAX_COLUMNS + 1)
-        return list(_limited(enumerate(rows, start=1)))
+        return list(_limited(xlsx_read.read_rows(io.BytesIO(data), budget)))
     except ImportFileError:
         raise
-    except Exception:  # noqa: BLE001
-        raise ImportFileError(_("This file is not a valid XLSX spreadsheet.")) from None
-    finally:
-        book.close()
+    except xlsx_read.BudgetExceeded as exc:
+        raise ImportFileError(str(exc)) from None
+    except Exception:  # noqa: BLE001 - a broken zip, a missing sheet, malformed XML
+        raise ImportFileError(_("This file is not a valid XLSX spreadsheet. Save it from Excel or LibreOffice as "
+                                "\"Excel Workbook (.xlsx)\" or as CSV UTF-8.")) from None
 
 
-def read_table(data, filename=""):
+def read_table(data, filename="", budget=None):
     """(header cells, [(row number, cells), ...]) from CSV or XLSX bytes, decided by content."""
     if not data:
         raise ImportFileError(_("The file is empty."))
@@ -154,7 +156,7 @@ def read_table(data, filename=""):
     if data.startswith(OLD_EXCEL_MAGIC):
         raise ImportFileError(_("Old Excel 97-2003 (.xls) files are not supported. Save it as .xlsx or CSV UTF-8."))
     if zipfile.is_zipfile(io.BytesIO(data)):
-        rows = _read_xlsx(data)
+        rows = _read_xlsx(data, budget)
     elif filename.lower().endswith((".xlsx", ".xlsm")):
         raise ImportFileError(_("This file is not a valid XLSX spreadsheet."))
     else:

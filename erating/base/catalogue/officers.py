@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from erating.base.auditlog.log import diff, log_action
+from erating.base.identity import account_key
 from erating.base.models import OfficerCounter, Target, User
 
 logger = logging.getLogger(__name__)
@@ -181,7 +182,8 @@ def bulk_create_officers(agency, rows, *, unusable_password=None):
     One unusable password hash for all rows; three bulk inserts instead of 3 × N queries."""
     password = unusable_password or make_password(None)
     users = User.objects.bulk_create([
-        User(email=r["email"].lower(), full_name=r["full_name"], role=User.OFFICER, agency=agency,
+        User(email=r["email"].lower(), email_key=account_key(r["email"]), full_name=r["full_name"],
+             role=User.OFFICER, agency=agency,
              language=r.get("language") or "ms", password=password) for r in rows], batch_size=2000)
     Target.objects.bulk_create([_make_officer_target(u, r["premise"]) for u, r in zip(users, rows)],
                                batch_size=2000)

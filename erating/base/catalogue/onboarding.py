@@ -20,6 +20,7 @@ from django_scopes import scopes_disabled
 
 from erating.base.auditlog.log import log_action
 from erating.base.catalogue.officers import set_active
+from erating.base.identity import account_key, email_problem
 from erating.base.ingest import limits
 from erating.base.models import Agency, AgencyApplication, FollowUpReason, ScoreCaption, User
 from erating.base.models.settings import DEFAULT_CAPTIONS
@@ -150,7 +151,9 @@ def approve(application, *, request, code=None, name_en=None):
     """Create the agency and its administrator (no usable password) and e-mail the invitation."""
     with scopes_disabled(), transaction.atomic():
         application = _pending(application)
-        if User.objects.filter(email__iexact=application.officer_email).exists():
+        if email_problem(application.officer_email):
+            raise OnboardingError(str(email_problem(application.officer_email)))
+        if User.objects.filter(email_key=account_key(application.officer_email)).exists():
             raise OnboardingError(_("A user with the e-mail %(email)s already exists. Reject the application "
                                     "or ask the applicant for another address.") % {"email": application.officer_email})
         if Agency.objects.filter(name_ms__iexact=application.agency_name).exists():
@@ -217,9 +220,11 @@ def appoint_admin(agency, *, email, full_name, request, replace=None):
     promoted), optionally deactivating the administrator `replace` in the same transaction, and
     e-mail the invitation. Returns (user, mail_sent). The new administrator exists before the old
     one goes, so an agency is never left without one."""
+    if email_problem(email):  # before lower(): it turns the Kelvin sign into k
+        raise OnboardingError(str(email_problem(email)))
     email = email.strip().lower()
     with scopes_disabled(), transaction.atomic():
-        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        user = User.objects.select_for_update().filter(email_key=account_key(email)).first()
         if user is not None and user.agency_id != agency.pk:
             raise OnboardingError(_("The e-mail %(email)s belongs to an account of another agency or to a system "
                                     "administrator. Use another address.") % {"email": email})

@@ -19,6 +19,7 @@ from django_scopes import scopes_disabled
 from erating.base.analysis import aggregates
 from erating.base.catalogue.onboarding import create_agency
 from erating.base.demo import names as cat
+from erating.base.identity import account_key
 from erating.base.ingest import writer as rating_writer
 from erating.base.models import Agency, FollowUpReason, Ministry, OfficerCounter, Premise, Rating, Target, User
 
@@ -117,7 +118,8 @@ class DemoBuilder:
             while name in names:  # two namesakes on one tablet's list would look like a bug
                 name = cat.person_name(rng)
             names.add(name)
-            officers.append(User(email=f"petugas.{premise.code}.{n + 1}@{agency.code}.gov.my", full_name=name,
+            email = f"petugas.{premise.code}.{n + 1}@{agency.code}.gov.my"
+            officers.append(User(email=email, email_key=account_key(email), full_name=name,
                                  role=User.OFFICER, agency=agency, password=self.password_hash))
         User.objects.bulk_create(officers)
         officers = list(User.objects.filter(email__startswith=f"petugas.{premise.code}."))

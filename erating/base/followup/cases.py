@@ -9,6 +9,7 @@ from django.db.models import Case as When_
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erating.base import privacy
 from erating.base.auditlog.log import log_action
 from erating.base.followup.calendar import add_working_days
 from erating.base.models import Case, CaseEvent, Rating, User
@@ -95,7 +96,8 @@ def can_work(user, case):
 
 
 def contact_visible(user, case):
-    return case is not None and case.contact_erased_at is None and can_work(user, case)
+    return (case is not None and case.contact_erased_at is None and privacy.may_see_contacts(user)
+            and can_work(user, case))
 
 
 def _require_worker(user, case):

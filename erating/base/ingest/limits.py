@@ -73,6 +73,12 @@ def ip_allowed(request):
     return window_counter("rl:ip:" + _hash(client_ip(request)), 60) <= _setting("RATING_IP_PER_MINUTE")
 
 
+def public_allowed(request, name):
+    """Counts one public request that costs work without producing anything (an unknown QR code,
+    the application form) against the address; False once over PUBLIC_PER_MINUTE in a minute."""
+    return window_counter(f"rl:{name}:" + _hash(client_ip(request)), 60) <= _setting("PUBLIC_PER_MINUTE")
+
+
 def claim_repeat(phone, target_id):
     """Reserve "this phone rated this target" for the window; False if already rated.
     Atomic (cache.add), so two simultaneous submissions cannot both pass. The value is the

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from erating.base import uploads
+
 
 class ReportSettings(models.Model):
     """Per-agency report settings: the client charter's satisfaction promise."""
@@ -35,7 +37,9 @@ class ReportFile(models.Model):
     status = models.CharField(max_length=8, choices=STATUS_CHOICES, default=PENDING)
     rows_total = models.PositiveBigIntegerField(default=0)
     rows_done = models.PositiveBigIntegerField(default=0)
-    file = models.FileField(upload_to="reports/%Y/%m/", blank=True, max_length=200)
+    # Private storage under a random name: never under MEDIA_ROOT, only through the download views.
+    file = models.FileField(upload_to=uploads.private_report_path, storage=uploads.private_storage, blank=True,
+                            max_length=200)
     filename = models.CharField(max_length=120, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

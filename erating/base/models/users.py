@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from erating.base.identity import login_name
+from erating.base.identity import account_key, login_name
 
 
 class UserManager(BaseUserManager):
@@ -23,7 +23,8 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=login_name(username))
+        # The stored key, compared exactly: the same answer on every database (never email__iexact).
+        return self.get(email_key=login_name(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -36,6 +37,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     ]
 
     email = models.EmailField(_("e-mail"), unique=True)
+    # identity.account_key(email), kept by save() (and set by every bulk insert): the account's key.
+    email_key = models.CharField(max_length=254, unique=True, editable=False)
     full_name = models.CharField(_("full name"), max_length=150)
     role = models.CharField(_("role"), max_length=12, choices=ROLE_CHOICES)
     agency = models.ForeignKey("base.Agency", on_delete=models.PROTECT, null=True, blank=True,
@@ -68,6 +71,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email_key = account_key(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.full_name

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from erating.base.models import Rating, Target
+from erating.base.privacy import may_see_contacts
 from erating.base.reports.base import DATETIME, INT, Column, Section
 from erating.base.reports.criteria import ratings
 from erating.base.reports.sql import caption_sql, label_sql, pick_sql, reasons_sql
@@ -52,11 +53,14 @@ def low(ctx):
     qs = ratings(ctx.criteria).filter(score__in=levels).order_by("created_at", "id")
     columns = [Column(_("ID"), INT, 9), Column(_("Date and time"), DATETIME, 16), Column(_("Premise"), width=20),
                Column(_("Rated"), width=18), Column(_("Officer"), width=18), Column(_("Score"), INT, 6),
-               Column(_("Caption"), width=15), Column(_("Reasons"), width=24), Column(_("Comment"), width=32),
-               Column(_("Contact name"), width=16), Column(_("Telephone"), width=13), Column(_("E-mail"), width=20)]
-    # Contact details only where the customer agreed to be contacted.
-    contact = [Case(When(contact_consent=True, then=F(field)), default=Value("")) for field in
-               ("contact_name", "contact_phone", "contact_email")]
+               Column(_("Caption"), width=15), Column(_("Reasons"), width=24), Column(_("Comment"), width=32)]
+    contact = []
+    if may_see_contacts(ctx.user):  # the one rule (privacy.py); other roles get no contact columns at all
+        columns += [Column(_("Contact name"), width=16), Column(_("Telephone"), width=13),
+                    Column(_("E-mail"), width=20)]
+        # Contact details only where the customer agreed to be contacted.
+        contact = [Case(When(contact_consent=True, then=F(field)), default=Value("")) for field in
+                   ("contact_name", "contact_phone", "contact_email")]
     query = qs.values_list(
         "id", "created_at", Coalesce("premise__name", Value("")), pick_sql(ctx, "target__name", "target__name_en"),
         Coalesce("officer__full_name", Value("")), "score", caption_sql(ctx), reasons_sql(ctx), "comment", *contact)

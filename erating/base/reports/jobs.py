@@ -9,6 +9,7 @@ from django.core.files import File
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from erating.base.models import ReportFile
@@ -26,9 +27,25 @@ def inline_rows():
     return getattr(settings, "REPORT_INLINE_ROWS", 20_000)
 
 
+def jobs_per_user():
+    """How many background reports one user may have waiting or running at once."""
+    return getattr(settings, "REPORT_JOBS_PER_USER", 3)
+
+
+class TooManyJobs(Exception):
+    """The user already has jobs_per_user() reports waiting or running."""
+
+
 def submit(req, query, *, view_as=None):
-    """Record a background report for the user and enqueue its task. Returns the ReportFile."""
+    """Record a background report for the user and enqueue its task. Returns the ReportFile.
+    Raises TooManyJobs when the user already has the most allowed waiting or running."""
     user = req.ctx.user
+    with scopes_disabled():
+        busy = ReportFile.objects.filter(owner=user, status__in=(ReportFile.PENDING, ReportFile.RUNNING),
+                                         expires_at__gt=timezone.now()).count()
+    if busy >= jobs_per_user():
+        raise TooManyJobs(_("You already have %(n)s reports being prepared. Wait until one is ready, then ask "
+                            "again.") % {"n": busy})
     record = ReportFile.objects.create(
         # A system administrator viewing one agency files it under that agency (seen in that scope).
         agency_id=user.agency_id or view_as, owner=user, report=req.report.slug, fmt=req.fmt, language=req.ctx.language,

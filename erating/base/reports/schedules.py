@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_scopes import scopes_disabled
 
+from erating.base.auditlog.log import log_action
 from erating.base.models import ReportFile, ReportSchedule, User
+from erating.base.reports.access import may_receive
 from erating.base.reports.jobs import expiry_hours
 from erating.base.reports.run import CONTENT_TYPES, filename, prepare, write_file
 from erating.base.scoping import dimensions_for
@@ -42,12 +44,26 @@ def last_period(frequency, today):
 
 
 def recipients_in_scope(schedule):
-    """Recipients the owner may still send to: active users of the owner's agency (any active
-    user for a system administrator)."""
-    users = schedule.recipients.filter(is_active=True)
-    if not schedule.owner.is_system_admin:
-        users = users.filter(agency_id=schedule.owner.agency_id)
-    return list(users)
+    """Recipients still allowed to run the report over the owner's scope (access.may_receive).
+    The others are taken off the schedule (audited) and the owner is told, once."""
+    allowed, dropped = [], []
+    for user in schedule.recipients.all():
+        own = user.pk == schedule.owner_id and user.is_active
+        ok = own or may_receive(user, schedule.report, schedule.owner, schedule.query)
+        (allowed if ok else dropped).append(user)
+    if dropped:
+        schedule.recipients.remove(*dropped)
+        log_action("update", user=schedule.owner, obj=schedule, changes={
+            "recipients removed": [sorted(u.email for u in dropped), None], "reason": "may not run this report"})
+        owner = schedule.owner
+        with override(owner.language or "ms"):
+            EmailMessage(
+                _("Scheduled report %(name)s: recipients removed") % {"name": schedule.name},
+                _("These recipients may no longer run the report “%(name)s” over your scope and no longer "
+                  "receive it: %(names)s.") % {"name": schedule.name,
+                                               "names": ", ".join(f"{u.full_name} <{u.email}>" for u in dropped)},
+                to=[owner.email]).send()
+    return allowed
 
 
 def run_due(now=None):

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.models import ReportSchedule
+from erating.base.models import AuditEntry, ReportSchedule, User
 from erating.base.reports import schedules
 from erating.base.reports.schedules import last_period, run_due
+from erating.base.testing import PASSWORD
 from erating.base.tests.reports_helpers import expected, seed
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,10 @@ def schedule(world):
     with scopes_disabled():
         s = ReportSchedule.objects.create(agency=world.home.agency, owner=world.home.admin, name="Bulanan HQ",
                                           report="detailed", fmt="xlsx", language="en", frequency="monthly")
-        s.recipients.set([world.home.admin, world.home.supervisor, world.other.admin])
+        # A second agency administrator may run the report over the owner's (agency-wide) scope.
+        world.home.admin2 = User.objects.create_user("admin2@home.gov.my", PASSWORD, full_name="Admin Dua",
+                                                     role=User.AGENCY_ADMIN, agency=world.home.agency)
+        s.recipients.set([world.home.admin, world.home.admin2])
     return s
 
 
@@ -49,7 +53,7 @@ def test_it_mails_last_months_report_once_to_recipients_in_scope(world, schedule
     start, end = last_period("monthly", today)
     mail.outbox.clear()
     assert run_due(now=at(today)) == [schedule.pk]
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.home.admin.email, world.home.supervisor.email])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.home.admin.email, world.home.admin2.email])
     message = mail.outbox[0]
     assert start.strftime("%d/%m/%Y") in message.subject and end.strftime("%d/%m/%Y") in message.subject
     name, content, mimetype = message.attachments[0]
@@ -64,19 +68,20 @@ def test_it_mails_last_months_report_once_to_recipients_in_scope(world, schedule
 
 
 def test_it_links_a_large_file_for_each_recipient(world, schedule, settings, tmp_path, client):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
     settings.REPORT_ATTACH_MAX_BYTES = 10
     mail.outbox.clear()
     run_due(now=at(timezone.localdate()))
     by_user = {m.to[0]: m for m in mail.outbox}
-    message = by_user[world.home.supervisor.email]
+    message = by_user[world.home.admin2.email]
     assert not message.attachments
     link = next(w for w in message.body.split() if "/reports/shared/" in w)
     path = link[link.index("/control/"):]
-    client.force_login(world.home.supervisor)
+    client.force_login(world.home.admin2)
     response = client.get(path)
     assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"PK"
-    client.force_login(world.home.officer)  # not a recipient: the link is the supervisor's
+    client.force_login(world.home.officer)  # not a recipient: the link is the second administrator's
     assert client.get(path).status_code == 404
     assert client.get(reverse("control:report_shared", kwargs={"token": "forged"})).status_code == 404
 
@@ -142,3 +147,42 @@ def test_it_registers_the_hourly_schedule_and_purge_tasks():
     send_scheduled_reports = importlib.reload(periodic_tasks).send_scheduled_reports
     assert periodic.registry["reports.schedules"].task.module_path == send_scheduled_reports.module_path
     assert {"reports.schedules", "reports.purge_expired"} <= set(periodic.registry)
+
+
+def test_a_recipient_who_may_not_run_the_report_stops_receiving_it_and_the_owner_is_told(world, schedule):
+    """Issue 22, finding 5: recipients were checked against the agency only, not the role."""
+    with scopes_disabled():
+        schedule.report = "low"
+        schedule.save()
+        schedule.recipients.add(world.home.officer, world.home.supervisor, world.other.admin)
+    mail.outbox.clear()
+    assert run_due(now=at(timezone.localdate())) == [schedule.pk]
+    reports = [m for m in mail.outbox if m.attachments]
+    assert sorted(m.to[0] for m in reports) == sorted([world.home.admin.email, world.home.admin2.email])
+    notice = next(m for m in mail.outbox if not m.attachments)
+    assert notice.to == [world.home.admin.email] and world.home.officer.email in notice.body
+    assert world.home.supervisor.email in notice.body and world.other.admin.email in notice.body
+    with scopes_disabled():
+        assert set(schedule.recipients.all()) == {world.home.admin, world.home.admin2}
+        assert AuditEntry.objects.filter(object_type="ReportSchedule", object_id=str(schedule.pk)).exists()
+
+
+def test_a_recipient_who_lost_the_role_stops_receiving_it(world, schedule):
+    with scopes_disabled():
+        User.objects.filter(pk=world.home.admin2.pk).update(role=User.OFFICER)
+    mail.outbox.clear()
+    run_due(now=at(timezone.localdate()))
+    assert world.home.admin2.email not in [m.to[0] for m in mail.outbox if m.attachments]
+    assert any(world.home.admin2.email in m.body for m in mail.outbox if m.to == [world.home.admin.email])
+
+
+def test_it_refuses_to_schedule_a_report_to_a_recipient_who_may_not_run_it(world, login):
+    client = login(world.home.supervisor)
+    data = {"name": "Rendah", "report": "low", "fmt": "csv", "language": "en", "frequency": "weekly",
+            "recipients": [world.home.officer.pk]}
+    response = client.post(reverse("control:schedule_create"), data)
+    assert response.status_code == 200 and "Petugas home." in response.content.decode()
+    with scopes_disabled():
+        assert not ReportSchedule.objects.filter(name="Rendah").exists()
+    data["recipients"] = [world.home.admin.pk]  # covers the supervisor's premises: allowed
+    assert client.post(reverse("control:schedule_create"), data).status_code == 302

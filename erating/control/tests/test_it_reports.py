@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
 
 
@@ -143,3 +144,33 @@ def test_it_serves_a_background_report_to_a_system_administrator_viewing_an_agen
         reverse("control:report_file_download", kwargs={"report_file_id": record.pk})).streaming_content)))
     names = {r[3] for r in rows.worksheets[0].iter_rows(min_row=2, values_only=True)}
     assert names == {world.home.agency.name_ms}, "only the agency viewed"
+
+
+def test_it_refuses_more_background_jobs_than_the_limit_per_user(world, login, settings, media, queued_tasks):
+    """Issue 22, finding 5: 15 year-long jobs could be queued in seconds."""
+    settings.REPORT_INLINE_ROWS = 1
+    settings.REPORT_JOBS_PER_USER = 2
+    seed(world, timezone.localdate())
+    client = login(world.home.admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert post(client, report="detailed", fmt="xlsx").status_code == 302
+    assert post(client, report="detailed", fmt="xlsx").status_code == 302
+    response = post(client, report="detailed", fmt="xlsx", language="en")
+    assert response.status_code == 429 and "You already have 2 reports being prepared" in response.content.decode()
+    with scopes_disabled():
+        assert ReportFile.objects.count() == 2
+    # Another user is not held back by this one's jobs.
+    assert post(login(world.home.supervisor), report="detailed", fmt="xlsx").status_code == 302
+
+
+def test_it_refuses_a_pdf_too_large_when_asked_offering_xlsx_or_csv(world, login, settings, media, monkeypatch):
+    """Issue 22, finding 5: an oversized PDF was queued, then failed while the page said it was coming."""
+    monkeypatch.setattr("erating.control.views.reports.PDF_MAX_ROWS", 2)
+    seed(world, timezone.localdate())
+    client = login(world.home.admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = post(client, report="detailed", fmt="pdf", language="en")
+    assert response.status_code == 400 and "too many for a PDF" in response.content.decode()
+    assert "Choose XLSX or CSV" in response.content.decode()
+    with scopes_disabled():
+        assert not ReportFile.objects.exists()

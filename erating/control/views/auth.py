@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from erating.control.forms import LoginForm
+from erating.control.forms import KeyedPasswordResetForm, LoginForm
 
 
 class LoginView(auth_views.LoginView):
@@ -56,6 +56,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = KeyedPasswordResetForm
     template_name = "control/auth/password_reset.html"
     email_template_name = "control/auth/password_reset_email.txt"
     subject_template_name = "control/auth/password_reset_subject.txt"

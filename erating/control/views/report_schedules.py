@@ -3,19 +3,22 @@ scheduled e-mail carries when the file was too large to attach."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from erating.base.auditlog.log import log_action
 from erating.base.models import ReportFile, ReportSchedule
-from erating.base.reports.run import CONTENT_TYPES, prepare
+from erating.base.reports.access import may_receive
+from erating.base.reports.run import prepare
 from erating.base.reports.schedules import last_period, read_link
 from erating.control.forms_reports import ScheduleForm
 from erating.control.permissions import ANALYSTS, ANY_ROLE, role_required
+from erating.control.views.reports import private_file_response
 
 
 def _mine(request):
@@ -79,16 +82,18 @@ def schedule_delete(request, schedule_id):
     return redirect("control:schedule_list")
 
 
+@never_cache
 @role_required(*ANY_ROLE)
 def report_shared(request, token):
-    """A scheduled report's file for one of its recipients (the link names the user)."""
+    """A scheduled report's file for one of its recipients (the link names the user, who must be
+    logged in as that user and still be allowed to run the report over its owner's scope)."""
     ids = read_link(token)
     if ids is None or ids[1] != request.user.pk:
         raise Http404
-    with scopes_disabled():  # the link itself is the permission: signed for this user and this file
-        record = ReportFile.objects.filter(pk=ids[0], status=ReportFile.DONE,
-                                           expires_at__gt=timezone.now()).first()
-    if record is None or not record.file:
+    with scopes_disabled():  # signed for this user and this file; the role is checked below
+        record = ReportFile.objects.select_related("owner").filter(
+            pk=ids[0], status=ReportFile.DONE, expires_at__gt=timezone.now()).first()
+    if record is None or not (record.owner_id == request.user.pk
+                              or may_receive(request.user, record.report, record.owner)):
         raise Http404
-    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename,
-                        content_type=CONTENT_TYPES.get(record.fmt, "application/octet-stream"))
+    return private_file_response(record)

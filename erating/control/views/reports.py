@@ -8,13 +8,16 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from erating.base.auditlog.log import log_action
 from erating.base.models import Agency, ReportFile
-from erating.base.reports import jobs
+from erating.base.reports import access, jobs
 from erating.base.reports.base import TooManyRows
+from erating.base.reports.pdf_out import PDF_MAX_ROWS
 from erating.base.reports.run import (
     CONTENT_TYPES,
     csv_stream,
@@ -65,8 +68,18 @@ def report_run(request):
         response = StreamingHttpResponse(csv_stream(req), content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = f'attachment; filename="{filename(req)}"'
         return response
-    if req.report.row_level and estimate_rows(req) > jobs.inline_rows():
-        record = jobs.submit(req, query, view_as=request.session.get(VIEW_AS_SESSION_KEY))
+    rows = estimate_rows(req) if req.report.row_level else 0
+    if req.fmt == "pdf" and rows > PDF_MAX_ROWS:  # refused now, not queued to fail later
+        form.add_error("fmt", _("This report has %(n)s rows, too many for a PDF (at most %(max)s). Choose XLSX or "
+                                "CSV.") % {"n": number_format(rows, 0, force_grouping=True),
+                                          "max": number_format(PDF_MAX_ROWS, 0, force_grouping=True)})
+        return _invalid(request, form)
+    if rows > jobs.inline_rows():
+        try:
+            record = jobs.submit(req, query, view_as=request.session.get(VIEW_AS_SESSION_KEY))
+        except jobs.TooManyJobs as exc:
+            form.add_error(None, str(exc))
+            return _invalid(request, form, status=429)
         messages.info(request, _("This report is large: it is being prepared and will wait for you in My reports."))
         return redirect("control:report_file", report_file_id=record.pk)
     fd, path = tempfile.mkstemp(suffix="." + req.fmt)
@@ -91,10 +104,20 @@ def report_file(request, report_file_id):
     return render(request, template, {"record": record, "nav": "reports"})
 
 
+def private_file_response(record):
+    """A kept report file from the private storage: never cached by a browser or a proxy."""
+    if not record.file or not record.file.storage.exists(record.file.name):
+        raise Http404
+    response = FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename,
+                            content_type=CONTENT_TYPES.get(record.fmt, "application/octet-stream"))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
 @role_required(*ANY_ROLE)
 def report_file_download(request, report_file_id):
     record = get_object_or_404(_my_files(request), pk=report_file_id, status=ReportFile.DONE)
-    if not record.file:
+    if not access.may_download(request.user, record):  # the role or agency changed since it was made
         raise Http404
-    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename,
-                        content_type=CONTENT_TYPES.get(record.fmt, "application/octet-stream"))
+    return private_file_response(record)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from erating.base.auditlog.log import log_action
 from erating.base.catalogue import onboarding
+from erating.base.identity import account_key, email_problem
 from erating.base.models import Agency, User
 from erating.control.views.system import AgencyForm, snapshot, system_admin_view
 
@@ -18,6 +19,11 @@ class AdminFields(forms.Form):
     admin_full_name = forms.CharField(label=gettext_lazy("Administrator's full name"), max_length=150)
     admin_email = forms.EmailField(label=gettext_lazy("Administrator's e-mail"), help_text=gettext_lazy(
         "An invitation to choose a password is sent to this address."))
+
+    def clean_admin_email(self):
+        if email_problem(self.cleaned_data["admin_email"]):  # before lower(): it turns the Kelvin sign into k
+            raise forms.ValidationError(email_problem(self.cleaned_data["admin_email"]))
+        return self.cleaned_data["admin_email"].strip().lower()
 
 
 class AppointForm(AdminFields):
@@ -38,8 +44,8 @@ class AgencyCreateForm(AgencyForm):
     admin_email = AdminFields.base_fields["admin_email"]
 
     def clean_admin_email(self):
-        email = self.cleaned_data["admin_email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        email = AdminFields.clean_admin_email(self)
+        if User.objects.filter(email_key=account_key(email)).exists():
             raise forms.ValidationError(_("This e-mail address already has an eRating account. Use another address."))
         return email
 
