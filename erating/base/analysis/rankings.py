@@ -8,12 +8,13 @@ from collections import defaultdict
 
 from django_scopes import scopes_disabled
 
+from erating.base.analysis import disclosure
 from erating.base.analysis.figures import Counts, counts
 from erating.base.analysis.stats import wilson_lower_bound
 from erating.base.models import Agency, Ministry, Premise, Target, User
 from erating.base.models.bilingual import pick
 
-DEFAULT_MIN_RATINGS = 10
+DEFAULT_MIN_RATINGS = disclosure.DEFAULT_MIN_RATINGS
 DIMENSIONS = {
     # name: (group field, target kind filter or None)
     "ministry": ("agency__ministry_id", None),
@@ -27,12 +28,7 @@ DIMENSIONS = {
 
 
 def minimums(c):
-    with scopes_disabled():
-        qs = Agency.objects.all()
-        agency = c.agency_id or c.scope_agency
-        if agency is not None:
-            qs = qs.filter(pk=agency)
-        return dict(qs.values_list("id", "ranking_min_ratings"))
+    return disclosure.minimums(c.agency_id or c.scope_agency)
 
 
 def _labels(dimension, ids):

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from erating.base.analysis import disclosure
 from erating.base.auditlog.log import log_action
 from erating.base.followup.calendar import MALAYSIA, is_open
 from erating.base.models import Alert, AlertComment, AlertRule, Device, Rating, User
@@ -56,7 +57,13 @@ def fire_low_share(rule, agency, now):
     recent = Rating.objects.filter(agency=agency, created_at__gt=start, created_at__lte=now)
     fired = {}
     for by in ("premise", "target"):
-        for unit_id, (total, low, _sat) in _counts(recent, agency.reasons_max_score, by).items():
+        per_unit = _counts(recent, agency.reasons_max_score, by)
+        # An officer's own target is one officer: below the agency's minimum it raises no alert, which
+        # would show its figures to the supervisors (erating.base.analysis.disclosure).
+        own = disclosure.officer_targets(per_unit) if by == "target" else {}
+        for unit_id, (total, low, _sat) in per_unit.items():
+            if unit_id in own and total < disclosure.minimum_of(agency.id, {agency.id: agency.ranking_min_ratings}):
+                continue
             if total >= rule.min_ratings and 100 * low >= rule.threshold * total:
                 fired[f"{by}:{unit_id}"] = {"total": total, "low": low, "minutes": rule.window_minutes,
                                             "value": round(100.0 * low / total, 1)}

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures, pending, rankings, themes
+from erating.base.analysis import disclosure, figures, pending, themes
 from erating.base.followup import cases
 from erating.base.models import Agency, FollowUpReason, Ministry, Premise, Target, Theme, User
 from erating.control.permissions import ANY_ROLE, role_required
@@ -40,14 +40,24 @@ def _context(request, c, *, summary=True):
     user = request.user
     head = minimum = None
     withheld = False
-    if summary or c.officer_id is not None:
+    unit = disclosure.officer_unit(c)
+    if summary or unit is not None:
         head = figures.headline(c)
-        minimum = rankings.minimums(c).get(c.agency_id or c.scope_agency, rankings.DEFAULT_MIN_RATINGS)
-        # A single officer's figures below the minimum are for the agency administrator only.
-        withheld = c.officer_id is not None and not user.is_agency_admin and head["ratings"] < minimum
+        minimum = disclosure.minimum_of(unit[1] if unit else c.agency_id or c.scope_agency)
+        # One officer's figures (an officer, or their own target) below the minimum: the rule.
+        withheld = unit is not None and disclosure.withheld(c, user, total=head["ratings"])
+        if unit is not None and not withheld and not disclosure.sees_below_minimum(user):
+            _hide_previous_below_minimum(head, minimum)
     return {"c": c, "head": head, "withheld": withheld, "minimum": minimum,
             "query": urlencode(cr.to_query(c)), "national": user.is_system_admin and c.scope_agency is None,
-            "show_officers": user.is_agency_admin, "personal": user.is_officer}
+            "show_officers": disclosure.sees_below_minimum(user), "personal": user.is_officer}
+
+
+def _hide_previous_below_minimum(head, minimum):
+    """The change against the previous period would give away that period's figures of one officer
+    when it is below the minimum: the changes go, the previous count alone stays unsaid."""
+    if head["previous"]["ratings"] < minimum:
+        head["change"] = dict.fromkeys(head["change"])
 
 
 def _section(name, request, ctx):
