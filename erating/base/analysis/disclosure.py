@@ -108,14 +108,17 @@ def officer_targets(ids):
 
 
 def complementary(children, published):
-    """Complementary suppression under ONE published parent. `children`: {key: total ratings} of the
-    units that have ratings; `published`: the keys that would be published on their own.
-    -> the keys that may be published, such that the parent's total minus them is never exactly
-    one unpublished unit: if exactly one unit is unpublished, the smallest published one is
-    withheld too (then the parent stands alone or over at least two unpublished units)."""
+    """Complementary suppression under ONE parent. `children`: {key: total ratings} of the units that
+    have ratings; `published`: the keys that would be published on their own.
+    -> (keys that may be published, whether the parent itself may be), such that the parent's total
+    minus the published keys is never exactly one unpublished unit: with exactly one unpublished
+    unit the smallest published sibling is withheld too (the parent then stands over two or more
+    unpublished units); with no sibling to withhold, the parent would be that unit: withheld."""
     shown = {k for k in published if k in children}
     hidden = [k for k in children if k not in shown]
-    if len(hidden) == 1 and shown:
-        smallest = min(shown, key=lambda k: (children[k], str(k)))
-        shown.discard(smallest)
-    return shown
+    if len(hidden) != 1:
+        return shown, True
+    if not shown:
+        return shown, False
+    shown.discard(min(shown, key=lambda k: (children[k], str(k))))
+    return shown, True
