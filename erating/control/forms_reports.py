@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erating.base import labels
 from erating.base.analysis.criteria import PRESETS, preset_label
 from erating.base.models import (
     Agency,
@@ -67,10 +68,13 @@ class ReportForm(forms.Form):
         else:
             del self.fields["ministry"], self.fields["agency"]
         self.fields["premise"].choices = every + [(p.pk, p.name) for p in Premise.objects.all()[:2000]]
-        self.fields["target"].choices = every + [
-            (t.pk, f"{t.display_name} — {t.premise.name}") for t in Target.objects.select_related("premise")[:2000]]
-        officers = User.scoped.filter(role__in=[User.OFFICER, User.SUPERVISOR]).order_by("full_name")[:2000]
-        self.fields["officer"].choices = every + [(u.pk, u.full_name) for u in officers]
+        target_ids = list(Target.objects.values_list("pk", flat=True)[:2000])
+        named = labels.target_labels(target_ids)  # the premise beside each counter, officer's staff number
+        self.fields["target"].choices = every + sorted(((pk, named[pk]) for pk in target_ids if pk in named),
+                                                       key=lambda choice: choice[1])
+        officers = labels.label_officers(
+            User.scoped.filter(role__in=[User.OFFICER, User.SUPERVISOR]).order_by("full_name")[:2000])
+        self.fields["officer"].choices = every + [(u.pk, u.label) for u in officers]
 
     def query(self):
         """The criteria as plain JSON-able values: what the report service and a background job read."""

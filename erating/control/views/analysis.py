@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from erating.base import labels
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import disclosure, figures, pending, themes
 from erating.base.followup import cases
@@ -159,9 +160,13 @@ def _form(request, c):
             premises = premises.filter(pk__in=c.scope_premises)
         form["premises"] = premises
         if c.premise_id is not None:
-            form["targets"] = Target.objects.filter(premise_id=c.premise_id)
+            targets = list(Target.objects.filter(premise_id=c.premise_id))
+            named = labels.target_labels(t.pk for t in targets)
+            for t in targets:
+                t.label = named.get(t.pk, t.display_name)
+            form["targets"] = targets
         officers = User.scoped.filter(role=User.OFFICER, agency_id=agency)
         if c.scope_premises is not None:
             officers = officers.filter(officer_target__premise_id__in=c.scope_premises)
-        form["officers"] = officers.order_by("full_name")[:500]
+        form["officers"] = labels.label_officers(officers.order_by("full_name")[:500])
     return form
