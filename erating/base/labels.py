@@ -8,6 +8,8 @@ one, the local part of their e-mail (unique, unlike a name).
     target_label(name, premise)                                     "Kaunter 3 (JPN Putrajaya)"
     officer_labels(ids), target_labels(ids)                          {id: label}, one query each
 """
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import Coalesce, Concat, Left, NullIf, StrIndex
 from django_scopes import scopes_disabled
 
 from erating.base.models import Target, User
@@ -47,6 +49,17 @@ def target_labels(ids):
             out[pk] = (officer_label(shown, premise=premise, staff_number=staff or "", email=email)
                        if email else target_label(shown, premise))
         return out
+
+
+def officer_label_sql(prefix="officer"):
+    """officer_label as a database expression over a relation to User (row-level reports, one
+    SELECT): the name and the staff number or the e-mail's first part; the row's premise is in a
+    column of its own. Empty where the row has no officer."""
+    email = F(f"{prefix}__email")
+    ident = Coalesce(NullIf(F(f"{prefix}__staff_number"), Value("")), Left(email, StrIndex(email, Value("@")) - 1))
+    return Case(When(**{f"{prefix}__isnull": True}, then=Value("")),
+                default=Concat(F(f"{prefix}__full_name"), Value(" ("), ident, Value(")"), output_field=CharField()),
+                output_field=CharField())
 
 
 def label_officers(users):

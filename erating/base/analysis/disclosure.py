@@ -101,6 +101,19 @@ def split_officer_rows(rows, user, *, total, agency, officer, mins=None):
     return shown, hidden
 
 
+def withheld_officers(c, user):
+    """The officers whose ratings in Criteria `c` are fewer than their agency's minimum, when `user`
+    may not see them: row-level listings (detailed and low reports, the API's ratings, the latest
+    comments) leave these officers' names out, so their rows cannot be counted back into figures."""
+    if sees_below_minimum(user):
+        return frozenset()
+    from erating.base.analysis.figures import counts
+
+    mins = minimums(c.agency_id or c.scope_agency)
+    return frozenset(officer for (officer, agency), k in counts(c, ["officer_id", "agency_id"]).items()
+                     if officer and k.total < minimum_of(agency, mins if agency in mins else None))
+
+
 def officer_targets(ids):
     """{target id: officer id} of the targets among `ids` that are an officer's own."""
     with scopes_disabled():

@@ -176,3 +176,27 @@ def test_alerts_and_their_mails_raise_nothing_for_one_officer_below_the_minimum(
         alerts.evaluate(h.agency, now + datetime.timedelta(seconds=1), kinds=("low_share",))
         units = set(Alert.objects.filter(closed_at__isnull=True).values_list("unit", flat=True))
         assert units == {f"premise:{h.premise.pk}", f"target:{h.officer_target.pk}"}
+
+
+def test_row_level_listings_do_not_name_an_officer_below_the_minimum(world, login, tmp_path):
+    """A supervisor's detailed report of the whole premise named the officer on every rating: counting
+    those rows gave the officer's figures back. Below the minimum the officer and their own target
+    are "(withheld)"; the agency administrator and, above the minimum, everyone see the names."""
+    h = world.home
+    with scopes_disabled():
+        add_rating(h.officer_target, 2, comment="Petugas kurang mesra")
+    query = {"report": "detailed", "fmt": "csv", "period": "7d", "language": "en"}
+    rows = csv_rows(run(h.supervisor, query, tmp_path))[1:]
+    assert rows and not any(h.officer.full_name in cell for r in rows for cell in r)
+    assert any(r[5] == "(withheld)" and r[12] == "Petugas kurang mesra" for r in rows)
+    low = csv_rows(run(h.supervisor, {**query, "report": "low"}, tmp_path))[1:]
+    assert not any(h.officer.full_name in cell for r in low for cell in r)
+    admin = csv_rows(run(h.admin, query, tmp_path))[1:]
+    assert any(r[7] == f"{h.officer.full_name} (petugas)" for r in admin)  # name and e-mail's first part
+    comments = login(h.supervisor).get(reverse("control:analysis_comments"), {"period": "7d"}).content.decode()
+    assert "Petugas kurang mesra" in comments and h.officer.full_name not in comments
+    with scopes_disabled():
+        h.agency.ranking_min_ratings = 1
+        h.agency.save()
+    rows = csv_rows(run(h.supervisor, query, tmp_path))[1:]
+    assert any(r[7] == f"{h.officer.full_name} (petugas)" for r in rows)

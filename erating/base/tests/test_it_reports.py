@@ -57,7 +57,9 @@ def test_it_writes_every_matching_rating_to_the_detailed_csv(data, tmp_path, ext
         for row in rows[1:]:
             r = by_pk[int(row[0])]
             assert row[2:6] == [r.agency.ministry.name_ms, r.agency.name_ms, r.premise.name, r.target.name]
-            assert row[7] == (r.officer.full_name if r.officer else "")
+            # The officer apart from namesakes: the staff number, else the e-mail's first part.
+            assert row[7] == (f"{r.officer.full_name} ({r.officer.staff_number or r.officer.email.split('@')[0]})"
+                              if r.officer else "")
 
 
 def test_it_neutralises_formulas_and_keeps_malay_text_in_csv(data, tmp_path):

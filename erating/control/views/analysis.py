@@ -84,11 +84,19 @@ def _section(name, request, ctx):
     if name == "comments":
         comments = figures.latest_comments(c)
         ids = {rid for r in comments for rid in r.reasons}
-        labels = {r.id: r.text for r in FollowUpReason.objects.filter(id__in=ids)} if ids else {}
+        texts = {r.id: r.text for r in FollowUpReason.objects.filter(id__in=ids)} if ids else {}
         for r in comments:
-            r.reason_labels = [labels[rid] for rid in r.reasons if rid in labels]
+            r.reason_labels = [texts[rid] for rid in r.reasons if rid in texts]
+        _mark_withheld(c, request.user, comments)
         return {"comments": comments}
     raise Http404
+
+
+def _mark_withheld(c, user, rows):
+    """Comments of an officer below the minimum stay, without the officer's target's name (the rule)."""
+    hidden = disclosure.withheld_officers(c, user) if rows else ()
+    for r in rows:
+        r.withheld = r.target.officer_id in hidden
 
 
 @role_required(*ANY_ROLE)
@@ -122,6 +130,7 @@ def theme_comments(request, theme_code):
         raise Http404
     ctx = _context(request, c, summary=False)
     rows = [] if ctx["withheld"] else themes.comments(c, theme)
+    _mark_withheld(c, request.user, rows)
     ctx.update(theme=theme, comments=rows, nav="analysis")
     return render(request, "control/analysis/theme_comments.html", ctx)
 
