@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from erating.base import labels
 from erating.base.analysis import disclosure, stats
 from erating.base.models import Target
 from erating.base.reports.base import FLOAT, INT, NUM, PCT, Chart, Column, Section, pct
@@ -84,8 +85,9 @@ def summary(ctx):
                                                   officer=lambda r: own.get(r["target_id"]))
     note = ngettext("%(n)s officer has too few ratings to be shown.",
                     "%(n)s officers have too few ratings to be shown.", hidden) % {"n": hidden} if hidden else ""
-    yield _grouped(_("By counter, service, facility or officer"), shown,
-                   lambda r: f"{pick(ctx, r['target__name'], r['target__name_en'])} ({r['premise__name']})", note=note)
+    named = labels.target_labels(r["target_id"] for r in shown)  # premise beside each; officers' staff number
+    yield _grouped(_("By counter, service, facility or officer"), shown, lambda r: named.get(r["target_id"], ""),
+                   note=note)
 
 
 def _grouped(title, groups, label, note=""):

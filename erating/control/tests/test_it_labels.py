@@ -72,6 +72,9 @@ def test_the_per_officer_report_tells_them_apart(world, twins, tmp_path):
     rows = csv_rows(run(h.admin, {"report": "officers", "fmt": "csv", "period": "7d"}, tmp_path))
     named = [r[1] for r in rows[1:] if r and r[1].startswith(NAME)]
     assert sorted(named) == sorted([f"{NAME} ({h.premise.name} · JPN-0457)", f"{NAME} ({h.branch.name} · aloysius.n)"])
+    summary = [r[0] for r in csv_rows(run(h.admin, {"report": "summary", "fmt": "csv", "period": "7d"}, tmp_path)) if r]
+    assert f"{NAME} ({h.premise.name} · JPN-0457)" in summary and f"{NAME} ({h.branch.name} · aloysius.n)" in summary
+    assert f"Kaunter 3 ({h.premise.name})" in summary and f"Kaunter 3 ({h.branch.name})" in summary
 
 
 def test_the_staff_form_sets_the_staff_number_and_audits_it(world, login):
