@@ -132,3 +132,15 @@ def test_the_officer_import_takes_staff_numbers_and_old_files_still_load(world, 
                               ["dua@home.gov.my", "Dua", h.premise.code, "ms", "", "x" * 31]])
     assert too_long.status_code == 400
     assert {(e.row, e.column) for e in too_long.context["preview"].errors} == {(2, "staff_number")}
+
+
+def test_the_case_assignee_choices_tell_namesakes_apart(world, login):
+    h = world.home
+    with scopes_disabled():
+        User.objects.filter(pk=h.admin.pk).update(full_name=h.supervisor.full_name, staff_number="ADM-1")
+        rating = h.ratings[1]
+    client = login(h.supervisor)
+    opened = client.post(reverse("control:case_open", args=[rating.pk]))
+    page = client.get(opened["Location"]).content.decode()
+    assert f"{h.supervisor.full_name} (ADM-1)</option>" in page
+    assert f"{h.supervisor.full_name} (penyelia)</option>" in page
