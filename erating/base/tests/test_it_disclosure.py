@@ -200,3 +200,34 @@ def test_row_level_listings_do_not_name_an_officer_below_the_minimum(world, logi
         h.agency.save()
     rows = csv_rows(run(h.supervisor, query, tmp_path))[1:]
     assert any(r[7] == f"{h.officer.full_name} (petugas)" for r in rows)
+
+
+def test_a_scheduled_report_about_one_officer_mails_the_withheld_note(world, settings):
+    """The e-mailed report takes the same rule: a supervisor's monthly report of an officer's own
+    target below the minimum carries the note, not the officer's ratings."""
+    import io
+    from datetime import date, datetime, time
+
+    import openpyxl
+    from django.core import mail
+
+    from erating.base.models import ReportSchedule
+    from erating.base.reports.schedules import last_period, run_due
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    h = world.home
+    today = date(2026, 12, 2)
+    start, _end = last_period("monthly", today)
+    with scopes_disabled():
+        add_rating(h.officer_target, 1, comment="Sangat lambat petugas ini",
+                   when=datetime.combine(start, time(10), timezone.get_current_timezone()))
+        s = ReportSchedule.objects.create(agency=h.agency, owner=h.supervisor, name="Petugas", report="detailed",
+                                          fmt="xlsx", language="en", frequency="monthly",
+                                          query={"target": h.officer_target.id})
+        s.recipients.set([h.supervisor])
+    mail.outbox.clear()
+    assert run_due(now=datetime.combine(today, time(9, 30), timezone.get_current_timezone())) == [s.pk]
+    _name, content, _type = mail.outbox[0].attachments[0]
+    cells = [str(c) for ws in openpyxl.load_workbook(io.BytesIO(content)).worksheets
+             for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert any(c.startswith("Withheld") for c in cells) and not any("Sangat lambat" in c for c in cells)
