@@ -11,11 +11,11 @@ from django_scopes import scope
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from erating.base.analysis import stats
+from erating.base.analysis import disclosure, stats
 from erating.base.reports import api_tokens
 from erating.base.reports.criteria import ratings
 from erating.base.reports.detail import detailed_query
-from erating.base.reports.run import csv_stream, prepare
+from erating.base.reports.run import bound, csv_stream, prepare
 
 router = Router(tags=["reports"])
 
@@ -102,13 +102,28 @@ def _invalid(exc):
     return Status(400, {"error": "invalid_criteria", "detail": exc.message_dict})
 
 
-@router.get("/reports/figures", auth=read_auth, response={200: FiguresOut, 400: Error}, url_name="report_figures",
+def _withheld(req):
+    """403 when the criteria identify one officer below the agency's minimum (the disclosure rule:
+    a token reads as no person may, whatever its level), else None."""
+    with bound(req.ctx):
+        if not disclosure.withheld(req.ctx.criteria, req.ctx.user):
+            return None
+        minimum = disclosure.minimum_of(disclosure.officer_unit(req.ctx.criteria)[1])
+    return Status(403, {"error": "withheld", "detail": {
+        "minimum": minimum, "ms": f"Dirahsiakan: angka ini mengenal pasti seorang petugas dan kurang daripada "
+                                  f"{minimum} penilaian.",
+        "en": f"Withheld: these figures identify one officer and count fewer than {minimum} ratings."}})
+
+
+@router.get("/reports/figures", auth=read_auth, response={200: FiguresOut, 400: Error, 403: Error}, url_name="report_figures",
             summary="Headline figures and score distribution for the criteria")
 def figures(request, params: Query[CriteriaIn]):
     try:
         req = _request(request, params)
     except ValidationError as exc:
         return _invalid(exc)
+    if (refused := _withheld(req)) is not None:
+        return refused
     with scope(**req.ctx.dims):
         qs = ratings(req.ctx.criteria)
         s = stats.summary(qs)
@@ -118,13 +133,15 @@ def figures(request, params: Query[CriteriaIn]):
             "low": s["low"], "csat": s["csat"], "mean": s["mean"], "distribution": dist}
 
 
-@router.get("/reports/ratings", auth=read_auth, response={200: PageOut, 400: Error}, url_name="report_ratings",
+@router.get("/reports/ratings", auth=read_auth, response={200: PageOut, 400: Error, 403: Error}, url_name="report_ratings",
             summary="Detailed ratings for the criteria, one page at a time (oldest first)")
 def ratings_page(request, params: Query[PageIn]):
     try:
         req = _request(request, params)
     except ValidationError as exc:
         return _invalid(exc)
+    if (refused := _withheld(req)) is not None:
+        return refused
     keys = ["id", "created_at", "ministry", "agency", "premise", "target", "kind", "officer", "score", "caption",
             "channel", "reasons", "comment"]
     with scope(**req.ctx.dims):
@@ -135,13 +152,15 @@ def ratings_page(request, params: Query[PageIn]):
     return {"count": count, "page": params.page, "pages": max(1, -(-count // params.page_size)), "results": rows}
 
 
-@router.get("/reports/ratings.csv", auth=read_auth, response={200: None, 400: Error}, url_name="report_ratings_csv",
+@router.get("/reports/ratings.csv", auth=read_auth, response={200: None, 400: Error, 403: Error}, url_name="report_ratings_csv",
             summary="Detailed ratings for the criteria as CSV (UTF-8 with BOM), streamed")
 def ratings_csv(request, params: Query[CriteriaIn]):
     try:
         req = _request(request, params)
     except ValidationError as exc:
         return _invalid(exc)
+    if (refused := _withheld(req)) is not None:
+        return refused
     response = StreamingHttpResponse(csv_stream(req), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ratings.csv"'
     return response

@@ -110,7 +110,9 @@ class StaffForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email", "full_name", "role", "language", "home_premise", "premises", "counters"]
+        fields = ["email", "full_name", "staff_number", "role", "language", "home_premise", "premises", "counters"]
+        help_texts = {"staff_number": _("Optional. Shown beside the name wherever officers are listed, so that two "
+                                        "officers of the same name are told apart (else the e-mail's first part).")}
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,6 +137,9 @@ class StaffForm(forms.ModelForm):
                 del self.fields["premises"]
             else:
                 del self.fields["home_premise"]
+
+    def clean_staff_number(self):
+        return (self.cleaned_data.get("staff_number") or "").strip()
 
     def clean_email(self):
         if email_problem(self.cleaned_data["email"]):  # before lower(): it turns the Kelvin sign into k

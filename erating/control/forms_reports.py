@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erating.base import labels
 from erating.base.analysis.criteria import PRESETS, officer_reach, preset_label
 from erating.base.models import (
     Agency,
@@ -72,13 +73,18 @@ class ReportForm(forms.Form):
             # at, and no colleague to choose (the criteria service fixes the officer to them).
             premise_ids, targets = officer_reach(dims["agency"], dims["officer"])
             premises = Premise.objects.filter(pk__in=premise_ids)
+            target_ids = [t.pk for t in targets[:2000]]
             del self.fields["officer"]
         else:
-            premises, targets = Premise.objects.all(), Target.objects.select_related("premise")
-            officers = User.scoped.filter(role__in=[User.OFFICER, User.SUPERVISOR]).order_by("full_name")[:2000]
-            self.fields["officer"].choices = every + [(u.pk, u.full_name) for u in officers]
+            premises = Premise.objects.all()
+            target_ids = list(Target.objects.values_list("pk", flat=True)[:2000])
+            officers = labels.label_officers(
+                User.scoped.filter(role__in=[User.OFFICER, User.SUPERVISOR]).order_by("full_name")[:2000])
+            self.fields["officer"].choices = every + [(u.pk, u.label) for u in officers]
         self.fields["premise"].choices = every + [(p.pk, p.name) for p in premises[:2000]]
-        self.fields["target"].choices = every + [(t.pk, f"{t.display_name} — {t.premise.name}") for t in targets[:2000]]
+        named = labels.target_labels(target_ids)  # the premise beside each counter, officer's staff number
+        self.fields["target"].choices = every + sorted(((pk, named[pk]) for pk in target_ids if pk in named),
+                                                       key=lambda choice: choice[1])
 
     def query(self):
         """The criteria as plain JSON-able values: what the report service and a background job read."""

@@ -8,12 +8,13 @@ from collections import defaultdict
 
 from django_scopes import scopes_disabled
 
+from erating.base import labels
+from erating.base.analysis import disclosure
 from erating.base.analysis.figures import Counts, counts
 from erating.base.analysis.stats import wilson_lower_bound
-from erating.base.models import Agency, Ministry, Premise, Target, User
-from erating.base.models.bilingual import pick
+from erating.base.models import Agency, Ministry, Premise, Target
 
-DEFAULT_MIN_RATINGS = 10
+DEFAULT_MIN_RATINGS = disclosure.DEFAULT_MIN_RATINGS
 DIMENSIONS = {
     # name: (group field, target kind filter or None)
     "ministry": ("agency__ministry_id", None),
@@ -27,12 +28,7 @@ DIMENSIONS = {
 
 
 def minimums(c):
-    with scopes_disabled():
-        qs = Agency.objects.all()
-        agency = c.agency_id or c.scope_agency
-        if agency is not None:
-            qs = qs.filter(pk=agency)
-        return dict(qs.values_list("id", "ranking_min_ratings"))
+    return disclosure.minimums(c.agency_id or c.scope_agency)
 
 
 def _labels(dimension, ids):
@@ -43,11 +39,10 @@ def _labels(dimension, ids):
             return {a.id: a.name for a in Agency.objects.filter(id__in=ids)}
         if dimension == "premise":
             return dict(Premise.objects.filter(id__in=ids).values_list("id", "name"))
-        if dimension == "officer":
-            return dict(User.objects.filter(id__in=ids).values_list("id", "full_name"))
-        # Target.display_name, read as values: hundreds of targets need no model instances.
-        return {pk: pick(name, name_en) for pk, name, name_en in
-                Target.objects.filter(id__in=ids).values_list("id", "name", "name_en")}
+    # Officers and counters, services, facilities: named so that two are never confused.
+    if dimension == "officer":
+        return labels.officer_labels(ids)
+    return labels.target_labels(ids)
 
 
 def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=None, mins=None, labelled=True):

@@ -165,14 +165,17 @@ class TargetKind:
 
 
 class OfficerKind:
-    columns = ["email", "full_name", "premise_code", "language", "counters"]
+    columns = ["email", "full_name", "premise_code", "language", "counters", "staff_number"]
+    optional = ("staff_number",)
 
     def help(self):
         return [("email", gettext_lazy("Required. The officer's login; an invitation is sent to it.")),
                 ("full_name", gettext_lazy("Required.")),
                 ("premise_code", gettext_lazy("Required. Code of the officer's home premise (for the personal QR code).")),
                 ("language", gettext_lazy("ms or en (empty means ms): the language of the invitation.")),
-                ("counters", gettext_lazy("Optional. Names of counters at that premise, separated by ;"))]
+                ("counters", gettext_lazy("Optional. Names of counters at that premise, separated by ;")),
+                ("staff_number", gettext_lazy("Optional. Tells apart officers of the same name in lists and reports; "
+                                              "left empty, an officer keeps the staff number they have."))]
 
     def validate(self, agency, records, preview, row_error):
         premises = _premises_by_code(agency)
@@ -205,6 +208,8 @@ class OfficerKind:
             if account is not None and (account.agency_id != agency.pk or account.role != User.OFFICER):
                 r.error(row, "email", _("This e-mail already belongs to another account."))
             name = r.text(row, v, "full_name", 150)
+            staff_number = r.text(row, {"staff_number": (v["staff_number"] or "").strip()}, "staff_number", 30,
+                                  required=False)
             premise = premises.get(v["premise_code"].lower())
             if premise is None:
                 r.error(row, "premise_code", _("No premise with code “%(code)s”.") % {"code": v["premise_code"]})
@@ -223,19 +228,22 @@ class OfficerKind:
                 continue
             seen[key] = row
             values = {"email": email, "full_name": name, "premise": premise, "premise_code": premise.code,
-                      "language": language, "counters": links, "counter_ids": sorted(c.pk for c in links)}
+                      "language": language, "counters": links, "counter_ids": sorted(c.pk for c in links),
+                      # An empty cell (or no column) keeps the number the officer has.
+                      "staff_number": staff_number or (account.staff_number if account is not None else "")}
             if account is not None:
                 target = getattr(account, "officer_target", None)
                 account.premise = target.premise if target else None
                 account.counter_ids = sorted(account.counter_links.values_list("counter_id", flat=True))
-            r.plan(row, values, account, ["full_name", "language", "premise", "counter_ids"])
+            r.plan(row, values, account, ["full_name", "language", "premise", "counter_ids", "staff_number"])
 
     def write(self, agency, preview):
         users = bulk_create_officers(agency, [c["values"] for c in preview.creates])
         for u in preview.updates:
             user, values = u["obj"], u["values"]
             user.full_name, user.language = values["full_name"], values["language"]
-            user.save(update_fields=["full_name", "language"])
+            user.staff_number = values["staff_number"]
+            user.save(update_fields=["full_name", "language", "staff_number"])
             Target.objects.filter(officer=user).update(premise=values["premise"], name=values["full_name"])
             if not Target.objects.filter(officer=user).exists():
                 Target.objects.create(agency=agency, premise=values["premise"], kind=Target.OFFICER,

@@ -169,10 +169,11 @@ def read_table(data, filename="", budget=None):
     return header, rows[1:]
 
 
-def check_header(header, columns):
+def check_header(header, columns, optional=()):
+    """`optional`: columns a file may leave out (added later: older files stay valid)."""
     seen = set()
     duplicates = sorted({h for h in header if h in seen or seen.add(h)})
-    missing = [c for c in columns if c not in header]
+    missing = [c for c in columns if c not in header and c not in optional]
     extra = [h for h in header if h not in columns]
     problems = []
     if duplicates:
@@ -192,20 +193,21 @@ def validate(agency, kind, data, filename=""):
     preview = Preview(kind=kind, filename=filename, sha256=hashlib.sha256(data).hexdigest(), columns=spec.columns)
     try:
         header, rows = read_table(data, filename)
-        check_header(header, spec.columns)
+        check_header(header, spec.columns, getattr(spec, "optional", ()))
         if not rows:
             raise ImportFileError(_("The file has a header row but no data rows."))
     except ImportFileError as exc:
         preview.file_error = str(exc)
         return preview
-    index = {name: header.index(name) for name in spec.columns}
+    index = {name: header.index(name) for name in spec.columns if name in header}
+    absent = dict.fromkeys(name for name in spec.columns if name not in header)  # None: not in the file
     records = []
     for number, cells in rows:
         cells = cells + [""] * (len(header) - len(cells))
         if len(cells) > len(header) and any(cells[len(header):]):
             preview.errors.append(RowError(number, "", _("This row has more cells than there are columns.")))
             continue
-        records.append((number, {name: cells[i] for name, i in index.items()}))
+        records.append((number, {**absent, **{name: cells[i] for name, i in index.items()}}))
     spec.validate(agency, records, preview, RowError)
     return preview
 

@@ -29,7 +29,8 @@ INVITE, RESET = "invite", "reset"
 def snapshot(user):
     target = Target.objects.filter(officer=user).first() if user.pk else None
     return {
-        "email": user.email, "full_name": user.full_name, "role": user.role, "language": user.language,
+        "email": user.email, "full_name": user.full_name, "staff_number": user.staff_number, "role": user.role,
+        "language": user.language,
         "is_active": user.is_active,
         "premises": sorted(user.premises.values_list("pk", flat=True)) if user.pk else [],
         "home_premise": target.premise_id if target else None,
@@ -105,9 +106,10 @@ def _make_officer_target(user, premise):
 
 @transaction.atomic
 def create_staff(agency, *, email, full_name, role, language="ms", home_premise=None, premises=(), counters=(),
-                 request=None):
+                 request=None, staff_number=""):
     """An officer (with a personal rating Target at the home premise) or a supervisor."""
-    user = User(email=email.lower(), full_name=full_name, role=role, agency=agency, language=language)
+    user = User(email=email.lower(), full_name=full_name, role=role, agency=agency, language=language,
+                staff_number=staff_number)
     user.set_unusable_password()
     user.save()
     if role == User.SUPERVISOR:
@@ -183,8 +185,8 @@ def bulk_create_officers(agency, rows, *, unusable_password=None):
     password = unusable_password or make_password(None)
     users = User.objects.bulk_create([
         User(email=r["email"].lower(), email_key=account_key(r["email"]), full_name=r["full_name"],
-             role=User.OFFICER, agency=agency,
-             language=r.get("language") or "ms", password=password) for r in rows], batch_size=2000)
+             role=User.OFFICER, agency=agency, language=r.get("language") or "ms",
+             staff_number=r.get("staff_number") or "", password=password) for r in rows], batch_size=2000)
     Target.objects.bulk_create([_make_officer_target(u, r["premise"]) for u, r in zip(users, rows)],
                                batch_size=2000)
     OfficerCounter.objects.bulk_create([OfficerCounter(agency=agency, officer=u, counter=c)

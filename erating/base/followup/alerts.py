@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from erating.base.analysis import disclosure
 from erating.base.auditlog.log import log_action
 from erating.base.followup.calendar import MALAYSIA, is_open
 from erating.base.models import Alert, AlertComment, AlertRule, Device, Rating, User
@@ -56,9 +57,13 @@ def fire_low_share(rule, agency, now):
     the firing targets do not already explain (low ratings spread over several targets), so one
     burst at one counter is one alert and one e-mail to its supervisors, not two."""
     start = now - datetime.timedelta(minutes=rule.window_minutes)
-    rows = (Rating.objects.filter(agency=agency, created_at__gt=start, created_at__lte=now, flagged=False)
-            .values("premise_id", "target_id")
-            .annotate(total=Count("id"), low=Count("id", filter=Q(score__lte=agency.reasons_max_score))))
+    rows = list(Rating.objects.filter(agency=agency, created_at__gt=start, created_at__lte=now, flagged=False)
+                .values("premise_id", "target_id")
+                .annotate(total=Count("id"), low=Count("id", filter=Q(score__lte=agency.reasons_max_score))))
+    # An officer's own target is one officer: below the agency's minimum it raises no alert of its
+    # own, which would show its figures to the supervisors (erating.base.analysis.disclosure).
+    own = disclosure.officer_targets(r["target_id"] for r in rows)
+    minimum = disclosure.minimum_of(agency.id, {agency.id: agency.ranking_min_ratings})
 
     def fires(total, low):
         return total >= rule.min_ratings and 100 * low >= rule.threshold * total
@@ -69,7 +74,8 @@ def fire_low_share(rule, agency, now):
     fired, rest = {}, {}
     for row in rows:
         total, low = row["total"], row["low"]
-        if fires(total, low):
+        withheld = row["target_id"] in own and total < minimum
+        if fires(total, low) and not withheld:
             fired[f"target:{row['target_id']}"] = detail(total, low)
         else:
             t, lo = rest.get(row["premise_id"], (0, 0))

@@ -52,7 +52,7 @@ def fill_account_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("base", "0015_i25_themes"),
+        ("base", "0016_i24_manuals_policy_pages"),
     ]
 
     operations = [

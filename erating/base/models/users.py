@@ -40,6 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # identity.account_key(email), kept by save() (and set by every bulk insert): the account's key.
     email_key = models.CharField(max_length=254, unique=True, editable=False)
     full_name = models.CharField(_("full name"), max_length=150)
+    # Optional: tells apart officers of the same name in rankings, drop-downs and reports
+    # (erating.base.labels); without it the e-mail's local part does.
+    staff_number = models.CharField(_("staff number"), max_length=30, blank=True, default="")
     role = models.CharField(_("role"), max_length=12, choices=ROLE_CHOICES)
     agency = models.ForeignKey("base.Agency", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="users", verbose_name=_("agency"))

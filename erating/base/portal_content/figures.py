@@ -10,7 +10,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.analysis import pending
+from erating.base.analysis import disclosure, pending
 from erating.base.models import Agency, Premise, PremiseMonth
 
 FIGURES_KEY = "portal:figures:v1"
@@ -79,27 +79,37 @@ def _csat(total, satisfied):
 
 
 def _period(counts, agencies, minimum):
-    """National line, ministries and named agencies for one period; units under the minimum are
-    folded into their parent's totals but not listed."""
+    """National line, ministries and named agencies for one period; units under the minimum and
+    agencies that opted out are folded into their parent's totals but not listed, and no published
+    figure gives one of them away by subtraction (disclosure.complementary, at both levels)."""
     ministries = {}
     for agency_id, (total, satisfied) in counts.items():
         agency = agencies.get(agency_id)
         if agency is None:
             continue
         m = ministries.setdefault(agency.ministry_id, {"ministry": agency.ministry, "total": 0, "satisfied": 0,
-                                                        "agencies": [], "unnamed": 0})
+                                                        "agencies": [], "unnamed": 0, "members": {}})
         m["total"] += total
         m["satisfied"] += satisfied
-        if total >= minimum and agency.public_results_named:
-            m["agencies"].append({"name_ms": agency.name_ms, "name_en": agency.name_en, "total": total,
-                                  "satisfied": satisfied, "csat": _csat(total, satisfied)})
-        else:
-            m["unnamed"] += 1
+        m["members"][agency_id] = (agency, total, satisfied)
+    for m in ministries.values():
+        named = {pk for pk, (agency, total, _s) in m["members"].items()
+                 if total >= minimum and agency.public_results_named}
+        shown, m["published"] = disclosure.complementary({pk: t for pk, (_a, t, _s) in m["members"].items()}, named)
+        for pk, (agency, total, satisfied) in m.pop("members").items():
+            if pk in shown:
+                m["agencies"].append({"name_ms": agency.name_ms, "name_en": agency.name_en, "total": total,
+                                      "satisfied": satisfied, "csat": _csat(total, satisfied)})
+            else:
+                m["unnamed"] += 1
     total = sum(m["total"] for m in ministries.values())
     satisfied = sum(m["satisfied"] for m in ministries.values())
+    listed, national = disclosure.complementary(
+        {pk: m["total"] for pk, m in ministries.items()},
+        {pk for pk, m in ministries.items() if m["total"] >= minimum and m["published"]})
     shown = []
-    for m in ministries.values():
-        if m["total"] < minimum:
+    for pk, m in ministries.items():
+        if pk not in listed:
             continue
         m["csat"] = _csat(m["total"], m["satisfied"])
         m["agencies"].sort(key=lambda a: (-a["csat"], a["name_ms"]))
@@ -107,8 +117,9 @@ def _period(counts, agencies, minimum):
         m.update(name_ms=ministry.name_ms, name_en=ministry.name_en)
         shown.append(m)
     shown.sort(key=lambda m: (-m["csat"], m["name_ms"]))
-    return {"total": total, "satisfied": satisfied, "csat": _csat(total, satisfied) if total >= minimum else None,
-            "ministries": shown, "hidden_ministries": sum(1 for m in ministries.values() if m["total"] < minimum)}
+    return {"total": total, "satisfied": satisfied,
+            "csat": _csat(total, satisfied) if total >= minimum and national else None,
+            "ministries": shown, "hidden_ministries": len(ministries) - len(shown)}
 
 
 def compute_results(now=None):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
-from erating.base.analysis import rankings
+from erating.base.analysis import disclosure, rankings
 from erating.base.models import Agency
 from erating.base.reports.base import INT, PCT, Chart, Column, Section, pct
 from erating.base.reports.common import LEVELS, level_aggregates, level_columns, level_values, pick, ranked
@@ -50,7 +50,7 @@ def by_officer(ctx):
     """Officers as the Analysis module ranks them (its aggregates, the Wilson bound, the agency's
     minimum number of ratings): those below the minimum follow unranked, and are withheld from
     everyone but the agency administrator, so a handful of ratings cannot shame an officer."""
-    result = rankings.ranking(ctx.criteria, "officer", show_officers_below_minimum=ctx.user.is_agency_admin)
+    result = rankings.ranking(ctx.criteria, "officer", show_officers_below_minimum=disclosure.sees_below_minimum(ctx.user))
     with scopes_disabled():
         agencies = {a.pk: pick(ctx, a.name_ms, a.name_en) for a in
                     Agency.objects.filter(pk__in={r["agency_id"] for r in result["ranked"] + result["few"]})}

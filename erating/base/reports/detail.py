@@ -1,9 +1,11 @@
 """Row-level reports: Laporan Terperinci (every rating) and Kurang & Tidak Memuaskan (low ones).
 Rows come from `.values_list(...).iterator()`: no model instances, constant memory."""
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from erating.base import labels
+from erating.base.analysis import disclosure
 from erating.base.models import Rating, Target
 from erating.base.privacy import may_see_contacts
 from erating.base.reports.base import DATETIME, INT, Column, Section
@@ -28,12 +30,25 @@ def detailed_query(ctx, qs):
     the report's language, caption, reasons), so CSV on PostgreSQL is that SELECT's own COPY and
     XLSX / PDF iterate the same rows. Joined names are not scoped: the ratings are, and a
     counter's name must show on an officer's own rating although the counter is not theirs."""
+    rated, officer = officer_columns(ctx)
     return qs.values_list(
         "id", "created_at", pick_sql(ctx, "agency__ministry__name_ms", "agency__ministry__name_en"),
         pick_sql(ctx, "agency__name_ms", "agency__name_en"), Coalesce("premise__name", Value("")),
-        pick_sql(ctx, "target__name", "target__name_en"), label_sql("target__kind", KINDS),
-        Coalesce("officer__full_name", Value("")), "score", caption_sql(ctx), label_sql("channel", CHANNELS),
+        rated, label_sql("target__kind", KINDS), officer, "score", caption_sql(ctx), label_sql("channel", CHANNELS),
         reasons_sql(ctx), "comment")
+
+
+def officer_columns(ctx):
+    """(rated, officer) columns: the officer named apart from namesakes (erating.base.labels); an
+    officer below the agency's minimum in these criteria is not named to whoever may not see it
+    (erating.base.analysis.disclosure), neither as the officer nor as the rated target."""
+    rated, officer = pick_sql(ctx, "target__name", "target__name_en"), labels.officer_label_sql("officer")
+    hidden = disclosure.withheld_officers(ctx.criteria, ctx.user)
+    if not hidden:
+        return rated, officer
+    mark = Value(_("(withheld)"))
+    return (Case(When(target__officer_id__in=hidden, then=mark), default=rated, output_field=CharField()),
+            Case(When(officer_id__in=hidden, then=mark), default=officer, output_field=CharField()))
 
 
 def detailed(ctx):
@@ -61,8 +76,9 @@ def low(ctx):
         # Contact details only where the customer agreed to be contacted.
         contact = [Case(When(contact_consent=True, then=F(field)), default=Value("")) for field in
                    ("contact_name", "contact_phone", "contact_email")]
+    rated, officer = officer_columns(ctx)
     query = qs.values_list(
-        "id", "created_at", Coalesce("premise__name", Value("")), pick_sql(ctx, "target__name", "target__name_en"),
-        Coalesce("officer__full_name", Value("")), "score", caption_sql(ctx), reasons_sql(ctx), "comment", *contact)
+        "id", "created_at", Coalesce("premise__name", Value("")), rated, officer, "score", caption_sql(ctx),
+        reasons_sql(ctx), "comment", *contact)
     yield Section(_("Less than satisfactory and unsatisfactory ratings"), columns, query.iterator(chunk_size=CHUNK),
                   count=qs.count(), query=query)

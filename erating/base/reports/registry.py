@@ -24,6 +24,7 @@ class Report:
     uses_year: bool = False
     uses_levels: bool = False
     sysadmin_only: bool = False
+    about_ratings: bool = True  # figures of ratings: the disclosure rule applies (not the user log)
 
 
 REPORTS = {r.slug: r for r in [
@@ -33,7 +34,7 @@ REPORTS = {r.slug: r for r in [
     Report("followup", _("Complaint feedback (Maklum Balas Aduan)"), activity.followup, ANALYSTS, wide=True,
            multi=True),
     Report("user-log", _("User activity (Log Pengguna)"), activity.user_log, MANAGERS, row_level=True, wide=True,
-           multi=True),
+           multi=True, about_ratings=False),
     Report("low", _("Less than satisfactory and unsatisfactory (Kurang & Tidak Memuaskan)"), detail.low, ANALYSTS,
            row_level=True, wide=True, uses_levels=True),
     Report("summary", _("Summary for managers"), summary.summary, ANALYSTS, multi=True),

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_scopes import scope
 
-from erating.base.analysis import pending
+from erating.base.analysis import disclosure, pending
 from erating.base.models import Agency, Premise, Rating, Target, User
 from erating.base.reports import csv_out, pdf_out, xlsx_out, xlsx_stream
-from erating.base.reports.base import Context
+from erating.base.reports.base import Column, Context, Section
 from erating.base.reports.criteria import parse
 from erating.base.reports.registry import REPORTS, available
 
@@ -150,31 +150,43 @@ def counted(sections, progress, every=5000):
     progress(done)
 
 
+def sections(req):
+    """The report's sections, or, when its criteria identify one officer whose ratings are fewer
+    than the agency's minimum (erating.base.analysis.disclosure), one section saying so: the same
+    rule for every report, format, schedule and the API. Call inside bound()."""
+    if req.report.about_ratings and disclosure.withheld(req.ctx.criteria, req.ctx.user):
+        unit = disclosure.officer_unit(req.ctx.criteria)
+        message = _("Withheld: these figures identify one officer and count fewer than %(minimum)s ratings, "
+                    "the agency's minimum.") % {"minimum": disclosure.minimum_of(unit[1])}
+        return iter([Section(_("Withheld"), [Column(_("Note"), width=80)], [(message,)], count=1, note=message)])
+    return req.report.build(req.ctx)
+
+
 def csv_stream(req):
     with bound(req.ctx):
-        yield from csv_out.stream(req.report.build(req.ctx), title_rows=req.report.multi)
+        yield from csv_out.stream(sections(req), title_rows=req.report.multi)
 
 
 def write_file(req, out, progress=None):
     """Write the report to `out` (a path; for PDF also a file object). Raises TooManyRows."""
     with bound(req.ctx):
-        sections = req.report.build(req.ctx)
+        parts = sections(req)
         if progress:
-            sections = counted(sections, progress)
+            parts = counted(parts, progress)
         title = str(req.report.title)
         if req.fmt == "xlsx":
             # Row-level reports (no charts, possibly millions of rows) take the streaming writer.
             writer = xlsx_stream if req.report.row_level else xlsx_out
-            writer.write(out, sections, split=req.ctx.options.get("split", False), title=title,
+            writer.write(out, parts, split=req.ctx.options.get("split", False), title=title,
                            context_lines=criteria_lines(req.ctx))
         elif req.fmt == "pdf":
             agency, logo = header_agency(req.ctx)
-            pdf_out.write(out, sections, title=title, agency_name=str(agency), logo_path=logo,
+            pdf_out.write(out, parts, title=title, agency_name=str(agency), logo_path=logo,
                           criteria_lines=criteria_lines(req.ctx), generated_line=generated_line(req.ctx),
                           wide=req.report.wide)
         else:
             with open(out, "wb") as f:
-                f.writelines(csv_out.stream(sections, title_rows=req.report.multi))
+                f.writelines(csv_out.stream(parts, title_rows=req.report.multi))
 
 
 def estimate_rows(req):

@@ -2,8 +2,10 @@
 by premise and by target) and the Piagam Pelanggan (client charter) report."""
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from erating.base.analysis import stats
+from erating.base import labels
+from erating.base.analysis import disclosure, stats
 from erating.base.models import Target
 from erating.base.reports.base import FLOAT, INT, NUM, PCT, Chart, Column, Section, pct
 from erating.base.reports.common import LEVELS, caption_for, captions, level_aggregates, pick, ranked
@@ -43,7 +45,7 @@ def _merge(rows, key, fields):
 def summary(ctx):
     # One scan of the period (per target, with level counts) gives every table; one more gives the
     # previous period. On a million ratings the scans are the report's cost, not the drawing.
-    targets = list(level_aggregates(ratings(ctx.criteria), ("target_id", "premise_id")))
+    targets = list(level_aggregates(ratings(ctx.criteria), ("target_id", "premise_id", "agency_id")))
     # Names afterwards, for the few hundred targets found: grouping by the ids alone keeps the scan
     # free of joins.
     names = {t["pk"]: t for t in Target.objects.filter(pk__in=[r["target_id"] for r in targets])
@@ -76,17 +78,25 @@ def summary(ctx):
                                                 Column(_("Share (%)"), PCT, 12)], rows, count=len(rows),
                   chart=Chart(_("Ratings by score"), label_col=0, value_cols=[1]))
     yield _grouped(_("By premise"), _merge(targets, "premise_id", ("premise__name",)), lambda r: r["premise__name"])
-    yield _grouped(_("By counter, service, facility or officer"), targets,
-                   lambda r: f"{pick(ctx, r['target__name'], r['target__name_en'])} ({r['premise__name']})")
+    # An officer's own target is one officer: below the agency's minimum it is withheld (the rule).
+    own = disclosure.officer_targets(r["target_id"] for r in targets)
+    shown, hidden = disclosure.split_officer_rows(targets, ctx.user, total=lambda r: r["total"],
+                                                  agency=lambda r: r["agency_id"],
+                                                  officer=lambda r: own.get(r["target_id"]))
+    note = ngettext("%(n)s officer has too few ratings to be shown.",
+                    "%(n)s officers have too few ratings to be shown.", hidden) % {"n": hidden} if hidden else ""
+    named = labels.target_labels(r["target_id"] for r in shown)  # premise beside each; officers' staff number
+    yield _grouped(_("By counter, service, facility or officer"), shown, lambda r: named.get(r["target_id"], ""),
+                   note=note)
 
 
-def _grouped(title, groups, label):
+def _grouped(title, groups, label, note=""):
     rows = ranked(groups)
     body = [(label(r), r["total"], pct(r["n5"] + r["n4"], r["total"]),
              round(r["mean"], 2) if r["mean"] is not None else None) for r in rows]
     return Section(title, [Column(_("Name"), width=40), Column(_("Ratings"), INT, 11),
                            Column(_("Satisfaction (%)"), PCT, 12), Column(_("Mean score"), FLOAT, 10)],
-                   body, count=len(body), chart=Chart(_("Satisfaction (%)"), label_col=0, value_cols=[2]))
+                   body, count=len(body), note=note, chart=Chart(_("Satisfaction (%)"), label_col=0, value_cols=[2]))
 
 
 def promises():

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from erating.base import labels
 from erating.base.tests.reports_helpers import csv_rows as _csv
 from erating.base.tests.reports_helpers import run, seed
 
@@ -37,7 +38,8 @@ def test_it_ranks_officers_as_the_analysis_module_and_withholds_the_few(data, tm
                       if today - timedelta(days=60) <= timezone.localtime(r.created_at).date() <= today)
     officers = {o for o, _s in raw}
     assert len(officers) >= 2 and all(sum(raw[(o, s)] for s in range(1, 6)) < 10 for o in officers)
-    names = {h.officer.pk: h.officer.full_name, h.colleague.pk: h.colleague.full_name}
+    names = labels.officer_labels([h.officer.pk, h.colleague.pk])  # name, home premise, staff number or e-mail
+    assert names[h.officer.pk] == f"{h.officer.full_name} ({h.premise.name} · petugas)"
 
     def body(user):
         return [r for r in _csv(run(user, query, tmp_path))[1:] if r and r[1] in names.values()]

@@ -57,7 +57,9 @@ def test_it_writes_every_matching_rating_to_the_detailed_csv(data, tmp_path, ext
         for row in rows[1:]:
             r = by_pk[int(row[0])]
             assert row[2:6] == [r.agency.ministry.name_ms, r.agency.name_ms, r.premise.name, r.target.name]
-            assert row[7] == (r.officer.full_name if r.officer else "")
+            # The officer apart from namesakes: the staff number, else the e-mail's first part.
+            assert row[7] == (f"{r.officer.full_name} ({r.officer.staff_number or r.officer.email.split('@')[0]})"
+                              if r.officer else "")
 
 
 def test_it_neutralises_formulas_and_keeps_malay_text_in_csv(data, tmp_path):
@@ -229,6 +231,13 @@ def test_it_keeps_a_supervisor_and_an_officer_to_their_scope(data, tmp_path):
     q = {"report": "detailed", "fmt": "csv", "start": start.isoformat(), "end": today.isoformat()}
     ids = {int(r[0]) for r in _csv(run(world.home.supervisor, q, tmp_path))[1:]}
     assert ids == {r.pk for r in expected({world.home.agency.pk}, start, today) if r.premise_id == world.home.premise.pk}
+    # An officer's own ratings below the agency's minimum are withheld from them as on the dashboard
+    # (erating.base.analysis.disclosure); with a minimum they reach, they get exactly their own.
+    withheld = _csv(run(world.home.officer, q, tmp_path))
+    assert len(withheld) == 2 and withheld[1][0].startswith("Dirahsiakan")  # the report in BM
+    with scopes_disabled():
+        world.home.agency.ranking_min_ratings = 1
+        world.home.agency.save()
     ids = {int(r[0]) for r in _csv(run(world.home.officer, q, tmp_path))[1:]}
     assert ids == {r.pk for r in expected({world.home.agency.pk}, start, today) if r.officer_id == world.home.officer.pk}
     with pytest.raises(PermissionDenied):

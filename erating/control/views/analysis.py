@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from erating.base import labels
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures, pending, rankings, themes
+from erating.base.analysis import disclosure, figures, pending, themes
 from erating.base.followup import cases
 from erating.base.models import Agency, FollowUpReason, Ministry, Premise, Target, Theme, User
 from erating.control.permissions import ANY_ROLE, role_required
@@ -40,14 +41,24 @@ def _context(request, c, *, summary=True):
     user = request.user
     head = minimum = None
     withheld = False
-    if summary or c.officer_id is not None:
+    unit = disclosure.officer_unit(c)
+    if summary or unit is not None:
         head = figures.headline(c)
-        minimum = rankings.minimums(c).get(c.agency_id or c.scope_agency, rankings.DEFAULT_MIN_RATINGS)
-        # A single officer's figures below the minimum are for the agency administrator only.
-        withheld = c.officer_id is not None and not user.is_agency_admin and head["ratings"] < minimum
+        minimum = disclosure.minimum_of(unit[1] if unit else c.agency_id or c.scope_agency)
+        # One officer's figures (an officer, or their own target) below the minimum: the rule.
+        withheld = unit is not None and disclosure.withheld(c, user, total=head["ratings"])
+        if unit is not None and not withheld and not disclosure.sees_below_minimum(user):
+            _hide_previous_below_minimum(head, minimum)
     return {"c": c, "head": head, "withheld": withheld, "minimum": minimum,
             "query": urlencode(cr.to_query(c)), "national": user.is_system_admin and c.scope_agency is None,
-            "show_officers": user.is_agency_admin, "personal": user.is_officer}
+            "show_officers": disclosure.sees_below_minimum(user), "personal": user.is_officer}
+
+
+def _hide_previous_below_minimum(head, minimum):
+    """The change against the previous period would give away that period's figures of one officer
+    when it is below the minimum: the changes go, the previous count alone stays unsaid."""
+    if head["previous"]["ratings"] < minimum:
+        head["change"] = dict.fromkeys(head["change"])
 
 
 def _section(name, request, ctx):
@@ -73,11 +84,19 @@ def _section(name, request, ctx):
     if name == "comments":
         comments = figures.latest_comments(c)
         ids = {rid for r in comments for rid in r.reasons}
-        labels = {r.id: r.text for r in FollowUpReason.objects.filter(id__in=ids)} if ids else {}
+        texts = {r.id: r.text for r in FollowUpReason.objects.filter(id__in=ids)} if ids else {}
         for r in comments:
-            r.reason_labels = [labels[rid] for rid in r.reasons if rid in labels]
+            r.reason_labels = [texts[rid] for rid in r.reasons if rid in texts]
+        _mark_withheld(c, request.user, comments)
         return {"comments": comments}
     raise Http404
+
+
+def _mark_withheld(c, user, rows):
+    """Comments of an officer below the minimum stay, without the officer's target's name (the rule)."""
+    hidden = disclosure.withheld_officers(c, user) if rows else ()
+    for r in rows:
+        r.withheld = r.target.officer_id in hidden
 
 
 @role_required(*ANY_ROLE)
@@ -111,6 +130,7 @@ def theme_comments(request, theme_code):
         raise Http404
     ctx = _context(request, c, summary=False)
     rows = [] if ctx["withheld"] else themes.comments(c, theme)
+    _mark_withheld(c, request.user, rows)
     ctx.update(theme=theme, comments=rows, nav="analysis")
     return render(request, "control/analysis/theme_comments.html", ctx)
 
@@ -163,9 +183,13 @@ def _form(request, c):
             premises = premises.filter(pk__in=c.scope_premises)
         form["premises"] = premises
         if c.premise_id is not None:
-            form["targets"] = Target.objects.filter(premise_id=c.premise_id)
+            targets = list(Target.objects.filter(premise_id=c.premise_id))
+            named = labels.target_labels(t.pk for t in targets)
+            for t in targets:
+                t.label = named.get(t.pk, t.display_name)
+            form["targets"] = targets
         officers = User.scoped.filter(role=User.OFFICER, agency_id=agency)
         if c.scope_premises is not None:
             officers = officers.filter(officer_target__premise_id__in=c.scope_premises)
-        form["officers"] = officers.order_by("full_name")[:500]
+        form["officers"] = labels.label_officers(officers.order_by("full_name")[:500])
     return form

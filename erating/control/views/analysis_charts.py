@@ -179,6 +179,8 @@ def _table(c, dimension, title, *, computed=None):
 
     return {"key": dimension, "title": title, "ranked": [row(r, i + 1) for i, r in enumerate(result["ranked"][:20])],
             "more": max(0, len(result["ranked"]) - 20), "few": [row(r) for r in result["few"][:20]],
+            # How many rows are below the minimum: all of them, not the 20 listed.
+            "few_count": len(result["few"]), "few_more": max(0, len(result["few"]) - 20),
             "hidden": result["hidden"], "up": [mover(r) for r in up], "down": [mover(r) for r in down]}
 
 

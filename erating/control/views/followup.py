@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from erating.base import labels
 from erating.base.followup import cases
 from erating.base.ingest.text import clean_text
 from erating.base.models import Alert, Case, CaseEvent, FollowUpReason, Premise, Rating, Target, User
@@ -56,6 +57,9 @@ class AssignForm(forms.Form):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = cases.workers(case)
+        # Namesakes told apart: the staff number or the e-mail's first part beside the name.
+        self.fields["assignee"].label_from_instance = lambda u: labels.officer_label(
+            u.full_name, staff_number=u.staff_number, email=u.email)
 
 
 class NoteForm(forms.Form):

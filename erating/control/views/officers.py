@@ -51,7 +51,7 @@ def officer_create(request):
         data = form.cleaned_data
         user = staff.create_staff(
             agency if agency else _agency_of(form), email=data["email"], full_name=data["full_name"],
-            role=data["role"], language=data["language"], home_premise=data["home_premise"],
+            staff_number=data["staff_number"], role=data["role"], language=data["language"], home_premise=data["home_premise"],
             premises=data["premises"], counters=data["counters"], request=request)
         if staff.send_link(user, staff.INVITE, request=request):
             messages.success(request, _("Account created. An invitation was sent to %(email)s.") % {"email": user.email})

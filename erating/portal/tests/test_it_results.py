@@ -82,9 +82,10 @@ def test_it_publishes_national_figures_equal_to_the_database(results_world, clie
 def test_it_hides_units_below_the_minimum_but_counts_them(results_world, client):
     data = figures.compute_results()
     month = data["this_month"]
-    names = [m["name_ms"] for m in month["ministries"]]
-    assert names == ["Kementerian Dalam Negeri"]  # the other ministry has 3 ratings this month (< 5)
-    assert month["hidden_ministries"] == 1 and month["total"] == 9
+    # The other ministry has 3 ratings this month (< 5): the national line minus the home ministry
+    # would give it away, so the home ministry is withheld with it (complementary suppression).
+    assert month["ministries"] == []
+    assert month["hidden_ministries"] == 2 and month["total"] == 9 and month["csat"] is not None
     year = data["this_year"]
     assert sorted(m["name_ms"] for m in year["ministries"]) == ["Kementerian Dalam Negeri", "Kementerian Kerja Raya"]
     home = next(m for m in year["ministries"] if m["name_ms"] == "Kementerian Dalam Negeri")
@@ -96,13 +97,15 @@ def test_it_hides_units_below_the_minimum_but_counts_them(results_world, client)
 def test_it_never_names_an_agency_that_opted_out(results_world, client):
     with scopes_disabled():
         Agency.objects.filter(pk=results_world.home.agency.pk).update(public_results_named=False)
+    with scopes_disabled():  # the other agency beside it in the same ministry, named
+        Agency.objects.filter(pk=results_world.other.agency.pk).update(ministry=results_world.ministry)
     body = results_page(client)
     assert results_world.home.agency.name_ms not in body
     assert "Kementerian Dalam Negeri" in body  # the ministry still shows, its totals include the agency
-    assert "dan 1 agensi tidak disenaraikan" in body
+    assert "dan 2 agensi tidak disenaraikan" in body  # the named one too: else subtracting gives the other
     year = figures.compute_results()["this_year"]
     home = next(m for m in year["ministries"] if m["name_ms"] == "Kementerian Dalam Negeri")
-    assert (home["total"], home["agencies"], home["unnamed"]) == (9, [], 1)
+    assert (home["total"], home["agencies"], home["unnamed"]) == (16, [], 2)
 
 
 def test_it_names_agencies_in_english_on_the_english_page(results_world, client):
