@@ -9,10 +9,10 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from .scoping import (
+    NON_TENANT_KWARGS,
     _body,
     _shown,
     all_urls,
-    NON_TENANT_KWARGS,
     build_url,
 )
 

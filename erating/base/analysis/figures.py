@@ -11,6 +11,11 @@ All counts come from the aggregate tables, chosen so each answer is exact:
   - reasons: ReasonMonth (per premise) for whole months when nothing below the premise is asked
     for, else RatingReasonDay.
 A score filter selects count columns (n1..n5), never rows, so it is exact on every table.
+What each figure means (satisfied, low, mean, index, Wilson bound) is defined once, in
+measures.py. Ratings still queued for the folder are folded first (pending.fresh()), here, so no
+caller has to: every reader of the aggregates goes through counts() / daily() / hourly() /
+reasons() / heatmap(). Each table is read under the Criteria's own copy of the user's scope, each
+condition once (criteria.rows).
 """
 from collections import defaultdict
 from datetime import timedelta
@@ -19,6 +24,7 @@ from django.db.models import Sum
 from django_scopes import scopes_disabled
 
 from erating.base.analysis import criteria as cr
+from erating.base.analysis import measures, pending
 from erating.base.models import (
     Agency,
     FollowUpReason,
@@ -65,22 +71,26 @@ class Counts:
 
     @property
     def satisfied(self):
-        return self.n[3] + self.n[4]
+        return measures.satisfied(self.n)
 
     @property
     def commented(self):
         return sum(self.c)
 
     def low(self, threshold):
-        return sum(self.n[:threshold])
+        return measures.low(self.n, threshold)
 
     @property
     def mean(self):
-        return sum((i + 1) * k for i, k in enumerate(self.n)) / self.total if self.total else None
+        return measures.mean(self.n)
 
     @property
     def csat(self):
-        return 100.0 * self.satisfied / self.total if self.total else None
+        return measures.csat(self.n)
+
+    @property
+    def ranking_score(self):
+        return measures.ranking_score(self.n)
 
 
 def _masked(c, values):
@@ -89,7 +99,7 @@ def _masked(c, values):
 
 
 def _filtered(model, c, kind=None):
-    qs = model.objects.filter(**cr.filters(c))
+    qs = cr.rows(model, c)
     kind = kind or c.kind
     if kind is not None:
         qs = qs.filter(target__kind=kind)
@@ -125,6 +135,7 @@ def _tables(c, group=(), kind=None):
 
 def counts(c, group=(), kind=None):
     """-> {group values tuple: Counts} over the Criteria's period."""
+    pending.fresh()
     group = list(group)
     month_model, day_model = _tables(c, group, kind)
     out = defaultdict(Counts)
@@ -153,6 +164,7 @@ def _below_premise(c):
 
 def daily(c, group=()):
     """-> {(day, *group): Counts}."""
+    pending.fresh()
     out = defaultdict(Counts)
     day_model = _tables(c, group)[1]
     for row in _sum_rows(_filtered(day_model, c).filter(day__gte=c.start, day__lte=c.end), ["day", *group]):
@@ -162,9 +174,10 @@ def daily(c, group=()):
 
 def hourly(c):
     """-> {(day, hour): Counts}, Malaysia time."""
+    pending.fresh()
     out = defaultdict(Counts)
     if not _below_premise(c):
-        qs = RatingHour.objects.filter(**cr.filters(c)).filter(day__gte=c.start, day__lte=c.end)
+        qs = cr.rows(RatingHour, c).filter(day__gte=c.start, day__lte=c.end)
         for row in _sum_rows(qs, ["day", "hour"]):
             out[(row[0], row[1])].add(_masked(c, row[2:]))
         return out
@@ -191,22 +204,35 @@ def thresholds(c):
         return dict(qs.values_list("id", "reasons_max_score"))
 
 
+def low_of(per_agency, limits):
+    """Low ratings of {(agency id, ...): Counts}, each agency at its own threshold."""
+    return sum(k.low(limits.get(key[0], measures.DEFAULT_LOW_MAX)) for key, k in per_agency.items())
+
+
 def _figures(per_agency, limits):
     whole = Counts()
-    low = 0
-    for (agency,), k in per_agency.items():
+    for k in per_agency.values():
         whole += k
-        low += k.low(limits.get(agency, 2))
+    low = low_of(per_agency, limits)
     t = whole.total
     return {
         "ratings": t,
+        "satisfied": whole.satisfied,
         "csat": whole.csat,
         "mean": whole.mean,
-        "low_share": 100.0 * low / t if t else None,
-        "comment_share": 100.0 * whole.commented / t if t else None,
+        "low": low,
+        "low_share": measures.share(low, t),
+        "low_label": measures.low_label(limits.values()),
+        "comment_share": measures.share(whole.commented, t),
         "distribution": list(whole.n),
         "counts": whole,
     }
+
+
+def summary(c):
+    """Headline figures of one period (no comparison): ratings, satisfied, csat, mean, low (the
+    agency's threshold), low_share, low_label, comment_share, distribution, counts."""
+    return _figures(counts(c, ["agency_id"]), thresholds(c))
 
 
 def headline(c):
@@ -255,7 +281,7 @@ def trend(c):
         return grain, [(key, buckets[key]) for key in keys]
     if grain == "month":
         month_counts = counts_by_month(c)
-        keys = _month_starts(c.start, c.end)
+        keys = month_starts(c.start, c.end)
         return grain, [(m, month_counts.get(m, Counts())) for m in keys]
     for (day,), k in daily(c).items():
         key = day - timedelta(days=day.weekday()) if grain == "week" else day
@@ -268,7 +294,7 @@ def trend(c):
     return grain, [(key, buckets[key]) for key in keys]
 
 
-def _month_starts(start, end):
+def month_starts(start, end):
     m, out = start.replace(day=1), []
     while m <= end:
         out.append(m)
@@ -277,19 +303,28 @@ def _month_starts(start, end):
 
 
 def counts_by_month(c):
-    """-> {month start: Counts}: whole months from RatingMonth, partial ones from RatingDay."""
+    """-> {month start: Counts}: whole months from the month table, partial ones by day."""
+    return {key[0]: k for key, k in monthly(c).items()}
+
+
+def monthly(c, group=(), kind=None):
+    """-> {(month start, *group): Counts} over the Criteria's period (a month cut by the period
+    counts only its days inside): whole months from the month table, the rest from the day table."""
+    pending.fresh()
+    group = list(group)
+    width = len(group)
+    month_model, day_model = _tables(c, group, kind)
     out = defaultdict(Counts)
     months = _whole_months(c)
-    month_model, day_model = _tables(c)
-    day_q = _filtered(day_model, c).filter(day__gte=c.start, day__lte=c.end)
+    day_q = _filtered(day_model, c, kind).filter(day__gte=c.start, day__lte=c.end)
     if months:
         first, after = months
-        qs = _filtered(month_model, c).filter(month__gte=first, month__lt=after)
-        for row in _sum_rows(qs, ["month"]):
-            out[row[0]].add(_masked(c, row[1:]))
+        qs = _filtered(month_model, c, kind).filter(month__gte=first, month__lt=after)
+        for row in _sum_rows(qs, ["month", *group]):
+            out[(row[0], *row[1:1 + width])].add(_masked(c, row[1 + width:]))
         day_q = day_q.exclude(day__gte=first, day__lt=after)
-    for row in _sum_rows(day_q, ["day"]):
-        out[row[0].replace(day=1)].add(_masked(c, row[1:]))
+    for row in _sum_rows(day_q, ["day", *group]):
+        out[(row[0].replace(day=1), *row[1:1 + width])].add(_masked(c, row[1 + width:]))
     return out
 
 
@@ -301,7 +336,8 @@ def heatmap(c):
     months = _whole_months(c)
     if months and not _below_premise(c) and c.premise_id is None and c.scope_premises is None:
         first, after = months
-        qs = HeatMonth.objects.filter(**cr.filters(c)).filter(month__gte=first, month__lt=after)
+        pending.fresh()
+        qs = cr.rows(HeatMonth, c).filter(month__gte=first, month__lt=after)
         for weekday, hour, *values in _sum_rows(qs, ["weekday", "hour"]):
             grid[weekday][hour].add(_masked(c, values))
         edges = [(c.start, first - timedelta(days=1)), (after, c.end)]
@@ -320,6 +356,7 @@ def heatmap(c):
 def reasons(c):
     """-> [(FollowUpReason, count)] most chosen first (reasons of ratings in the score range):
     whole months from ReasonMonth when nothing below the premise is asked for, the rest by day."""
+    pending.fresh()
     per = defaultdict(int)
     for qs in _reason_parts(c):
         for reason_id, n in qs.order_by().values_list("reason_id").annotate(Sum("n")):
@@ -333,14 +370,14 @@ def reasons(c):
 
 def _reason_parts(c):
     scores = {"score__gte": c.score_min, "score__lte": c.score_max}
-    days = RatingReasonDay.objects.filter(**cr.filters(c)).filter(day__gte=c.start, day__lte=c.end, **scores)
+    days = cr.rows(RatingReasonDay, c).filter(day__gte=c.start, day__lte=c.end, **scores)
     if c.kind is not None:
         days = days.filter(target__kind=c.kind)
     months = _whole_months(c)
     if not months or c.kind is not None or _below_premise(c):
         return [days]
     first, after = months
-    return [ReasonMonth.objects.filter(**cr.filters(c)).filter(month__gte=first, month__lt=after, **scores),
+    return [cr.rows(ReasonMonth, c).filter(month__gte=first, month__lt=after, **scores),
             days.exclude(day__gte=first, day__lt=after)]
 
 

@@ -9,7 +9,6 @@ from collections import defaultdict
 from django_scopes import scopes_disabled
 
 from erating.base.analysis.figures import Counts, counts
-from erating.base.analysis.stats import wilson_lower_bound
 from erating.base.models import Agency, Ministry, Premise, Target, User
 from erating.base.models.bilingual import pick
 
@@ -23,6 +22,7 @@ DIMENSIONS = {
     "service": ("target_id", "service"),
     "facility": ("target_id", "facility"),
     "officer": ("officer_id", None),
+    "target": ("target_id", None),  # every kind (a premise's page)
 }
 
 
@@ -79,7 +79,7 @@ def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=
             continue
         minimum = mins.get(agency, DEFAULT_MIN_RATINGS) if agency else DEFAULT_MIN_RATINGS
         row = {"id": ident, "label": labels.get(ident, "?"), "total": k.total, "csat": k.csat, "mean": k.mean,
-               "score": 100.0 * wilson_lower_bound(k.satisfied, k.total), "agency_id": agency,
+               "score": k.ranking_score, "agency_id": agency,
                "minimum": minimum, "counts": k}
         if k.total >= minimum:
             ranked.append(row)
@@ -100,10 +100,17 @@ def _fold(per, dimension, kinds):
     out = defaultdict(Counts)
     index = {"premise": 1, "officer": 3}.get(dimension, 2)
     for key, k in per.items():
-        if index == 2 and kinds.get(key[2]) != dimension:
+        if index == 2 and dimension != "target" and kinds.get(key[2]) != dimension:
             continue
         out[(key[index], key[0])] += k
     return out
+
+
+def top(c, dimension, limit=10):
+    """The first `limit` rows, ranked ones first then those below the minimum (home pages)."""
+    result = ranking(c, dimension)
+    return [{"label": r["label"], "total": r["total"], "csat": r["csat"], "mean": r["mean"]}
+            for r in (result["ranked"] + result["few"])[:limit]]
 
 
 def rankings(c, dimensions, *, show_officers_below_minimum=False):

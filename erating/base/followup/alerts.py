@@ -9,9 +9,10 @@ premise's supervisors (tablets: to the agency's administrators). Run it every mi
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
+from erating.base.analysis import measures
 from erating.base.auditlog.log import log_action
 from erating.base.followup.calendar import MALAYSIA, is_open
 from erating.base.models import Alert, AlertComment, AlertRule, Device, Rating, User
@@ -41,14 +42,16 @@ def ensure_rules(agency):
 
 def _counts(ratings, low_max, by):
     """{unit id: (total, low, satisfied)} for ratings grouped by `by` ("premise" or "target")."""
+    # Minutes are finer than the aggregates (hours, days): counted on the rows, with the engine's
+    # definitions of satisfied and low (analysis.measures).
     rows = (ratings.filter(flagged=False).values(f"{by}_id")
-            .annotate(total=Count("id"), low=Count("id", filter=Q(score__lte=low_max)),
-                      satisfied=Count("id", filter=Q(score__gte=4))))
+            .annotate(total=Count("id"), low=Count("id", filter=measures.low_q(low_max)),
+                      satisfied=Count("id", filter=measures.satisfied_q())))
     return {r[f"{by}_id"]: (r["total"], r["low"], r["satisfied"]) for r in rows}
 
 
 def _csat(satisfied, total):
-    return round(100.0 * satisfied / total, 1) if total else None
+    return measures.share(satisfied, total)
 
 
 def fire_low_share(rule, agency, now):
@@ -59,7 +62,7 @@ def fire_low_share(rule, agency, now):
         for unit_id, (total, low, _sat) in _counts(recent, agency.reasons_max_score, by).items():
             if total >= rule.min_ratings and 100 * low >= rule.threshold * total:
                 fired[f"{by}:{unit_id}"] = {"total": total, "low": low, "minutes": rule.window_minutes,
-                                            "value": round(100.0 * low / total, 1)}
+                                            "value": measures.share(low, total)}
     return fired
 
 

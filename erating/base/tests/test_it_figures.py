@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures, pending, rankings
+from erating.base.analysis import figures, measures, pending, rankings
 from erating.base.ingest import writer as rating_writer
 from erating.base.models import Rating, User
 from erating.base.scoping import dimensions_for
@@ -169,7 +169,7 @@ def test_figures_equal_the_raw_computation(dataset, data):
     assert {row["id"]: row["total"] for row in counters["ranked"] + counters["few"]} == dict(per_counter)
     for row in premise_rank["ranked"]:
         sat = sum(r.score >= 4 for r in rows if r.premise_id == row["id"])
-        assert near(row["score"], 100.0 * rankings.wilson_lower_bound(sat, row["total"]))
+        assert near(row["score"], 100.0 * measures.wilson(sat, row["total"]))
         assert row["total"] >= row["minimum"]
 
     assert [r.id for r in comments] == [r.id for r in sorted(rows, key=lambda r: r.created_at, reverse=True)
