@@ -100,6 +100,8 @@ def _masked(c, values):
 
 def _filtered(model, c, kind=None):
     qs = cr.rows(model, c)
+    if kind is not None and c.kind is not None and kind != c.kind:
+        return qs.none()  # a kind asked for inside Criteria of another kind: nothing
     kind = kind or c.kind
     if kind is not None:
         qs = qs.filter(target__kind=kind)
