@@ -46,7 +46,7 @@ class ReportForm(forms.Form):
     flagged = forms.BooleanField(label=_("Include ratings suspected of abuse"), required=False)
     year = forms.IntegerField(label=_("Year (by month report)"), required=False, min_value=2000, max_value=2100)
     levels = forms.TypedMultipleChoiceField(label=_("Scores (low ratings report)"), required=False, coerce=int,
-                                            choices=[(4, _("4 – Satisfactory")), (3, _("3 – Moderately satisfactory")),
+                                            choices=[(4, _("4 – Satisfactory")), (3, _("3 – Fairly satisfactory")),
                                                      (2, _("2 – Less than satisfactory")), (1, _("1 – Unsatisfactory"))],
                                             widget=forms.CheckboxSelectMultiple,
                                             help_text=_("None chosen: the agency's low-score threshold."))
