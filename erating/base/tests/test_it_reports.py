@@ -15,6 +15,7 @@ from erating.base.reports import xlsx_out, xlsx_stream
 from erating.base.reports.base import TooManyRows
 from erating.base.reports.run import prepare, write_file
 from erating.base.scoping import dimensions_for
+from erating.base.testing import add_rating
 from erating.base.tests.reports_helpers import csv_rows as _csv
 from erating.base.tests.reports_helpers import expected, pdf_text, run, seed
 
@@ -336,3 +337,25 @@ def test_it_round_trips_csv_cells_by_type():
     assert rows[1:] == [["'=1+1", "-3", "-0.50"], ["'-3", "", "2.25"], ["'@x\tq", "7", ""], ["'\tTab", "0", "0.00"],
                         ["Kaunter ñ é", "1", "1.00"]]
 
+
+
+def test_it_lists_low_ratings_at_the_agencys_threshold(data, tmp_path):
+    """The low report takes the agency's threshold (it was fixed at 1–2), as the dashboard's
+    "Low scores (1–3)" does, and says which."""
+    world, today = data
+    start = today - timedelta(days=60)
+    with scopes_disabled():
+        world.home.agency.reasons_max_score = 3
+        world.home.agency.save()
+        add_rating(world.home.counter, 3, when=timezone.now() - timedelta(days=1))
+    query = {"report": "low", "fmt": "csv", "start": start.isoformat(), "end": today.isoformat(), "language": "en"}
+    rows = _csv(run(world.home.admin, query, tmp_path))
+    want = [r for r in expected({world.home.agency.pk}, start, today) if r.score <= 3]
+    assert any(r.score == 3 for r in want)
+    assert sorted(int(r[0]) for r in rows[1:]) == sorted(r.pk for r in want)
+    req = prepare(world.home.admin, dimensions_for(world.home.admin), query)
+    from erating.base.reports.detail import low_ratings
+    from erating.base.reports.run import bound
+
+    with bound(req.ctx):
+        assert low_ratings(req.ctx)[1] == "Low scores (1–3)"
