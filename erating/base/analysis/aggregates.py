@@ -24,6 +24,7 @@ from erating.base.models import (
     RatingMonth,
     RatingReasonDay,
     ReasonMonth,
+    TargetHeatMonth,
 )
 
 MYT = zoneinfo.ZoneInfo("Asia/Kuala_Lumpur")
@@ -39,6 +40,8 @@ TABLES = {
     PremiseMonth: (["agency_id", "month", "premise_id", "channel", "flagged"], COUNTS),
     HeatMonth: (["agency_id", "month", "weekday", "hour", "channel", "flagged"], COUNTS),
     ReasonMonth: (["agency_id", "month", "premise_id", "channel", "flagged", "score", "reason_id"], ["n"]),
+    TargetHeatMonth: (["agency_id", "month", "weekday", "hour", "premise_id", "target_id", "officer_id", "channel",
+                       "flagged"], COUNTS),
 }
 # Tables summed from another, finer one: (source, key of a source key).
 DERIVED = {
@@ -72,7 +75,8 @@ def deltas(rows):
                            (RatingHour, (d, local.hour, agency, premise, channel, flagged)),
                            (PremiseDay, (agency, d, premise, channel, flagged)),
                            (PremiseMonth, (agency, m, premise, channel, flagged)),
-                           (HeatMonth, (agency, m, d.weekday(), local.hour, channel, flagged))):
+                           (HeatMonth, (agency, m, d.weekday(), local.hour, channel, flagged)),
+                           (TargetHeatMonth, (agency, m, d.weekday(), local.hour) + base[1:])):
             table = out[model]
             counts = table.get(key)
             if counts is None:
@@ -191,12 +195,16 @@ def _expr():
     if connection.vendor == "postgresql":
         local = "(r.created_at AT TIME ZONE 'Asia/Kuala_Lumpur')"
         return {"day": f"CAST({local} AS date)", "hour": f"CAST(EXTRACT(HOUR FROM {local}) AS integer)",
+                "month": f"CAST(date_trunc('month', {local}) AS date)",
+                "weekday": f"CAST(EXTRACT(ISODOW FROM {local}) AS integer) - 1",
                 "month_of_day": "CAST(date_trunc('month', d.day) AS date)",
                 "weekday_of_day": "CAST(EXTRACT(ISODOW FROM d.day) AS integer) - 1",
                 "reasons": "jsonb_array_elements_text(r.reasons) AS x(reason)", "reason": "CAST(x.reason AS integer)",
                 "distinct_reasons": "DISTINCT"}
     local = "r.created_at, '+8 hours'"
     return {"day": f"date({local})", "hour": f"CAST(strftime('%%H', {local}) AS integer)",
+            "month": f"date({local}, 'start of month')",
+            "weekday": f"(CAST(strftime('%%w', {local}) AS integer) + 6) %% 7",
             "month_of_day": "date(d.day, 'start of month')",
             "weekday_of_day": "(CAST(strftime('%%w', d.day) AS integer) + 6) %% 7", "reasons": "json_each(r.reasons) AS x",
             "reason": "CAST(x.value AS integer)", "distinct_reasons": "DISTINCT"}
@@ -225,6 +233,10 @@ def _raw_selects(agency):
                          f"COUNT(*) FROM (SELECT {e['distinct_reasons']} r.id, {e['day']} AS day, {target.replace('COALESCE(r.officer_id, 0)', 'COALESCE(r.officer_id, 0) AS officer_id')}, "
                          f"r.score, {e['reason']} AS reason FROM {rating} r, {e['reasons']} WHERE {where}) s "
                          f"GROUP BY day, agency_id, premise_id, target_id, officer_id, channel, flagged, score, reason",
+        TargetHeatMonth: f"SELECT r.agency_id, {e['month']}, {e['weekday']}, {e['hour']}, r.premise_id, r.target_id, "
+                         f"COALESCE(r.officer_id, 0), r.channel, r.flagged, {_count_cols()} FROM {rating} r "
+                         f"WHERE {where} GROUP BY r.agency_id, {e['month']}, {e['weekday']}, {e['hour']}, "
+                         f"r.premise_id, r.target_id, COALESCE(r.officer_id, 0), r.channel, r.flagged",
         # Coarser tables are summed from the rebuilt finer ones.
         RatingMonth: _derived_sql(day, f"{e['month_of_day']}, d.agency_id, d.premise_id, d.target_id, d.officer_id, "
                                        f"d.channel, d.flagged", agency),
@@ -260,10 +272,11 @@ def _utc_text(moment):
 
 
 def _date_field(model):
-    return "month" if model in (RatingMonth, PremiseMonth, HeatMonth, ReasonMonth) else "day"
+    return "month" if model in (RatingMonth, PremiseMonth, HeatMonth, ReasonMonth, TargetHeatMonth) else "day"
 
 
-ORDER = (RatingDay, RatingHour, RatingReasonDay, RatingMonth, PremiseDay, PremiseMonth, HeatMonth, ReasonMonth)
+ORDER = (RatingDay, RatingHour, RatingReasonDay, RatingMonth, PremiseDay, PremiseMonth, HeatMonth, ReasonMonth,
+         TargetHeatMonth)
 
 
 def rebuild(start, end, agency=None):
@@ -292,6 +305,22 @@ def rebuild(start, end, agency=None):
                            _params(model, start, end, agency))
         # The pending ratings dropped above are counted here, so their themes must be too.
         themes.recount(cursor, start, end, agency)
+
+
+def backfill(model):
+    """Fill a NEW aggregate table (no rows yet) from every rating counted so far, for a migration:
+    the folder waits meanwhile, and ratings still queued are left to it (it counts them into every
+    table, this one included), so each rating is counted once."""
+    from erating.base.analysis import pending
+
+    keys, values = TABLES[model]
+    select = _raw_selects(None)[model].replace(
+        "WHERE r.created_at >= %s", f"WHERE r.id NOT IN (SELECT rating_id FROM {pending.TABLE}) AND r.created_at >= %s")
+    since, until = _bounds(date(2000, 1, 1), date(2999, 12, 31))
+    params = [since, until] if connection.vendor == "postgresql" else [_utc_text(since), _utc_text(until)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        pending.lock(cursor)
+        cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys + values)}) {select}", params)
 
 
 def check(start, end, agency=None):

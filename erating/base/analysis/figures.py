@@ -5,7 +5,8 @@ All counts come from the aggregate tables, chosen so each answer is exact:
     premise-grain tables (PremiseMonth, PremiseDay) when nothing below the premise is asked for
     (no target, officer or target kind), else the target-grain ones (RatingMonth, RatingDay);
   - per-day series: PremiseDay or RatingDay, by the same rule;
-  - heat map: HeatMonth (per agency) for whole months when no premise narrows it, else RatingHour;
+  - heat map: HeatMonth (per agency) for whole months when no premise narrows it, TargetHeatMonth
+    for whole months of an officer, target or target kind, else RatingHour;
   - per-hour series (heat map, hour trend): RatingHour when no filter below the premise applies,
     else the raw ratings of that target / officer / kind (an indexed, narrow read);
   - reasons: ReasonMonth (per premise) for whole months when nothing below the premise is asked
@@ -36,6 +37,7 @@ from erating.base.models import (
     RatingMonth,
     RatingReasonDay,
     ReasonMonth,
+    TargetHeatMonth,
 )
 
 N = [f"n{s}" for s in range(1, 6)]
@@ -333,13 +335,19 @@ def monthly(c, group=(), kind=None):
 # --- heat map -----------------------------------------------------------------------------------
 
 def heatmap(c):
-    """-> 7 × 24 list of Counts: [weekday Monday=0][hour], Malaysia time."""
+    """-> 7 × 24 list of Counts: [weekday Monday=0][hour], Malaysia time. Whole months from
+    HeatMonth (per agency) or, for an officer, target or target kind, TargetHeatMonth; the
+    period's partial months by hour."""
     grid = [[Counts() for _ in range(24)] for _ in range(7)]
     months = _whole_months(c)
-    if months and not _below_premise(c) and c.premise_id is None and c.scope_premises is None:
+    by_agency = not _below_premise(c) and c.premise_id is None and c.scope_premises is None
+    if months and (by_agency or _below_premise(c)):
         first, after = months
         pending.fresh()
-        qs = cr.rows(HeatMonth, c).filter(month__gte=first, month__lt=after)
+        if by_agency:
+            qs = cr.rows(HeatMonth, c).filter(month__gte=first, month__lt=after)
+        else:
+            qs = _filtered(TargetHeatMonth, c).filter(month__gte=first, month__lt=after)
         for weekday, hour, *values in _sum_rows(qs, ["weekday", "hour"]):
             grid[weekday][hour].add(_masked(c, values))
         edges = [(c.start, first - timedelta(days=1)), (after, c.end)]

@@ -187,3 +187,28 @@ def test_officer_rows_below_the_minimum_are_withheld(dataset):
     assert withheld["ranked"] == withheld["few"] == [] and withheld["hidden"] == 2
     assert len(shown["few"]) == 2 and all(r["total"] < 10_000 for r in shown["few"])
     assert User.objects.filter(id__in=[r["id"] for r in shown["few"]]).count() == 2
+
+
+def test_an_officers_heat_map_of_whole_months_reads_no_raw_ratings(dataset):
+    """Officer and target heat maps come from the aggregates (TargetHeatMonth), not their raw
+    ratings; the table is filled for existing ratings by its migration (aggregates.backfill)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from erating.base.analysis import aggregates
+    from erating.base.models import TargetHeatMonth
+
+    home = dataset.home
+    user = home.officer
+    c = cr.parse(QueryDict(mutable=True) | {"period": "custom", "start": "2026-02-01", "end": "2026-04-30"}, user=user)
+    with scope(**dimensions_for(user)), CaptureQueriesContext(connection) as queries:
+        grid = figures.heatmap(c)
+    assert not [q["sql"] for q in queries.captured_queries if "base_rating\"" in q["sql"] or "base_rating " in q["sql"]]
+    want = Counter((r.created_at.astimezone(cr.MYT).weekday(), r.created_at.astimezone(cr.MYT).hour)
+                   for r in selected(raw_rows(), c))
+    assert {(d, h): grid[d][h].total for d in range(7) for h in range(24) if grid[d][h].total} == dict(want)
+    assert sum(want.values()) > 0
+    with scopes_disabled():
+        TargetHeatMonth.objects.all().delete()
+    aggregates.backfill(TargetHeatMonth)
+    assert aggregates.check(FIRST, LAST) == []
