@@ -73,5 +73,7 @@ def test_it_shows_the_same_digits_in_the_chart_and_its_table(world):
     assert numbers.text(trend["chart"]["csat"][index], 1) == row["csat"]
     card = next(card for card in summary["cards"] if card["key"] == "csat")
     assert card["value"] == "93.8%"
+    low = next(card for card in summary["cards"] if card["key"] == "low_share")
+    assert low["label"] == "Low scores (1–2)" and low["value"] == "6.3%"  # 1 of 16: 6.25
     shares = [Decimal(r["share"]) for r in summary["dist_rows"]]
     assert sum(shares) == 100

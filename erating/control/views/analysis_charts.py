@@ -47,7 +47,7 @@ def summary(c, head):
     cards = []
     for key, label, fmt, unit, better in (
             ("ratings", _("Ratings"), 0, "", None), ("csat", _("Satisfaction index"), 1, "%", "up"),
-            ("mean", _("Mean score"), 2, "", "up"), ("low_share", _("Low scores"), 1, "%", "down"),
+            ("mean", _("Mean score"), 2, "", "up"), ("low_share", head["low_label"], 1, "%", "down"),
             ("comment_share", _("With comments"), 1, "%", None)):
         change = head["change"].get("ratings_pct" if key == "ratings" else key)
         if change is not None:  # a change too small to show at this precision is no change
