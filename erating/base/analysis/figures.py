@@ -378,6 +378,18 @@ def reasons(c):
     return rows
 
 
+def reasons_by(c, group):
+    """-> {(*group values, reason id): times chosen} (reasons of ratings in the score range), from
+    the same tables as reasons(); `group` of fields both reason tables carry (agency_id,
+    premise_id, channel)."""
+    pending.fresh()
+    per = defaultdict(int)
+    for qs in _reason_parts(c):
+        for *key, n in qs.order_by().values_list(*group, "reason_id").annotate(Sum("n")):
+            per[tuple(key)] += n
+    return per
+
+
 def _reason_parts(c):
     scores = {"score__gte": c.score_min, "score__lte": c.score_max}
     days = cr.rows(RatingReasonDay, c).filter(day__gte=c.start, day__lte=c.end, **scores)

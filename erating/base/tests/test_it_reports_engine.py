@@ -5,6 +5,7 @@ for the same criteria and user, and both equal the raw ratings. Runs on SQLite a
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
+from django.utils import translation
 from django_scopes import scope
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from erating.base.tests.test_it_figures import dataset, queries, raw_rows, selec
 pytestmark = pytest.mark.django_db
 
 SEEN = set()
-REPORTS = ["summary", "by-agency", "by-month", "charter", "officers", "cross-agency"]
+REPORTS = ["summary", "by-agency", "by-month", "charter", "officers", "cross-agency", "followup"]
 
 
 def _built(user, query, report):
@@ -58,7 +59,7 @@ def _check(user, report, ctx, sections):
     c = ctx.criteria
     raw = raw_rows()
     limits = {a.id: a.reasons_max_score for a in {r.agency for r in raw}}
-    with scope(**ctx.dims):
+    with scope(**ctx.dims), translation.override(ctx.language):
         head = figures.headline(c)
     rows = selected(raw, c)
     assert head["ratings"] == len(rows)
@@ -107,6 +108,14 @@ def _check(user, report, ctx, sections):
         for i, month in enumerate(figures.month_starts(period.start, period.end)):
             column = [line[first + 2 * i] for line in body]
             assert sum(column) == months.get(month, figures.Counts()).total
+    elif report == "followup":
+        with scope(**ctx.dims):
+            engine = sum(n for _reason, n in figures.reasons(c))
+        printed = 0
+        for labels, body in by_title.values():
+            if "Total reasons" in labels and body:
+                printed += body[-1][labels.index("Total reasons")]  # the section's total row
+        assert printed == engine == sum(len(set(r.reasons)) for r in rows)
     elif report == "officers":
         with scope(**ctx.dims):
             result = rankings.ranking(c, "officer", show_officers_below_minimum=user.is_agency_admin)
