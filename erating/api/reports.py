@@ -11,7 +11,8 @@ from django_scopes import scope
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from erating.base.analysis import disclosure, stats
+from erating.base.analysis import disclosure
+from erating.base.analysis import figures as engine
 from erating.base.reports import api_tokens
 from erating.base.reports.criteria import ratings
 from erating.base.reports.detail import detailed_query
@@ -124,12 +125,12 @@ def figures(request, params: Query[CriteriaIn]):
         return _invalid(exc)
     if (refused := _withheld(req)) is not None:
         return refused
+    # The figures engine, as the dashboard; exact values (no rounding: the client shows them).
     with scope(**req.ctx.dims):
-        qs = ratings(req.ctx.criteria)
-        s = stats.summary(qs)
-        dist = {str(k): v for k, v in stats.distribution(qs)}
+        s = engine.summary(req.ctx.criteria)
     c = req.ctx.criteria
-    return {"start": c.start.isoformat(), "end": c.end.isoformat(), "total": s["total"], "satisfied": s["satisfied"],
+    dist = {str(score): s["distribution"][score - 1] for score in range(5, 0, -1)}
+    return {"start": c.start.isoformat(), "end": c.end.isoformat(), "total": s["ratings"], "satisfied": s["satisfied"],
             "low": s["low"], "csat": s["csat"], "mean": s["mean"], "distribution": dist}
 
 

@@ -48,8 +48,10 @@ class ReportForm(forms.Form):
     flagged = forms.BooleanField(label=_("Include ratings suspected of abuse"), required=False)
     year = forms.IntegerField(label=_("Year (by month report)"), required=False, min_value=2000, max_value=2100)
     levels = forms.TypedMultipleChoiceField(label=_("Scores (low ratings report)"), required=False, coerce=int,
-                                            choices=[(2, _("2 – Less than satisfactory")), (1, _("1 – Unsatisfactory"))],
-                                            widget=forms.CheckboxSelectMultiple)
+                                            choices=[(4, _("4 – Satisfactory")), (3, _("3 – Fairly satisfactory")),
+                                                     (2, _("2 – Less than satisfactory")), (1, _("1 – Unsatisfactory"))],
+                                            widget=forms.CheckboxSelectMultiple,
+                                            help_text=_("None chosen: the agency's low-score threshold."))
     split = forms.BooleanField(label=_("Split across several sheets when an XLSX sheet would be too long"),
                                required=False)
 

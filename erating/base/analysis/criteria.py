@@ -215,6 +215,14 @@ def parse(data: Mapping, *, user, scope=None) -> Criteria:
                     scope_agency=scope_agency, scope_premises=scope_premises, scope_officer=scope_officer)
 
 
+def for_unit(scope, *, start=EARLIEST, end=None, **ids) -> Criteria:
+    """A Criteria for one unit's page (a premise's or target's all-time figures) inside the
+    request's scope (its dimensions dict); the view has already found the unit in that scope."""
+    agency, premises, officer = _scope_of(None, scope)
+    return Criteria(start=start, end=end or today(), scope_agency=agency, scope_premises=premises,
+                    scope_officer=officer, **{f"{name}_id": value for name, value in ids.items()})
+
+
 def _check_exists(ids, scope_agency, scope_premises, errors):
     """Every id must exist, be inside the scope and agree with the others (a premise of the chosen
     agency, a target of the chosen premise); otherwise "not found", never a hint of what exists."""
@@ -264,29 +272,63 @@ def _restrict(q, agency_field, premise_field, ids, scope_agency, scope_premises)
     return q
 
 
-# The user's scope as filters, then the criteria within it (attribute, lookup).
-SCOPE_FILTERS = (("scope_agency", "agency_id"), ("scope_premises", "premise_id__in"), ("scope_officer", "officer_id"))
-CRITERIA_FILTERS = (("ministry_id", "agency__ministry_id"), ("agency_id", "agency_id"), ("premise_id", "premise_id"),
-                    ("target_id", "target_id"), ("officer_id", "officer_id"), ("channel", "channel"))
-
-
 def filters(c: Criteria):
     """The Criteria as keyword filters valid on Rating and on the aggregate tables alike (both
-    carry agency, premise, target, officer, channel, flagged; `day` vs created_at is separate).
-    A criterion never replaces the scope's own value for the same field, so it cannot widen it."""
-    f = {lookup: getattr(c, attr) for attr, lookup in SCOPE_FILTERS if getattr(c, attr) is not None}
-    for attr, lookup in CRITERIA_FILTERS:
-        if getattr(c, attr) is not None:
-            f.setdefault(lookup, getattr(c, attr))
+    carry agency, premise, target, officer, channel, flagged; `day` vs created_at is separate),
+    each condition once: a criterion inside the scope replaces the scope's wider condition on the
+    same field (parse() checked it is inside), a criterion outside it is kept beside it (no rows),
+    so the filters never widen the scope. Two conditions on one column made PostgreSQL
+    misestimate a supervisor's queries (1 s instead of 2 ms)."""
+    f = {}
+    agency = c.scope_agency if c.scope_agency is not None else c.agency_id
+    if agency is not None:
+        f["agency_id"] = agency
+        if c.agency_id is not None and c.agency_id != agency:
+            f["agency__pk"] = c.agency_id  # outside the scope: nothing
+    if c.ministry_id is not None:
+        f["agency__ministry_id"] = c.ministry_id
+    if c.premise_id is not None:
+        f["premise_id"] = c.premise_id
+        if c.scope_premises is not None and c.premise_id not in c.scope_premises:
+            f["premise_id__in"] = c.scope_premises
+    elif c.scope_premises is not None:
+        f["premise_id__in"] = c.scope_premises
+    if c.target_id is not None:
+        f["target_id"] = c.target_id
+    officer = c.scope_officer if c.scope_officer is not None else c.officer_id
+    if officer is not None:
+        f["officer_id"] = officer
+        if c.officer_id is not None and c.officer_id != officer:
+            f["officer__pk"] = c.officer_id
+    if c.channel is not None:
+        f["channel"] = c.channel
     if not c.include_flagged:
         f["flagged"] = False
     return f
 
 
+def _same_scope(active, c):
+    def norm(value):
+        return frozenset(value) if isinstance(value, (list, tuple, set, frozenset)) else value
+    return (active.get("_enabled", True) and active.get("agency") == c.scope_agency
+            and norm(active.get("premise")) == norm(c.scope_premises) and active.get("officer") == c.scope_officer
+            and {"agency", "premise", "officer"} <= set(active))
+
+
+def rows(model, c: Criteria):
+    """`model`'s rows (Rating or an aggregate table) under the Criteria, each condition once.
+    When the active django-scopes scope is the Criteria's own copy, its conditions are those of
+    filters(): the query goes past the scoped manager so they are not written twice; any other
+    scope (or none, which raises ScopeError) still applies through the scoped manager."""
+    from django_scopes.state import get_scope
+
+    manager = model._base_manager if _same_scope(get_scope(), c) else model.objects
+    return manager.filter(**filters(c))
+
+
 def ratings(c: Criteria):
-    """The raw ratings of the Criteria, through the scoped manager (the active django-scopes scope
-    applies on top of the Criteria's own copy of the user's scope)."""
-    qs = Rating.objects.filter(created_at__gte=c.since, created_at__lt=c.until, **filters(c))
+    """The raw ratings of the Criteria (listings, exports), within the user's scope."""
+    qs = rows(Rating, c).filter(created_at__gte=c.since, created_at__lt=c.until)
     if c.kind is not None:
         qs = qs.filter(target__kind=c.kind)
     if not c.all_scores:

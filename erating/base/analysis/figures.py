@@ -5,12 +5,18 @@ All counts come from the aggregate tables, chosen so each answer is exact:
     premise-grain tables (PremiseMonth, PremiseDay) when nothing below the premise is asked for
     (no target, officer or target kind), else the target-grain ones (RatingMonth, RatingDay);
   - per-day series: PremiseDay or RatingDay, by the same rule;
-  - heat map: HeatMonth (per agency) for whole months when no premise narrows it, else RatingHour;
+  - heat map: HeatMonth (per agency) for whole months when no premise narrows it, TargetHeatMonth
+    for whole months of an officer, target or target kind, else RatingHour;
   - per-hour series (heat map, hour trend): RatingHour when no filter below the premise applies,
     else the raw ratings of that target / officer / kind (an indexed, narrow read);
   - reasons: ReasonMonth (per premise) for whole months when nothing below the premise is asked
     for, else RatingReasonDay.
 A score filter selects count columns (n1..n5), never rows, so it is exact on every table.
+What each figure means (satisfied, low, mean, index, Wilson bound) is defined once, in
+measures.py. Ratings still queued for the folder are folded first (pending.fresh()), here, so no
+caller has to: every reader of the aggregates goes through counts() / daily() / hourly() /
+reasons() / heatmap(). Each table is read under the Criteria's own copy of the user's scope, each
+condition once (criteria.rows).
 """
 from collections import defaultdict
 from datetime import timedelta
@@ -19,6 +25,7 @@ from django.db.models import Sum
 from django_scopes import scopes_disabled
 
 from erating.base.analysis import criteria as cr
+from erating.base.analysis import measures, pending
 from erating.base.models import (
     Agency,
     FollowUpReason,
@@ -30,6 +37,7 @@ from erating.base.models import (
     RatingMonth,
     RatingReasonDay,
     ReasonMonth,
+    TargetHeatMonth,
 )
 
 N = [f"n{s}" for s in range(1, 6)]
@@ -65,22 +73,26 @@ class Counts:
 
     @property
     def satisfied(self):
-        return self.n[3] + self.n[4]
+        return measures.satisfied(self.n)
 
     @property
     def commented(self):
         return sum(self.c)
 
     def low(self, threshold):
-        return sum(self.n[:threshold])
+        return measures.low(self.n, threshold)
 
     @property
     def mean(self):
-        return sum((i + 1) * k for i, k in enumerate(self.n)) / self.total if self.total else None
+        return measures.mean(self.n)
 
     @property
     def csat(self):
-        return 100.0 * self.satisfied / self.total if self.total else None
+        return measures.csat(self.n)
+
+    @property
+    def ranking_score(self):
+        return measures.ranking_score(self.n)
 
 
 def _masked(c, values):
@@ -89,7 +101,9 @@ def _masked(c, values):
 
 
 def _filtered(model, c, kind=None):
-    qs = model.objects.filter(**cr.filters(c))
+    qs = cr.rows(model, c)
+    if kind is not None and c.kind is not None and kind != c.kind:
+        return qs.none()  # a kind asked for inside Criteria of another kind: nothing
     kind = kind or c.kind
     if kind is not None:
         qs = qs.filter(target__kind=kind)
@@ -125,6 +139,7 @@ def _tables(c, group=(), kind=None):
 
 def counts(c, group=(), kind=None):
     """-> {group values tuple: Counts} over the Criteria's period."""
+    pending.fresh()
     group = list(group)
     month_model, day_model = _tables(c, group, kind)
     out = defaultdict(Counts)
@@ -153,6 +168,7 @@ def _below_premise(c):
 
 def daily(c, group=()):
     """-> {(day, *group): Counts}."""
+    pending.fresh()
     out = defaultdict(Counts)
     day_model = _tables(c, group)[1]
     for row in _sum_rows(_filtered(day_model, c).filter(day__gte=c.start, day__lte=c.end), ["day", *group]):
@@ -162,9 +178,10 @@ def daily(c, group=()):
 
 def hourly(c):
     """-> {(day, hour): Counts}, Malaysia time."""
+    pending.fresh()
     out = defaultdict(Counts)
     if not _below_premise(c):
-        qs = RatingHour.objects.filter(**cr.filters(c)).filter(day__gte=c.start, day__lte=c.end)
+        qs = cr.rows(RatingHour, c).filter(day__gte=c.start, day__lte=c.end)
         for row in _sum_rows(qs, ["day", "hour"]):
             out[(row[0], row[1])].add(_masked(c, row[2:]))
         return out
@@ -191,22 +208,35 @@ def thresholds(c):
         return dict(qs.values_list("id", "reasons_max_score"))
 
 
+def low_of(per_agency, limits):
+    """Low ratings of {(agency id, ...): Counts}, each agency at its own threshold."""
+    return sum(k.low(limits.get(key[0], measures.DEFAULT_LOW_MAX)) for key, k in per_agency.items())
+
+
 def _figures(per_agency, limits):
     whole = Counts()
-    low = 0
-    for (agency,), k in per_agency.items():
+    for k in per_agency.values():
         whole += k
-        low += k.low(limits.get(agency, 2))
+    low = low_of(per_agency, limits)
     t = whole.total
     return {
         "ratings": t,
+        "satisfied": whole.satisfied,
         "csat": whole.csat,
         "mean": whole.mean,
-        "low_share": 100.0 * low / t if t else None,
-        "comment_share": 100.0 * whole.commented / t if t else None,
+        "low": low,
+        "low_share": measures.share(low, t),
+        "low_label": measures.low_label(limits.values()),
+        "comment_share": measures.share(whole.commented, t),
         "distribution": list(whole.n),
         "counts": whole,
     }
+
+
+def summary(c):
+    """Headline figures of one period (no comparison): ratings, satisfied, csat, mean, low (the
+    agency's threshold), low_share, low_label, comment_share, distribution, counts."""
+    return _figures(counts(c, ["agency_id"]), thresholds(c))
 
 
 def headline(c):
@@ -255,7 +285,7 @@ def trend(c):
         return grain, [(key, buckets[key]) for key in keys]
     if grain == "month":
         month_counts = counts_by_month(c)
-        keys = _month_starts(c.start, c.end)
+        keys = month_starts(c.start, c.end)
         return grain, [(m, month_counts.get(m, Counts())) for m in keys]
     for (day,), k in daily(c).items():
         key = day - timedelta(days=day.weekday()) if grain == "week" else day
@@ -268,7 +298,7 @@ def trend(c):
     return grain, [(key, buckets[key]) for key in keys]
 
 
-def _month_starts(start, end):
+def month_starts(start, end):
     m, out = start.replace(day=1), []
     while m <= end:
         out.append(m)
@@ -277,31 +307,47 @@ def _month_starts(start, end):
 
 
 def counts_by_month(c):
-    """-> {month start: Counts}: whole months from RatingMonth, partial ones from RatingDay."""
+    """-> {month start: Counts}: whole months from the month table, partial ones by day."""
+    return {key[0]: k for key, k in monthly(c).items()}
+
+
+def monthly(c, group=(), kind=None):
+    """-> {(month start, *group): Counts} over the Criteria's period (a month cut by the period
+    counts only its days inside): whole months from the month table, the rest from the day table."""
+    pending.fresh()
+    group = list(group)
+    width = len(group)
+    month_model, day_model = _tables(c, group, kind)
     out = defaultdict(Counts)
     months = _whole_months(c)
-    month_model, day_model = _tables(c)
-    day_q = _filtered(day_model, c).filter(day__gte=c.start, day__lte=c.end)
+    day_q = _filtered(day_model, c, kind).filter(day__gte=c.start, day__lte=c.end)
     if months:
         first, after = months
-        qs = _filtered(month_model, c).filter(month__gte=first, month__lt=after)
-        for row in _sum_rows(qs, ["month"]):
-            out[row[0]].add(_masked(c, row[1:]))
+        qs = _filtered(month_model, c, kind).filter(month__gte=first, month__lt=after)
+        for row in _sum_rows(qs, ["month", *group]):
+            out[(row[0], *row[1:1 + width])].add(_masked(c, row[1 + width:]))
         day_q = day_q.exclude(day__gte=first, day__lt=after)
-    for row in _sum_rows(day_q, ["day"]):
-        out[row[0].replace(day=1)].add(_masked(c, row[1:]))
+    for row in _sum_rows(day_q, ["day", *group]):
+        out[(row[0].replace(day=1), *row[1:1 + width])].add(_masked(c, row[1 + width:]))
     return out
 
 
 # --- heat map -----------------------------------------------------------------------------------
 
 def heatmap(c):
-    """-> 7 × 24 list of Counts: [weekday Monday=0][hour], Malaysia time."""
+    """-> 7 × 24 list of Counts: [weekday Monday=0][hour], Malaysia time. Whole months from
+    HeatMonth (per agency) or, for an officer, target or target kind, TargetHeatMonth; the
+    period's partial months by hour."""
     grid = [[Counts() for _ in range(24)] for _ in range(7)]
     months = _whole_months(c)
-    if months and not _below_premise(c) and c.premise_id is None and c.scope_premises is None:
+    by_agency = not _below_premise(c) and c.premise_id is None and c.scope_premises is None
+    if months and (by_agency or _below_premise(c)):
         first, after = months
-        qs = HeatMonth.objects.filter(**cr.filters(c)).filter(month__gte=first, month__lt=after)
+        pending.fresh()
+        if by_agency:
+            qs = cr.rows(HeatMonth, c).filter(month__gte=first, month__lt=after)
+        else:
+            qs = _filtered(TargetHeatMonth, c).filter(month__gte=first, month__lt=after)
         for weekday, hour, *values in _sum_rows(qs, ["weekday", "hour"]):
             grid[weekday][hour].add(_masked(c, values))
         edges = [(c.start, first - timedelta(days=1)), (after, c.end)]
@@ -320,6 +366,7 @@ def heatmap(c):
 def reasons(c):
     """-> [(FollowUpReason, count)] most chosen first (reasons of ratings in the score range):
     whole months from ReasonMonth when nothing below the premise is asked for, the rest by day."""
+    pending.fresh()
     per = defaultdict(int)
     for qs in _reason_parts(c):
         for reason_id, n in qs.order_by().values_list("reason_id").annotate(Sum("n")):
@@ -331,16 +378,28 @@ def reasons(c):
     return rows
 
 
+def reasons_by(c, group):
+    """-> {(*group values, reason id): times chosen} (reasons of ratings in the score range), from
+    the same tables as reasons(); `group` of fields both reason tables carry (agency_id,
+    premise_id, channel)."""
+    pending.fresh()
+    per = defaultdict(int)
+    for qs in _reason_parts(c):
+        for *key, n in qs.order_by().values_list(*group, "reason_id").annotate(Sum("n")):
+            per[tuple(key)] += n
+    return per
+
+
 def _reason_parts(c):
     scores = {"score__gte": c.score_min, "score__lte": c.score_max}
-    days = RatingReasonDay.objects.filter(**cr.filters(c)).filter(day__gte=c.start, day__lte=c.end, **scores)
+    days = cr.rows(RatingReasonDay, c).filter(day__gte=c.start, day__lte=c.end, **scores)
     if c.kind is not None:
         days = days.filter(target__kind=c.kind)
     months = _whole_months(c)
     if not months or c.kind is not None or _below_premise(c):
         return [days]
     first, after = months
-    return [ReasonMonth.objects.filter(**cr.filters(c)).filter(month__gte=first, month__lt=after, **scores),
+    return [cr.rows(ReasonMonth, c).filter(month__gte=first, month__lt=after, **scores),
             days.exclude(day__gte=first, day__lt=after)]
 
 

@@ -11,7 +11,6 @@ from django_scopes import scopes_disabled
 from erating.base import labels
 from erating.base.analysis import disclosure
 from erating.base.analysis.figures import Counts, counts
-from erating.base.analysis.stats import wilson_lower_bound
 from erating.base.models import Agency, Ministry, Premise, Target
 
 DEFAULT_MIN_RATINGS = disclosure.DEFAULT_MIN_RATINGS
@@ -24,6 +23,7 @@ DIMENSIONS = {
     "service": ("target_id", "service"),
     "facility": ("target_id", "facility"),
     "officer": ("officer_id", None),
+    "target": ("target_id", None),  # every kind (a premise's page)
 }
 
 
@@ -74,7 +74,7 @@ def ranking(c, dimension, *, show_officers_below_minimum=False, per=None, kinds=
             continue
         minimum = mins.get(agency, DEFAULT_MIN_RATINGS) if agency else DEFAULT_MIN_RATINGS
         row = {"id": ident, "label": labels.get(ident, "?"), "total": k.total, "csat": k.csat, "mean": k.mean,
-               "score": 100.0 * wilson_lower_bound(k.satisfied, k.total), "agency_id": agency,
+               "score": k.ranking_score, "agency_id": agency,
                "minimum": minimum, "counts": k}
         if k.total >= minimum:
             ranked.append(row)
@@ -95,10 +95,17 @@ def _fold(per, dimension, kinds):
     out = defaultdict(Counts)
     index = {"premise": 1, "officer": 3}.get(dimension, 2)
     for key, k in per.items():
-        if index == 2 and kinds.get(key[2]) != dimension:
+        if index == 2 and dimension != "target" and kinds.get(key[2]) != dimension:
             continue
         out[(key[index], key[0])] += k
     return out
+
+
+def top(c, dimension, limit=10):
+    """The first `limit` rows, ranked ones first then those below the minimum (home pages)."""
+    result = ranking(c, dimension)
+    return [{"label": r["label"], "total": r["total"], "csat": r["csat"], "mean": r["mean"]}
+            for r in (result["ranked"] + result["few"])[:limit]]
 
 
 def rankings(c, dimensions, *, show_officers_below_minimum=False):

@@ -205,17 +205,18 @@ def _parts(c):
     """Querysets of theme counts answering the Criteria exactly: whole months from ThemeMonth when
     nothing below the premise is asked for, the rest by day (as the follow-up reasons)."""
     from erating.base.analysis import criteria as cr
-    from erating.base.analysis import figures
+    from erating.base.analysis import figures, pending
 
+    pending.fresh()  # the engine folds, not its callers
     scores = {"score__gte": c.score_min, "score__lte": c.score_max}
-    days = ThemeDay.objects.filter(**cr.filters(c)).filter(day__gte=c.start, day__lte=c.end, **scores)
+    days = cr.rows(ThemeDay, c).filter(day__gte=c.start, day__lte=c.end, **scores)
     if c.kind is not None:
         days = days.filter(target__kind=c.kind)
     months = figures._whole_months(c)
     if not months or c.kind is not None or figures._below_premise(c):
         return [days]
     first, after = months
-    return [ThemeMonth.objects.filter(**cr.filters(c)).filter(month__gte=first, month__lt=after, **scores),
+    return [cr.rows(ThemeMonth, c).filter(month__gte=first, month__lt=after, **scores),
             days.exclude(day__gte=first, day__lt=after)]
 
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from erating.base.analysis import disclosure
+from erating.base.analysis import disclosure, measures
 from erating.base.auditlog.log import log_action
 from erating.base.followup.calendar import MALAYSIA, is_open
 from erating.base.models import Alert, AlertComment, AlertRule, Device, Rating, User
@@ -42,14 +42,16 @@ def ensure_rules(agency):
 
 def _counts(ratings, low_max, by):
     """{unit id: (total, low, satisfied)} for ratings grouped by `by` ("premise" or "target")."""
+    # Minutes are finer than the aggregates (hours, days): counted on the rows, with the engine's
+    # definitions of satisfied and low (analysis.measures).
     rows = (ratings.filter(flagged=False).values(f"{by}_id")
-            .annotate(total=Count("id"), low=Count("id", filter=Q(score__lte=low_max)),
-                      satisfied=Count("id", filter=Q(score__gte=4))))
+            .annotate(total=Count("id"), low=Count("id", filter=measures.low_q(low_max)),
+                      satisfied=Count("id", filter=measures.satisfied_q())))
     return {r[f"{by}_id"]: (r["total"], r["low"], r["satisfied"]) for r in rows}
 
 
 def _csat(satisfied, total):
-    return round(100.0 * satisfied / total, 1) if total else None
+    return measures.share(satisfied, total)
 
 
 def fire_low_share(rule, agency, now):
@@ -69,7 +71,7 @@ def fire_low_share(rule, agency, now):
         return total >= rule.min_ratings and 100 * low >= rule.threshold * total
 
     def detail(total, low):
-        return {"total": total, "low": low, "minutes": rule.window_minutes, "value": round(100.0 * low / total, 1)}
+        return {"total": total, "low": low, "minutes": rule.window_minutes, "value": measures.share(low, total)}
 
     fired, rest = {}, {}
     for row in rows:

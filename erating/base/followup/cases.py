@@ -258,7 +258,7 @@ def deadline_figures(cases=None, now=None):
     resolved = done.count()
     in_time = done.filter(resolved_at__lte=F("resolve_due")).count()
     return {"open": open_, "overdue": overdue, "resolved": resolved, "resolved_in_time": in_time,
-            "compliance": round(100.0 * in_time / resolved, 1) if resolved else None}
+            "compliance": 100.0 * in_time / resolved if resolved else None}  # exact; shown by |pct
 
 
 def figures_for(criteria, now=None):

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from erating.base import numbers
 from erating.base.models import Case
 
 
@@ -42,7 +43,8 @@ def send_alert(alert, recipients):
 
 
 def describe(alert):
-    """One sentence saying what was measured, in the active language."""
+    """One sentence saying what was measured, in the active language (figures rounded half up
+    as everywhere: the alert keeps the exact values)."""
     d = alert.detail or {}
     kind = alert.rule.kind
     if kind == "low_share":
@@ -50,10 +52,10 @@ def describe(alert):
             "low": d.get("low", 0), "total": d.get("total", 0), "minutes": d.get("minutes", 0)}
     if kind == "csat_day":
         return _("Satisfaction index %(csat)s%% over the last day (%(total)d ratings).") % {
-            "csat": d.get("csat"), "total": d.get("total", 0)}
+            "csat": numbers.text(d.get("csat"), 1), "total": d.get("total", 0)}
     if kind == "drop":
         return _("Satisfaction index %(csat)s%% today against a usual %(usual)s%% on this weekday.") % {
-            "csat": d.get("csat"), "usual": d.get("usual")}
+            "csat": numbers.text(d.get("csat"), 1), "usual": numbers.text(d.get("usual"), 1)}
     if d.get("reason") == "queue":
         return _("The tablet “%(name)s” holds %(queued)d ratings it could not send, and the number grows.") % {
             "name": d.get("device", ""), "queued": d.get("queued", 0)}

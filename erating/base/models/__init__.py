@@ -9,6 +9,7 @@ from erating.base.models.analysis import (
     RatingMonth,
     RatingReasonDay,
     ReasonMonth,
+    TargetHeatMonth,
 )
 from erating.base.models.audit import AuditEntry
 from erating.base.models.devices import Device, PairingCode
@@ -29,5 +30,5 @@ __all__ = [
     "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle",
     "OfficerCounter", "PairingCode", "PendingRating", "PeriodicRun", "PolicyPage", "PortalText", "Premise", "PremiseDay",
     "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReasonMonth", "ReportFile", "ReportSchedule", "ReportSettings",
-    "ScoreCaption", "Target", "User",
+    "ScoreCaption", "Target", "TargetHeatMonth", "User",
 ]

@@ -189,6 +189,24 @@ class HeatMonth(models.Model):
         return f"HeatMonth {self.month} agency {self.agency_id}"
 
 
+class TargetHeatMonth(_TargetCounts):
+    """Per calendar month, weekday (Monday = 0) and hour at target × officer grain: the heat map of
+    one officer, target or target kind over whole months (it read their raw ratings)."""
+    month = models.DateField()
+    weekday = models.PositiveSmallIntegerField()
+    hour = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["agency", "month", "weekday", "hour", "premise", "target", "officer_id", "channel", "flagged"],
+            name="targetheatmonth_key")]
+        indexes = [models.Index(fields=["target", "month"], name="targetheatmonth_target_month"),
+                   models.Index(fields=["officer_id", "month"], name="targetheatmonth_officer_month")]
+
+    def __str__(self):
+        return f"TargetHeatMonth {self.month} target {self.target_id}"
+
+
 class PendingRating(models.Model):
     """A stored rating not yet counted in the aggregates. The writer adds its id in the rating's
     own transaction; the folder (erating.base.analysis.pending) counts and deletes it. No foreign

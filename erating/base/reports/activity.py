@@ -6,24 +6,34 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from erating.base.models import Agency, AuditEntry, FollowUpReason
+from erating.base.analysis import figures
+from erating.base.models import Agency, AuditEntry, FollowUpReason, Premise
 from erating.base.reports.base import DATETIME, INT, Column, Section
-from erating.base.reports.common import pick
+from erating.base.reports.common import names, pick
 from erating.base.reports.criteria import ratings
 
 LOGIN, LOGOUT, FAILED = "login", "logout", "login_failed"
 
 
 def followup(ctx):
-    counts = defaultdict(lambda: defaultdict(int))  # (agency, premise) → reason id → count
+    """Reasons chosen per premise from the engine's reason aggregates; the ratings that carry any
+    reason counted by one GROUP BY (no aggregate holds that count; it read every such rating's
+    reasons into Python)."""
+    counts = defaultdict(lambda: defaultdict(int))  # (agency, premise name) → reason id → count
+    by_premise = figures.reasons_by(ctx.criteria, ["agency_id", "premise_id"])
+    premise_names = names(Premise, {premise for _a, premise, _r in by_premise}, "name")
+
+    def premise_name(pk):
+        return premise_names.get(pk, ("",))[0]
+
+    for (agency_id, premise, reason), n in by_premise.items():
+        if n:
+            counts[(agency_id, premise_name(premise))][reason] += n
     with_reasons = defaultdict(int)
-    qs = ratings(ctx.criteria).exclude(reasons=[]).order_by()
-    for agency_id, premise, rs in qs.values_list("agency_id", "premise__name", "reasons").iterator(chunk_size=5000):
-        if not rs:
-            continue
-        with_reasons[(agency_id, premise)] += 1
-        for r in rs:
-            counts[(agency_id, premise)][r] += 1
+    rows = (ratings(ctx.criteria).exclude(reasons=[]).order_by().values_list("agency_id", "premise_id")
+            .annotate(n=Count("id")))
+    for agency_id, premise, n in rows:
+        with_reasons[(agency_id, premise_name(premise))] += n
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in={k[0] for k in counts})}
     reasons_by_agency = defaultdict(list)
     for reason in FollowUpReason.objects.filter(agency_id__in=list(agencies)).order_by("position", "id"):

@@ -1,49 +1,59 @@
-"""Grouped reports: Mengikut Agensi, Mengikut Bulan, per officer, cross-agency. One GROUP BY
-per section on the scoped ratings (per officer: the Analysis module's ranking); ranking by the
-Wilson lower bound, never by raw share."""
+"""Grouped reports: Mengikut Agensi, Mengikut Bulan, per officer, cross-agency. Every figure from
+the analysis engine (analysis.figures.counts / monthly over the aggregate tables), so a report
+prints the dashboard's figures for the same criteria; ranking by the Wilson lower bound, never by
+raw share."""
 from dataclasses import replace
 from datetime import date
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
-from erating.base.analysis import disclosure, rankings
-from erating.base.models import Agency
-from erating.base.reports.base import INT, PCT, Chart, Column, Section, pct
-from erating.base.reports.common import LEVELS, level_aggregates, level_columns, level_values, pick, ranked
-from erating.base.reports.criteria import ratings
+from erating.base.analysis import disclosure, figures, rankings
+from erating.base.models import Agency, Ministry, Premise
+from erating.base.reports.base import INT, PCT, Chart, Column, Section
+from erating.base.reports.common import level_columns, level_values, names, pick, ranked
 
 
 def unit_level(ctx):
-    """Agencies when the rows span agencies (system administrator), premises otherwise."""
+    """-> (group fields, org columns, {key: org values}) with agencies as units when the rows
+    span agencies (system administrator), premises otherwise."""
     if ctx.agency_wide:
-        return (("agency__ministry__name_ms", "agency__ministry__name_en", "agency__name_ms", "agency__name_en"),
-                [Column(_("Ministry"), width=26), Column(_("Agency"), width=28)],
-                lambda r: (pick(ctx, r["agency__ministry__name_ms"], r["agency__ministry__name_en"]),
-                           pick(ctx, r["agency__name_ms"], r["agency__name_en"])))
-    return (("agency__name_ms", "agency__name_en", "premise__name"),
-            [Column(_("Agency"), width=24), Column(_("Premise"), width=26)],
-            lambda r: (pick(ctx, r["agency__name_ms"], r["agency__name_en"]), r["premise__name"]))
+        return (["agency_id"], [Column(_("Ministry"), width=26), Column(_("Agency"), width=28)], _agency_labels)
+    return (["premise_id", "agency_id"], [Column(_("Agency"), width=24), Column(_("Premise"), width=26)],
+            _premise_labels)
 
 
-def _ranked_section(ctx, title, qs, fields, org_columns, org_values, ids=()):
-    rows = ranked(level_aggregates(qs, (*ids, *fields)))
+def _agency_labels(ctx, keys):
+    agencies = names(Agency, {k[0] for k in keys}, "name_ms", "name_en", "ministry__name_ms", "ministry__name_en")
+    out = {}
+    for key in keys:
+        ms, en, mms, men = agencies.get(key[0], ("", "", "", ""))
+        out[key] = (pick(ctx, mms, men), pick(ctx, ms, en))
+    return out
+
+
+def _premise_labels(ctx, keys):
+    premises = names(Premise, {k[0] for k in keys}, "name")
+    agencies = names(Agency, {k[1] for k in keys}, "name_ms", "name_en")
+    return {key: (pick(ctx, *agencies.get(key[1], ("", ""))), premises.get(key[0], ("",))[0]) for key in keys}
+
+
+def _ranked_section(ctx, title, per, org_columns, labels):
+    rows = ranked([{"key": key, "counts": k} for key, k in per.items()])
+    org = labels(ctx, [r["key"] for r in rows])
     columns = [Column(_("Rank"), INT, 6), *org_columns, *level_columns(ctx)]
     csat_col = 1 + len(org_columns) + 6
-    body = [(i, *org_values(r), *level_values(r)) for i, r in enumerate(rows, 1)]
+    body = [(i, *org[r["key"]], *level_values(r["counts"])) for i, r in enumerate(rows, 1)]
     return Section(title, columns, body, count=len(body),
                    chart=Chart(_("Satisfaction (%)"), label_col=len(org_columns), value_cols=[csat_col]))
 
 
 def by_unit(ctx):
-    fields, org_columns, org_values = unit_level(ctx)
+    group, org_columns, labels = unit_level(ctx)
     title = _("By agency") if ctx.agency_wide else _("By premise")
-    ids = ("agency_id",) if ctx.agency_wide else ("premise_id",)
-    yield _ranked_section(ctx, title, ratings(ctx.criteria), fields, org_columns, org_values, ids)
+    yield _ranked_section(ctx, title, figures.counts(ctx.criteria, group), org_columns, labels)
 
 
 def by_officer(ctx):
@@ -56,7 +66,7 @@ def by_officer(ctx):
                     Agency.objects.filter(pk__in={r["agency_id"] for r in result["ranked"] + result["few"]})}
     columns = [Column(_("Rank"), INT, 6), Column(_("Officer"), width=26), Column(_("Agency"), width=22),
                *level_columns(ctx)]
-    body = [(rank, r["label"], agencies.get(r["agency_id"], ""), *_officer_values(r))
+    body = [(rank, r["label"], agencies.get(r["agency_id"], ""), *level_values(r["counts"]))
             for rank, r in [(i, r) for i, r in enumerate(result["ranked"], 1)] + [(None, r) for r in result["few"]]]
     notes = []
     if result["few"]:
@@ -69,54 +79,58 @@ def by_officer(ctx):
                   chart=Chart(_("Satisfaction (%)"), label_col=1, value_cols=[3 + 6]))
 
 
-def _officer_values(r):
-    k = r["counts"]
-    return (*[k.n[s - 1] for s in LEVELS], k.total, pct(k.satisfied, k.total),
-            round(k.mean, 2) if k.mean is not None else None, round(r["score"], 1))
+def _ministry_labels(ctx, keys):
+    ministries = names(Ministry, {k[0] for k in keys}, "name_ms", "name_en")
+    return {key: (pick(ctx, *ministries.get(key[0], ("", ""))),) for key in keys}
 
 
 def cross_agency(ctx):
-    qs = ratings(ctx.criteria)
-    yield _ranked_section(ctx, _("By ministry"), qs, ("agency__ministry__name_ms", "agency__ministry__name_en"),
-                          [Column(_("Ministry"), width=34)],
-                          lambda r: (pick(ctx, r["agency__ministry__name_ms"], r["agency__ministry__name_en"]),),
-                          ("agency__ministry_id",))
-    yield _ranked_section(ctx, _("By agency"), qs, ("agency__ministry__name_ms", "agency__ministry__name_en",
-                                                    "agency__name_ms", "agency__name_en"),
-                          [Column(_("Ministry"), width=26), Column(_("Agency"), width=28)],
-                          lambda r: (pick(ctx, r["agency__ministry__name_ms"], r["agency__ministry__name_en"]),
-                                     pick(ctx, r["agency__name_ms"], r["agency__name_en"])), ("agency_id",))
+    c = ctx.criteria
+    yield _ranked_section(ctx, _("By ministry"), figures.counts(c, ["agency__ministry_id"]),
+                          [Column(_("Ministry"), width=34)], _ministry_labels)
+    yield _ranked_section(ctx, _("By agency"), figures.counts(c, ["agency_id"]),
+                          [Column(_("Ministry"), width=26), Column(_("Agency"), width=28)], _agency_labels)
 
 
 def year_of(ctx):
     return int(ctx.options.get("year") or ctx.criteria.start.year)
 
 
+def period_of(ctx):
+    """The chosen period within the chosen year (the report's columns are that year's months); a
+    year outside the period reads that whole year."""
+    c, year = ctx.criteria, year_of(ctx)
+    start, end = max(c.start, date(year, 1, 1)), min(c.end, date(year, 12, 31))
+    if start > end:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    return replace(c, start=start, end=end)
+
+
 def by_month(ctx):
-    year = year_of(ctx)
-    criteria = replace(ctx.criteria, start=date(year, 1, 1), end=date(year, 12, 31))
-    fields, org_columns, org_values = unit_level(ctx)
-    ids = ("agency_id",) if ctx.agency_wide else ("premise_id",)
-    # Months in Malaysia time: ExtractMonth uses the current time zone.
-    data = (ratings(criteria).order_by().annotate(month=ExtractMonth("created_at"))
-            .values(*ids, *fields, "month").annotate(total=Count("id"), satisfied=Count("id", filter=Q(score__gte=4))))
+    """Per unit and month of the chosen period: ratings and satisfaction index, from the monthly
+    aggregates (whole months) and the daily ones (the period's partial months)."""
+    criteria = period_of(ctx)
+    group, org_columns, labels = unit_level(ctx)
+    per = figures.monthly(criteria, group)
+    months = figures.month_starts(criteria.start, criteria.end)
     units = {}
-    for r in data:
-        key = tuple(r[f] for f in (*ids, *fields))
-        unit = units.setdefault(key, {"org": org_values(r), "months": {}, "total": 0, "satisfied": 0})
-        unit["months"][r["month"]] = (r["total"], r["satisfied"])
-        unit["total"] += r["total"]
-        unit["satisfied"] += r["satisfied"]
+    for (month, *key), k in per.items():
+        units.setdefault(tuple(key), {})[month] = k
+    org = labels(ctx, list(units))
     columns = list(org_columns)
-    for m in range(1, 13):
-        name = str(MONTHS_3[m]).capitalize()
+    for m in months:
+        name = str(MONTHS_3[m.month]).capitalize()
         columns += [Column(name, INT, 7), Column(f"{name} %", PCT, 7)]
     columns += [Column(_("Total"), INT, 9), Column(_("Satisfaction (%)"), PCT, 10)]
     rows = []
-    for unit in sorted(units.values(), key=lambda u: u["org"]):
-        cells = []
-        for m in range(1, 13):
-            total, satisfied = unit["months"].get(m, (0, 0))
-            cells += [total, pct(satisfied, total)]
-        rows.append((*unit["org"], *cells, unit["total"], pct(unit["satisfied"], unit["total"])))
-    yield Section(_("By month, %(year)s") % {"year": year}, columns, rows, count=len(rows))
+    for key in sorted(units, key=lambda key: org[key]):
+        cells, whole = [], figures.Counts()
+        for m in months:
+            k = units[key].get(m, figures.Counts())
+            whole += k
+            cells += [k.total, k.csat]
+        if whole.total:
+            rows.append((*org[key], *cells, whole.total, whole.csat))
+    yield Section(_("By month, %(year)s") % {"year": criteria.start.year}, columns, rows, count=len(rows))
+
+

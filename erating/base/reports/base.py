@@ -68,10 +68,6 @@ class TooManyRows(Exception):
     """A section does not fit the format (an XLSX sheet, a PDF); the message says what to do."""
 
 
-def pct(part, whole):
-    return round(100.0 * part / whole, 1) if whole else None
-
-
 def local_naive(value, tz=None):
     # Spreadsheets know no time zones: dates are written in Malaysia time as the users read them.
     # Callers in a row loop pass tz once (looking the current zone up per row cost more than the row).

@@ -1,12 +1,12 @@
-"""Helpers the report definitions share: labels in the report's language, level counts,
-satisfaction (CSAT = share of 4s and 5s, as the dashboard) and the fair Wilson ranking."""
-from django.db.models import Avg, Count, Q
+"""Helpers the report definitions share: labels in the report's language, the level columns
+of a unit's counts and the fair Wilson ranking. Every figure comes from the analysis engine
+(analysis.figures over the aggregate tables; definitions in analysis.measures), as the dashboard."""
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
-from erating.base.analysis.stats import wilson_lower_bound
 from erating.base.models import FollowUpReason, ScoreCaption
 from erating.base.models.settings import DEFAULT_CAPTIONS
-from erating.base.reports.base import FLOAT, INT, PCT, Column, pct
+from erating.base.reports.base import FLOAT, INT, PCT, Column
 
 LEVELS = (5, 4, 3, 2, 1)
 
@@ -40,28 +40,28 @@ def reason_texts(ctx):
     return {pk: pick(ctx, ms, en) for pk, ms, en in FollowUpReason.objects.values_list("id", "text_ms", "text_en")}
 
 
-def level_aggregates(qs, group_fields):
-    return (qs.order_by().values(*group_fields).annotate(
-        total=Count("id"), mean=Avg("score"),
-        **{f"n{s}": Count("id", filter=Q(score=s)) for s in LEVELS}))
-
-
 def level_columns(ctx):
     return ([Column(label, INT, 11) for label in level_labels(ctx)]
             + [Column(_("Total"), INT, 9), Column(_("Satisfaction (%)"), PCT, 11), Column(_("Mean score"), FLOAT, 9),
                Column(_("Ranking score (%)"), PCT, 11)])
 
 
-def level_values(r):
-    """Counts of 5..1, total, CSAT, mean, and the Wilson lower bound that ranks units fairly
-    (3 ratings of 3 satisfied do not outrank 2,900 of 3,000)."""
-    satisfied = r["n5"] + r["n4"]
-    return ([r[f"n{s}"] for s in LEVELS]
-            + [r["total"], pct(satisfied, r["total"]), round(r["mean"], 2) if r["mean"] is not None else None,
-               round(100 * wilson_lower_bound(satisfied, r["total"]), 1)])
+def level_values(k):
+    """Counts of 5..1, total, satisfaction index, mean and the Wilson lower bound that ranks
+    units fairly, of one unit's figures.Counts: exact values (each format rounds what it shows)."""
+    return [k.n[s - 1] for s in LEVELS] + [k.total, k.csat, k.mean, k.ranking_score]
 
 
-def ranked(rows):
-    rows = list(rows)
-    rows.sort(key=lambda r: (-wilson_lower_bound(r["n5"] + r["n4"], r["total"]), -r["total"]))
+def ranked(rows, counts=lambda r: r["counts"]):
+    """Units best first by the Wilson bound (3 satisfied of 3 do not outrank 2,900 of 3,000)."""
+    rows = [r for r in rows if counts(r).total]
+    rows.sort(key=lambda r: (-counts(r).ranking_score, -counts(r).total))
     return rows
+
+
+def names(model, ids, *fields):
+    """{id: (field values...)} of a few units found in the aggregates (names are not tenant
+    figures: the counts were scoped; a unit's own name shows beside them)."""
+    with scopes_disabled():
+        return {row[0]: row[1:] for row in model.objects.filter(pk__in=[i for i in ids if i is not None])
+                .values_list("pk", *fields)}

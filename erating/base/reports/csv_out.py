@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.db import connections
 from django.utils import timezone
 
+from erating.base import numbers
 from erating.base.reports.base import DATETIME, FLOAT, INT, NUM, PCT, TEXT, local_naive
 
 BOM = "\ufeff"
@@ -41,6 +42,17 @@ def neutralise(value, tz=None):
     return "'" + text if text.startswith(DANGEROUS) else text
 
 
+def _rounder(places):
+    def rounded(value):
+        return numbers.half_up(value, places) if type(value) is float else value
+    return rounded
+
+
+_ROUNDED = {PCT: _rounder(numbers.PERCENT_PLACES), FLOAT: _rounder(numbers.MEAN_PLACES),
+            NUM: _rounder(numbers.MEAN_PLACES)}
+_ROUNDERS = set(_ROUNDED.values())
+
+
 def _text(value):
     if type(value) is str:
         return "'" + value if value and value[0] in DANGEROUS_CHARS else value
@@ -68,11 +80,14 @@ def stream(sections, *, title_rows=False):
             buffer.truncate()
             yield from _copy(section, tz)
             continue
-        # Numbers pass through as they are (csv writes None as empty); only text can carry a formula.
-        convs = [None if c.kind in NUMERIC else _text if c.kind == TEXT else neutralise for c in section.columns]
+        # Numbers pass through as they are (csv writes None as empty), fractions rounded half up to
+        # the precision every other format shows; only text can carry a formula.
+        convs = [_ROUNDED.get(c.kind) if c.kind in NUMERIC else _text if c.kind == TEXT else neutralise
+                 for c in section.columns]
         pending = 0
         for row in section.rows:
-            writer.writerow([v if f is None else f(v) if f is _text else f(v, tz) for f, v in zip(convs, row)])
+            writer.writerow([v if f is None else f(v) if f is _text or f in _ROUNDERS else f(v, tz)
+                             for f, v in zip(convs, row)])
             pending += 1
             if pending >= CHUNK_ROWS:
                 yield buffer.getvalue().encode("utf-8")

@@ -1,11 +1,11 @@
 """Row-level reports: Laporan Terperinci (every rating) and Kurang & Tidak Memuaskan (low ones).
 Rows come from `.values_list(...).iterator()`: no model instances, constant memory."""
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from erating.base import labels
-from erating.base.analysis import disclosure
+from erating.base.analysis import disclosure, figures, measures
 from erating.base.models import Rating, Target
 from erating.base.privacy import may_see_contacts
 from erating.base.reports.base import DATETIME, INT, Column, Section
@@ -63,9 +63,29 @@ def _count(ctx, qs):
     return qs.count()
 
 
+def low_ratings(ctx):
+    """-> (ratings, label): the scores chosen, else each agency's own low-score threshold (as
+    the dashboard's "Low scores (1–2)"), one condition per distinct threshold."""
+    levels = ctx.options.get("levels")
+    qs = ratings(ctx.criteria)
+    if levels:
+        return qs.filter(score__in=levels), _("Scores: %(levels)s") % {"levels": ", ".join(map(str, sorted(levels)))}
+    limits = figures.thresholds(ctx.criteria)
+    by_limit = {}
+    for agency, limit in limits.items():
+        by_limit.setdefault(limit, []).append(agency)
+    if len(by_limit) <= 1:
+        limit = next(iter(by_limit), measures.DEFAULT_LOW_MAX)
+        return qs.filter(score__lte=limit), measures.low_label(limit)
+    condition = Q()
+    for limit, agencies in by_limit.items():
+        condition |= Q(agency_id__in=agencies, score__lte=limit)
+    return qs.filter(condition), measures.low_label(limits.values())
+
+
 def low(ctx):
-    levels = [lv for lv in ctx.options.get("levels") or (1, 2) if lv in (1, 2)] or [1, 2]
-    qs = ratings(ctx.criteria).filter(score__in=levels).order_by("created_at", "id")
+    qs, label = low_ratings(ctx)
+    qs = qs.order_by("created_at", "id")
     columns = [Column(_("ID"), INT, 9), Column(_("Date and time"), DATETIME, 16), Column(_("Premise"), width=20),
                Column(_("Rated"), width=18), Column(_("Officer"), width=18), Column(_("Score"), INT, 6),
                Column(_("Caption"), width=15), Column(_("Reasons"), width=24), Column(_("Comment"), width=32)]
@@ -81,4 +101,4 @@ def low(ctx):
         "id", "created_at", Coalesce("premise__name", Value("")), rated, officer, "score", caption_sql(ctx),
         reasons_sql(ctx), "comment", *contact)
     yield Section(_("Less than satisfactory and unsatisfactory ratings"), columns, query.iterator(chunk_size=CHUNK),
-                  count=qs.count(), query=query)
+                  count=qs.count(), query=query, note=label)

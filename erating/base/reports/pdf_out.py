@@ -2,6 +2,7 @@
 criteria and who generated it when, page X of Y, tables that repeat their header when they
 break across pages, and bar charts drawn with reportlab.graphics (vector, no images)."""
 import logging
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils.formats import number_format
@@ -22,6 +23,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from erating.base import numbers
 from erating.base.reports.base import DATE, DATETIME, FLOAT, INT, NUM, PCT, TEXT, TooManyRows, local_naive
 
 logger = logging.getLogger(__name__)
@@ -38,10 +40,13 @@ H2 = ParagraphStyle("h2", parent=STYLES["Heading2"], fontSize=11.5, textColor=NA
 def fmt(value, kind):
     if value is None or value == "":
         return ""
+    # Rounded half up to the shown precision (erating.base.numbers), never cut.
     if kind == PCT:
-        return number_format(value, 1) + " %"
+        return numbers.text(value, numbers.PERCENT_PLACES) + " %"
     if kind == FLOAT or (kind == NUM and isinstance(value, float)):
-        return number_format(value, 2)
+        return numbers.text(value, numbers.MEAN_PLACES)
+    if kind == NUM and isinstance(value, Decimal):  # a figure already at its own precision
+        return numbers.text(value, max(0, -value.as_tuple().exponent))
     if kind == NUM and isinstance(value, int):
         return number_format(value, 0, force_grouping=True)
     if kind == INT and isinstance(value, int):
@@ -181,7 +186,8 @@ def _chart(section, rows, avail):
     palette = [colors.HexColor("#2E75B6"), colors.HexColor("#F4B183"), colors.HexColor("#A9D18E")]
     for i in range(len(series)):
         chart.bars[i].fillColor = palette[i % len(palette)]
-    chart.barLabelFormat = "%.1f" if section.columns[spec.value_cols[0]].kind in (PCT, FLOAT) else "%d"
+    places = numbers.PERCENT_PLACES if section.columns[spec.value_cols[0]].kind in (PCT, FLOAT) else 0
+    chart.barLabelFormat = lambda value: numbers.text(value, places)  # the table's digits
     chart.barLabels.fontSize = 6
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_scopes import scope
 
-from erating.base.analysis import disclosure, pending
+from erating.base.analysis import disclosure
 from erating.base.models import Agency, Premise, Rating, Target, User
 from erating.base.reports import csv_out, pdf_out, xlsx_out, xlsx_stream
 from erating.base.reports.base import Column, Context, Section
@@ -26,9 +26,8 @@ LANGUAGES = ("ms", "en")
 
 @contextmanager
 def bound(ctx):
-    """The report's scope and language around everything that queries or translates; ratings
-    still waiting for the aggregate folder are counted first, so figures are exact."""
-    pending.fresh()
+    """The report's scope and language around everything that queries or translates (the
+    figures engine counts ratings still waiting for the aggregate folder itself)."""
     with scope(**ctx.dims), override(ctx.language):
         yield
 
@@ -81,10 +80,10 @@ def _levels(data):
         raw = [raw]
     levels = []
     for value in raw:
-        if str(value) not in ("1", "2"):
-            raise ValidationError({"levels": _("Choose score 1, score 2 or both.")})
+        if str(value) not in ("1", "2", "3", "4"):
+            raise ValidationError({"levels": _("Choose scores from 1 to 4.")})
         levels.append(int(value))
-    return levels or [1, 2]
+    return levels  # none chosen: each agency's low-score threshold (detail.low_ratings)
 
 
 def filename(req):

@@ -1,99 +1,79 @@
 """The managers' summary (headline figures against the previous period, distribution, tables
-by premise and by target) and the Piagam Pelanggan (client charter) report."""
+by premise and by target) and the Piagam Pelanggan (client charter) report. Every figure from
+the analysis engine, as the dashboard: the headline is figures.summary() of the same criteria
+(low = the agency's threshold, labelled with its range)."""
+from collections import defaultdict
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from erating.base import labels
-from erating.base.analysis import disclosure, stats
-from erating.base.models import Target
-from erating.base.reports.base import FLOAT, INT, NUM, PCT, Chart, Column, Section, pct
-from erating.base.reports.common import LEVELS, caption_for, captions, level_aggregates, pick, ranked
-from erating.base.reports.criteria import ratings
+from erating.base import labels, numbers
+from erating.base.analysis import disclosure, figures, measures
+from erating.base.models import Premise, Target
+from erating.base.reports.base import FLOAT, INT, NUM, PCT, Chart, Column, Section
+from erating.base.reports.common import LEVELS, caption_for, captions, names, pick, ranked
 
 DEFAULT_PROMISE = 80
 
 
-def _change(now, before):
+def _shown(value, places):
+    # The headline table mixes measures in one column: each carries its own shown precision.
+    return numbers.half_up(value, places) if isinstance(value, float) else value
+
+
+def _change(now, before, places):
     if now is None or before is None:
         return None
-    return round(now - before, 2)
-
-
-def _figures(counts):
-    """Headline figures from level counts {score: n} (same definitions as analysis.stats)."""
-    total = sum(counts.values())
-    satisfied, low = counts.get(5, 0) + counts.get(4, 0), counts.get(2, 0) + counts.get(1, 0)
-    mean = round(sum(s * n for s, n in counts.items()) / total, 2) if total else None
-    return {"total": total, "csat": pct(satisfied, total), "mean": mean, "low": low}
-
-
-def _merge(rows, key, fields):
-    """Sum per-target level counts up to a coarser unit (premise) without another scan."""
-    out = {}
-    for r in rows:
-        unit = out.setdefault(r[key], {**{f: r[f] for f in fields}, "total": 0,
-                                       **{f"n{s}": 0 for s in LEVELS}})
-        unit["total"] += r["total"]
-        for s in LEVELS:
-            unit[f"n{s}"] += r[f"n{s}"]
-    for unit in out.values():
-        unit["mean"] = sum(s * unit[f"n{s}"] for s in LEVELS) / unit["total"] if unit["total"] else None
-    return list(out.values())
+    return _shown(now - before, places)
 
 
 def summary(ctx):
-    # One scan of the period (per target, with level counts) gives every table; one more gives the
-    # previous period. On a million ratings the scans are the report's cost, not the drawing.
-    targets = list(level_aggregates(ratings(ctx.criteria), ("target_id", "premise_id", "agency_id")))
-    # Names afterwards, for the few hundred targets found: grouping by the ids alone keeps the scan
-    # free of joins.
-    names = {t["pk"]: t for t in Target.objects.filter(pk__in=[r["target_id"] for r in targets])
-             .values("pk", "name", "name_en", "premise__name")}
-    for r in targets:
-        t = names.get(r["target_id"], {})
-        r.update(target__name=t.get("name", ""), target__name_en=t.get("name_en", ""),
-                 premise__name=t.get("premise__name", ""))
-    counts = {s: sum(r[f"n{s}"] for r in targets) for s in LEVELS}
-    prev = ctx.criteria.previous()
-    before_counts = dict(stats.distribution(ratings(prev)))
-    now, before = _figures(counts), _figures(before_counts)
+    c = ctx.criteria
+    prev = c.previous()
+    now, before = figures.summary(c), figures.summary(prev)
     period = f"{date_format(prev.start, 'SHORT_DATE_FORMAT')} – {date_format(prev.end, 'SHORT_DATE_FORMAT')}"
+    pct, mean = numbers.PERCENT_PLACES, numbers.MEAN_PLACES
     lines = [
-        (_("Ratings"), now["total"], before["total"]),
-        (_("Satisfaction (%)"), now["csat"], before["csat"]),
-        (_("Mean score"), now["mean"], before["mean"]),
-        (_("Less than satisfactory and unsatisfactory (1–2)"), now["low"], before["low"]),
-        (_("Share of low ratings (%)"), pct(now["low"], now["total"]), pct(before["low"], before["total"])),
+        (_("Ratings"), "ratings", 0),
+        (_("Satisfaction (%)"), "csat", pct),
+        (_("Mean score"), "mean", mean),
+        (now["low_label"], "low", 0),
+        (_("Share of low scores (%)"), "low_share", pct),
     ]
-    rows = [(label, a, b, _change(a, b)) for label, a, b in lines]
+    rows = [(label, _shown(now[key], places), _shown(before[key], places), _change(now[key], before[key], places))
+            for label, key, places in lines]
     yield Section(_("Headline figures"), [Column(_("Measure"), width=34), Column(_("This period"), NUM, 14),
                                           Column(_("Previous period"), NUM, 14), Column(_("Change"), NUM, 12)],
                   rows, count=len(rows), note=_("Previous period: %(period)s") % {"period": period})
     caps = captions(ctx)
-    total = now["total"]
-    rows = [(f"{s} – {caption_for(caps, ctx.criteria.agency_id or ctx.dims.get('agency'), s)}", counts[s],
-             pct(counts[s], total)) for s in LEVELS]
+    dist = now["distribution"]
+    shares = numbers.shares([dist[s - 1] for s in LEVELS])  # shown shares add up to 100.0
+    rows = [(f"{s} – {caption_for(caps, c.agency_id or ctx.dims.get('agency'), s)}", dist[s - 1], share)
+            for s, share in zip(LEVELS, shares)]
     yield Section(_("Distribution of scores"), [Column(_("Score"), width=30), Column(_("Ratings"), INT, 12),
                                                 Column(_("Share (%)"), PCT, 12)], rows, count=len(rows),
                   chart=Chart(_("Ratings by score"), label_col=0, value_cols=[1]))
-    yield _grouped(_("By premise"), _merge(targets, "premise_id", ("premise__name",)), lambda r: r["premise__name"])
+    per_target = figures.counts(c, ["target_id", "premise_id", "agency_id"])
+    per_premise = defaultdict(figures.Counts)
+    for (_target, premise, _agency), k in per_target.items():
+        per_premise[premise] += k
+    premise_names = names(Premise, per_premise, "name")
+    yield _grouped(_("By premise"), [((p,), k) for p, k in per_premise.items()],
+                   lambda key: premise_names.get(key[0], ("",))[0])
     # An officer's own target is one officer: below the agency's minimum it is withheld (the rule).
-    own = disclosure.officer_targets(r["target_id"] for r in targets)
-    shown, hidden = disclosure.split_officer_rows(targets, ctx.user, total=lambda r: r["total"],
-                                                  agency=lambda r: r["agency_id"],
-                                                  officer=lambda r: own.get(r["target_id"]))
+    own = disclosure.officer_targets(key[0] for key in per_target)
+    shown, hidden = disclosure.split_officer_rows(list(per_target.items()), ctx.user, total=lambda r: r[1].total,
+                                                  agency=lambda r: r[0][2], officer=lambda r: own.get(r[0][0]))
     note = ngettext("%(n)s officer has too few ratings to be shown.",
                     "%(n)s officers have too few ratings to be shown.", hidden) % {"n": hidden} if hidden else ""
-    named = labels.target_labels(r["target_id"] for r in shown)  # premise beside each; officers' staff number
-    yield _grouped(_("By counter, service, facility or officer"), shown, lambda r: named.get(r["target_id"], ""),
-                   note=note)
+    named = labels.target_labels(key[0] for key, _k in shown)  # premise beside each; officers' staff number
+    yield _grouped(_("By counter, service, facility or officer"), shown, lambda key: named.get(key[0], ""), note=note)
 
 
 def _grouped(title, groups, label, note=""):
-    rows = ranked(groups)
-    body = [(label(r), r["total"], pct(r["n5"] + r["n4"], r["total"]),
-             round(r["mean"], 2) if r["mean"] is not None else None) for r in rows]
+    rows = ranked([{"key": key, "counts": k} for key, k in groups])
+    body = [(label(r["key"]), r["counts"].total, r["counts"].csat, r["counts"].mean) for r in rows]
     return Section(title, [Column(_("Name"), width=40), Column(_("Ratings"), INT, 11),
                            Column(_("Satisfaction (%)"), PCT, 12), Column(_("Mean score"), FLOAT, 10)],
                    body, count=len(body), note=note, chart=Chart(_("Satisfaction (%)"), label_col=0, value_cols=[2]))
@@ -108,28 +88,33 @@ def promises():
 
 def charter(ctx):
     """Per premise and per service: the share of satisfied ratings against the agency's promise
-    (e.g. at least 80 % satisfied), met or not met, with a column left for the justification."""
-    qs = ratings(ctx.criteria)
+    (e.g. at least 80 % satisfied), met or not met, with a column left for the justification.
+    Met is decided on the share as shown (rounded half up), so 80.0 % shown is never "not met"."""
+    c = ctx.criteria
     promised = promises()  # one read, not one per agency
-    single = None if ctx.agency_wide else promised.get(ctx.criteria.agency_id or ctx.dims.get("agency"), DEFAULT_PROMISE)
+    single = None if ctx.agency_wide else promised.get(c.agency_id or ctx.dims.get("agency"), DEFAULT_PROMISE)
     met, not_met = _("Met"), _("Not met")
-    columns_for = [Column(_("Total"), INT, 9), Column(_("Satisfied (4–5)"), INT, 10),
+    columns_for = [Column(_("Total"), INT, 9), Column(measures.satisfied_label(), INT, 10),
                    Column(_("Satisfied (%)"), PCT, 10), Column(_("Promise (%)"), INT, 9),
                    Column(_("Status"), width=10), Column(_("Justification"), width=30)]
 
     def rows(groups, label):
-        for r in sorted(groups, key=label):
-            promise = promised.get(r["agency_id"], DEFAULT_PROMISE) if ctx.agency_wide else single
-            share = pct(r["n5"] + r["n4"], r["total"])
-            yield (*label(r), r["total"], r["n5"] + r["n4"], share, promise,
+        for key, k in sorted(groups.items(), key=lambda item: label(item[0])):
+            if not k.total:
+                continue
+            promise = promised.get(key[1], DEFAULT_PROMISE) if ctx.agency_wide else single
+            share = numbers.half_up(k.csat, numbers.PERCENT_PLACES)
+            yield (*label(key), k.total, k.satisfied, k.csat, promise,
                    met if share is not None and share >= promise else not_met, "")
 
-    premises = list(level_aggregates(qs, ("agency_id", "premise_id", "premise__name")))
-    body = list(rows(premises, lambda r: (r["premise__name"],)))
+    premises = figures.counts(c, ["premise_id", "agency_id"])
+    premise_names = names(Premise, {key[0] for key in premises}, "name")
+    body = list(rows(premises, lambda key: (premise_names.get(key[0], ("",))[0],)))
     yield Section(_("Client charter by premise"), [Column(_("Premise"), width=30), *columns_for], body,
                   count=len(body), chart=Chart(_("Satisfied (%)"), label_col=0, value_cols=[3]))
-    services = list(level_aggregates(qs.filter(target__kind=Target.SERVICE),
-                                     ("agency_id", "target_id", "target__name", "target__name_en", "premise__name")))
-    body = list(rows(services, lambda r: (pick(ctx, r["target__name"], r["target__name_en"]), r["premise__name"])))
+    services = figures.counts(c, ["target_id", "agency_id"], kind=Target.SERVICE)
+    service_names = names(Target, {key[0] for key in services}, "name", "name_en", "premise__name")
+    body = list(rows(services, lambda key: (pick(ctx, *service_names.get(key[0], ("", "", ""))[:2]),
+                                            service_names.get(key[0], ("", "", ""))[2] or "")))
     yield Section(_("Client charter by service"), [Column(_("Service"), width=26), Column(_("Premise"), width=22),
                                                    *columns_for], body, count=len(body))

@@ -8,6 +8,7 @@ A sheet holds at most 1,048,576 rows. Beyond that the writer either stops with T
 import os
 import re
 from datetime import datetime
+from decimal import Decimal
 
 import xlsxwriter
 from django.utils.translation import gettext as _
@@ -90,7 +91,11 @@ def _write_section(book, formats, section, used, split):
             elif kind == DATE and hasattr(value, "isoformat"):
                 ws.write_datetime(r, c, datetime(value.year, value.month, value.day), formats[DATE])
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, c, value, formats.get(kind))
+                ws.write_number(r, c, value, formats.get(kind))  # exact; the format rounds the display
+            elif isinstance(value, Decimal):  # a figure at its own precision (NUM columns)
+                places = max(0, -value.as_tuple().exponent)
+                ws.write_number(r, c, float(value), formats.get(kind) or formats[PCT if places == 1 else FLOAT]
+                                if places else formats[INT])
             else:
                 ws.write_string(r, c, str(value))
         sheet.row += 1

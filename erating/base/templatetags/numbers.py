@@ -1,34 +1,22 @@
-"""Numbers as people read them, in the page language: thousands grouped ("99,695") and one fixed
-number of decimals per kind of figure (means "4.00" beside "4.16", never "4.0"). Used instead of
-USE_THOUSAND_SEPARATOR, which would also group ids written into URLs and form values.
+"""Numbers as people read them, in the page language: thousands grouped ("99,695"), one fixed
+number of decimals per kind of figure (means "4.00" beside "4.16", never "4.0"), rounded half up
+(erating.base.numbers: 79.75 → "79.8"). Used instead of USE_THOUSAND_SEPARATOR, which would also
+group ids written into URLs and form values, and instead of floatformat.
 
     {% load numbers %} {{ total|num }} {{ mean|mean }} {{ csat|pct }}
 """
-from decimal import Decimal, InvalidOperation
-
 from django import template
-from django.utils.formats import number_format
+
+from erating.base.numbers import EMPTY, MEAN_PLACES, PERCENT_PLACES, text
 
 register = template.Library()
-EMPTY = "–"
-MEAN_DECIMALS = 2  # scores 1–5: two decimals tell 4.16 from 4.2
-PERCENT_DECIMALS = 1
-
-
-def _number(value):
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
+MEAN_DECIMALS = MEAN_PLACES
+PERCENT_DECIMALS = PERCENT_PLACES
+__all__ = ["EMPTY", "formatted", "mean", "num", "pct"]
 
 
 def formatted(value, decimals):
-    number = _number(value)
-    if number is None:
-        return EMPTY if value in (None, "") else value
-    return number_format(round(number, decimals), decimal_pos=decimals, force_grouping=True)
+    return text(value, decimals)
 
 
 @register.filter

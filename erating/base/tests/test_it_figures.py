@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures, pending, rankings
+from erating.base.analysis import figures, measures, pending, rankings
 from erating.base.ingest import writer as rating_writer
 from erating.base.models import Rating, User
 from erating.base.scoping import dimensions_for
@@ -169,7 +169,7 @@ def test_figures_equal_the_raw_computation(dataset, data):
     assert {row["id"]: row["total"] for row in counters["ranked"] + counters["few"]} == dict(per_counter)
     for row in premise_rank["ranked"]:
         sat = sum(r.score >= 4 for r in rows if r.premise_id == row["id"])
-        assert near(row["score"], 100.0 * rankings.wilson_lower_bound(sat, row["total"]))
+        assert near(row["score"], 100.0 * measures.wilson(sat, row["total"]))
         assert row["total"] >= row["minimum"]
 
     assert [r.id for r in comments] == [r.id for r in sorted(rows, key=lambda r: r.created_at, reverse=True)
@@ -187,3 +187,28 @@ def test_officer_rows_below_the_minimum_are_withheld(dataset):
     assert withheld["ranked"] == withheld["few"] == [] and withheld["hidden"] == 2
     assert len(shown["few"]) == 2 and all(r["total"] < 10_000 for r in shown["few"])
     assert User.objects.filter(id__in=[r["id"] for r in shown["few"]]).count() == 2
+
+
+def test_an_officers_heat_map_of_whole_months_reads_no_raw_ratings(dataset):
+    """Officer and target heat maps come from the aggregates (TargetHeatMonth), not their raw
+    ratings; the table is filled for existing ratings by its migration (aggregates.backfill)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from erating.base.analysis import aggregates
+    from erating.base.models import TargetHeatMonth
+
+    home = dataset.home
+    user = home.officer
+    c = cr.parse(QueryDict(mutable=True) | {"period": "custom", "start": "2026-02-01", "end": "2026-04-30"}, user=user)
+    with scope(**dimensions_for(user)), CaptureQueriesContext(connection) as queries:
+        grid = figures.heatmap(c)
+    assert not [q["sql"] for q in queries.captured_queries if "base_rating\"" in q["sql"] or "base_rating " in q["sql"]]
+    want = Counter((r.created_at.astimezone(cr.MYT).weekday(), r.created_at.astimezone(cr.MYT).hour)
+                   for r in selected(raw_rows(), c))
+    assert {(d, h): grid[d][h].total for d in range(7) for h in range(24) if grid[d][h].total} == dict(want)
+    assert sum(want.values()) > 0
+    with scopes_disabled():
+        TargetHeatMonth.objects.all().delete()
+    aggregates.backfill(TargetHeatMonth)
+    assert aggregates.check(FIRST, LAST) == []

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from erating.base.models import ReportSettings
+from erating.base.numbers import half_up
 from erating.base.reports import xlsx_out, xlsx_stream
 from erating.base.reports.base import TooManyRows
 from erating.base.reports.run import prepare, write_file
 from erating.base.scoping import dimensions_for
+from erating.base.testing import add_rating
 from erating.base.tests.reports_helpers import csv_rows as _csv
 from erating.base.tests.reports_helpers import expected, pdf_text, run, seed
 
@@ -116,7 +118,7 @@ def test_it_counts_levels_by_premise_in_xlsx_as_the_database_does(data, tmp_path
         counts = want[names[row[2]]]
         assert list(row[3:8]) == [counts[s] for s in (5, 4, 3, 2, 1)]
         assert row[8] == sum(counts.values())
-        assert row[9] == round(100 * (counts[5] + counts[4]) / row[8], 1)
+        assert row[9] == pytest.approx(100 * (counts[5] + counts[4]) / row[8])  # exact, shown by the format
         seen.add(row[2])
     assert seen == {n for n, pk in names.items() if pk in want}
     scores = [row[11] for row in ws.iter_rows(min_row=2, values_only=True)]
@@ -141,16 +143,33 @@ def test_it_prints_the_by_premise_figures_in_the_pdf(data, tmp_path):
 
 def test_it_counts_each_month_of_the_year(data, tmp_path):
     world, today = data
-    book = run(world.home.admin, {"report": "by-month", "fmt": "xlsx", "year": str(today.year)}, tmp_path)
+    start = today.replace(month=1, day=1)
+    book = run(world.home.admin, {"report": "by-month", "fmt": "xlsx", "year": str(today.year), "period": "custom",
+                                  "start": start.isoformat(), "end": today.isoformat()}, tmp_path)
     ws = book.worksheets[0]
     rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     for premise in (world.home.premise, world.home.branch):
         months = Counter(timezone.localtime(r.created_at).month
-                         for r in expected({world.home.agency.pk}, today.replace(month=1, day=1),
-                                           today.replace(month=12, day=31)) if r.premise_id == premise.pk)
+                         for r in expected({world.home.agency.pk}, start, today) if r.premise_id == premise.pk)
         row = rows[premise.name]
-        assert [row[2 + 2 * (m - 1)] or 0 for m in range(1, 13)] == [months[m] for m in range(1, 13)]
+        assert [row[2 + 2 * (m - 1)] or 0 for m in range(1, today.month + 1)] == [months[m] for m in range(1, today.month + 1)]
         assert row[-2] == sum(months.values())
+
+
+def test_it_counts_only_the_chosen_period_by_month(data, tmp_path):
+    """The by-month report reads the chosen period (it read the whole calendar year): a period
+    of a few days in one month has that month's column only, counting those days only."""
+    world, today = data
+    start = max(today.replace(day=1), today - timedelta(days=3))
+    book = run(world.home.admin, {"report": "by-month", "fmt": "xlsx", "period": "custom", "start": start.isoformat(),
+                                  "end": today.isoformat(), "flagged": "1"}, tmp_path)
+    ws = book.worksheets[0]
+    header = [c.value for c in ws[1]]
+    assert len(header) == 2 + 2 + 2, header  # agency, premise, one month (count, %), total, %
+    want = Counter(r.premise_id for r in expected({world.home.agency.pk}, start, today, flagged=True))
+    names = {world.home.premise.name: world.home.premise.pk, world.home.branch.name: world.home.branch.pk}
+    got = {names[r[1]]: r[2] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert got == dict(want)
 
 
 def test_it_counts_the_agencys_own_follow_up_reasons(data, tmp_path):
@@ -196,9 +215,9 @@ def test_it_reports_the_client_charter_against_the_agencys_promise(data, tmp_pat
     want = _levels(expected({world.home.agency.pk}, start, today))
     for row in ws.iter_rows(min_row=2, values_only=True):
         pk = world.home.premise.pk if row[0] == world.home.premise.name else world.home.branch.pk
-        share = round(100 * (want[pk][5] + want[pk][4]) / sum(want[pk].values()), 1)
-        assert row[3] == share and row[4] == 60
-        assert row[5] == ("Met" if share >= 60 else "Not met")
+        share = 100 * (want[pk][5] + want[pk][4]) / sum(want[pk].values())
+        assert row[3] == pytest.approx(share) and row[4] == 60
+        assert row[5] == ("Met" if half_up(share, 1) >= 60 else "Not met")
 
 
 def test_it_compares_the_summary_with_the_previous_period(data, tmp_path):
@@ -309,9 +328,9 @@ def test_it_sums_the_summary_tables_to_what_the_database_holds(data, tmp_path):
     for premise in (world.home.premise, world.home.branch):
         rows = [r for r in want if r.premise_id == premise.pk]
         assert by_premise[premise.name][0] == len(rows)
-        assert by_premise[premise.name][2] == round(sum(r.score for r in rows) / len(rows), 2)
+        assert by_premise[premise.name][2] == pytest.approx(sum(r.score for r in rows) / len(rows))
     headline = list(book["Headline figures"].iter_rows(min_row=2, values_only=True))
-    assert headline[2][1] == round(sum(r.score for r in want) / len(want), 2)
+    assert headline[2][1] == float(half_up(sum(r.score for r in want) / len(want), 2))  # shown precision
 
 
 def test_it_round_trips_csv_cells_by_type():
@@ -323,6 +342,29 @@ def test_it_round_trips_csv_cells_by_type():
                        ("Kaunter ñ é", 1, 1.0)])
     data = b"".join(csv_out.stream([section]))
     rows = _csv(data)
-    assert rows[1:] == [["'=1+1", "-3", "-0.5"], ["'-3", "", "2.25"], ["'@x\tq", "7", ""], ["'\tTab", "0", "0.0"],
-                        ["Kaunter ñ é", "1", "1.0"]]
+    # Fractions are written as every format shows them: rounded half up to their precision.
+    assert rows[1:] == [["'=1+1", "-3", "-0.50"], ["'-3", "", "2.25"], ["'@x\tq", "7", ""], ["'\tTab", "0", "0.00"],
+                        ["Kaunter ñ é", "1", "1.00"]]
 
+
+
+def test_it_lists_low_ratings_at_the_agencys_threshold(data, tmp_path):
+    """The low report takes the agency's threshold (it was fixed at 1–2), as the dashboard's
+    "Low scores (1–3)" does, and says which."""
+    world, today = data
+    start = today - timedelta(days=60)
+    with scopes_disabled():
+        world.home.agency.reasons_max_score = 3
+        world.home.agency.save()
+        add_rating(world.home.counter, 3, when=timezone.now() - timedelta(days=1))
+    query = {"report": "low", "fmt": "csv", "start": start.isoformat(), "end": today.isoformat(), "language": "en"}
+    rows = _csv(run(world.home.admin, query, tmp_path))
+    want = [r for r in expected({world.home.agency.pk}, start, today) if r.score <= 3]
+    assert any(r.score == 3 for r in want)
+    assert sorted(int(r[0]) for r in rows[1:]) == sorted(r.pk for r in want)
+    req = prepare(world.home.admin, dimensions_for(world.home.admin), query)
+    from erating.base.reports.detail import low_ratings
+    from erating.base.reports.run import bound
+
+    with bound(req.ctx):
+        assert low_ratings(req.ctx)[1] == "Low scores (1–3)"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from erating.base import labels
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import disclosure, figures, pending, themes
+from erating.base.analysis import disclosure, figures, themes
 from erating.base.followup import cases
 from erating.base.models import Agency, FollowUpReason, Ministry, Premise, Target, Theme, User
 from erating.control.permissions import ANY_ROLE, role_required
@@ -24,8 +24,7 @@ ID_FIELDS = {"ministry", "agency", "premise", "target", "officer"}
 
 def _criteria(request):
     """-> (criteria, errors). An id out of scope (or unknown) is a 404, like any other URL.
-    Ratings still waiting for the folder are counted first, so every figure is exact."""
-    pending.fresh()
+    (The engine counts ratings still waiting for the folder itself, so every figure is exact.)"""
     try:
         return cr.parse(request.GET, user=request.user, scope=request.scope), {}
     except ValidationError as exc:

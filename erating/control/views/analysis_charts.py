@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from erating.base import numbers
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures
 from erating.base.analysis import rankings as ranks
@@ -19,9 +20,8 @@ from erating.base.models.settings import DEFAULT_CAPTIONS
 
 
 def num(value, places=0):
-    if value is None:
-        return "–"
-    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    """The one way a number is shown (rounded half up, grouped): erating.base.numbers.text."""
+    return numbers.text(value, places)
 
 
 def chart(data):
@@ -52,11 +52,11 @@ def summary(c, head):
     cards = []
     for key, label, fmt, unit, better in (
             ("ratings", _("Ratings"), 0, "", None), ("csat", _("Satisfaction index"), 1, "%", "up"),
-            ("mean", _("Mean score"), 2, "", "up"), ("low_share", _("Low scores"), 1, "%", "down"),
+            ("mean", _("Mean score"), 2, "", "up"), ("low_share", head["low_label"], 1, "%", "down"),
             ("comment_share", _("With comments"), 1, "%", None)):
         change = head["change"].get("ratings_pct" if key == "ratings" else key)
         if change is not None:  # a change too small to show at this precision is no change
-            change = round(change, 2 if key == "mean" else 1) or 0.0
+            change = numbers.half_up(change, 2 if key == "mean" else 1)
         cards.append({
             "key": key, "label": label, "value": num(head[key], fmt) + (unit if head[key] is not None else ""),
             "change": None if change is None else num(abs(change), 1 if key != "mean" else 2),
@@ -68,13 +68,15 @@ def summary(c, head):
     names = _score_names(c)
     dist = head["distribution"]
     total = head["ratings"]
-    dist_rows = [{"score": s, "name": names[s], "n": num(dist[s - 1]),
-                  "share": num(100.0 * dist[s - 1] / total, 1) if total else "–",
+    # Shares of one whole add up to 100.0 as shown (numbers.shares: largest remainder).
+    dist_shares = dict(zip(range(5, 0, -1), numbers.shares([dist[s - 1] for s in range(5, 0, -1)])))
+    dist_rows = [{"score": s, "name": names[s], "n": num(dist[s - 1]), "share": num(dist_shares[s], 1),
                   "href": link(c, score_min=s, score_max=s)} for s in range(5, 0, -1)]
     per_channel = figures.channels(c)
+    channel_shares = numbers.shares([n for _ch, n in per_channel])
     channel_rows = [{"key": ch, "name": _("Tablet") if ch == "tablet" else _("QR code"), "n": num(n),
-                     "share": num(100.0 * n / total, 1) if total else "–", "href": link(c, channel=ch)}
-                    for ch, n in per_channel]
+                     "share": num(share, 1), "href": link(c, channel=ch)}
+                    for (ch, n), share in zip(per_channel, channel_shares)]
     text = (_("%(n)s ratings in the period; satisfaction index %(csat)s%%, mean score %(mean)s of 5.")
             % {"n": num(total), "csat": num(head["csat"], 1), "mean": num(head["mean"], 2)}) if total else \
         _("No ratings in this period.")
@@ -125,7 +127,7 @@ def trend(c):
     return {"grain": grain, "rows": rows, "text": text,
             "chart": chart({"type": "trend", "labels": [r["label"] for r in rows],
                       "values": [k.total for _key, k in series],
-                      "csat": [round(k.csat, 1) if k.csat is not None else None for _key, k in series],
+                      "csat": [numbers.chart_value(k.csat, 1) for _key, k in series],
                       "label": _("Ratings"), "label2": _("Satisfaction index (%)"),
                       "links": [r["href"] for r in rows]})}
 

@@ -2,7 +2,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures, pending, rankings
+from erating.base.analysis import figures, rankings
 from erating.base.catalogue import setup_checklist
 from erating.base.models import Agency, Premise, Target
 from erating.control.permissions import ANY_ROLE, role_required
@@ -10,24 +10,14 @@ from erating.control.permissions import ANY_ROLE, role_required
 RECENT_DAYS = 30
 
 
-def _summary(head):
-    return {"total": head["ratings"], "csat": _round(head["csat"], 1), "mean": _round(head["mean"], 2),
-            "low": figures_low(head)}
-
-
-def _round(value, places):
-    return None if value is None else round(value, places)
-
-
-def figures_low(head):
-    """Count of low scores (the agency's follow-up threshold), from the headline's share."""
-    return round(head["low_share"] * head["ratings"] / 100) if head["ratings"] else 0
+def summary_of(head):
+    # Exact figures: the templates show them (numbers filters, rounded half up), as the dashboard.
+    return {"total": head["ratings"], "csat": head["csat"], "mean": head["mean"], "low": head["low"],
+            "low_label": head["low_label"]}
 
 
 def _ranking(c, dimension):
-    result = rankings.ranking(c, dimension)
-    return [{"label": r["label"], "total": r["total"], "csat": _round(r["csat"], 1), "mean": _round(r["mean"], 2)}
-            for r in (result["ranked"] + result["few"])[:10]]
+    return rankings.top(c, dimension)
 
 
 @role_required(*ANY_ROLE)
@@ -35,10 +25,9 @@ def home(request):
     """Each role's overview of the last 30 days, from the analysis aggregates; the Analysis
     dashboard (linked from here) has the filters, charts and live figures."""
     user = request.user
-    pending.fresh()
     c = cr.parse({"period": "30d"}, user=user, scope=request.scope)
     head = figures.headline(c)
-    context = {"days": RECENT_DAYS, "summary": _summary(head), "analysis": True,
+    context = {"days": RECENT_DAYS, "summary": summary_of(head), "analysis": True,
                "distribution": [(s, head["distribution"][s - 1]) for s in range(5, 0, -1)]}
     if user.is_officer:
         context.update(target=Target.objects.filter(officer=user).first(), comments=figures.latest_comments(c))

@@ -6,13 +6,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from erating.base.analysis import stats
+from erating.base.analysis import criteria as cr
+from erating.base.analysis import figures, rankings
 from erating.base.catalogue import targets as catalogue
-from erating.base.models import Premise, Rating
+from erating.base.models import Premise
 from erating.base.models.tenancy import STATES
 from erating.control.forms_admin import PremiseForm
 from erating.control.permissions import ANALYSTS, MANAGERS, role_required
 from erating.control.views.admin_common import acting_agency, safe_next, toggled, wanted_active
+from erating.control.views.home import summary_of
 
 
 @role_required(*ANALYSTS)
@@ -35,12 +37,13 @@ def premise_list(request):
 @role_required(*ANALYSTS)
 def premise_detail(request, premise_id):
     premise = get_object_or_404(Premise.objects.select_related("agency"), pk=premise_id)
-    ratings = Rating.objects.filter(premise=premise, flagged=False)
+    # All-time figures from the engine (monthly aggregates), as the dashboard would show them.
+    c = cr.for_unit(request.scope, premise=premise.pk)
     context = {
         "premise": premise,
         "targets": premise.targets.all(),
-        "summary": stats.summary(ratings),
-        "ranking": stats.ranked(ratings, "target_id", "target__name"),
+        "summary": summary_of(figures.summary(c)),
+        "ranking": rankings.top(c, "target"),
         "nav": "premises",
     }
     return render(request, "control/premises/detail.html", context)

@@ -8,12 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from erating.base.analysis import stats
+from erating.base.analysis import criteria as cr
+from erating.base.analysis import figures
 from erating.base.catalogue import targets as catalogue
-from erating.base.models import Premise, Rating, Target
+from erating.base.models import Premise, Target
 from erating.control.forms_admin import TargetForm
 from erating.control.permissions import ANALYSTS, MANAGERS, role_required
 from erating.control.views.admin_common import acting_agency, safe_next, toggled, wanted_active
+from erating.control.views.home import summary_of
 
 
 @role_required(*ANALYSTS)
@@ -41,9 +43,9 @@ def target_list(request):
 @role_required(*ANALYSTS)
 def target_detail(request, target_id):
     target = get_object_or_404(Target.objects.select_related("premise", "agency", "officer"), pk=target_id)
-    ratings = Rating.objects.filter(target=target, flagged=False)
+    c = cr.for_unit(request.scope, premise=target.premise_id, target=target.pk)
     return render(request, "control/targets/detail.html", {
-        "target": target, "summary": stats.summary(ratings), "nav": "targets",
+        "target": target, "summary": summary_of(figures.summary(c)), "nav": "targets",
         "staff": target.officer_links.select_related("officer") if target.kind == Target.COUNTER else []})
 
 

@@ -27,10 +27,10 @@ def file_ext(name):
 
 @register.filter
 def pct(value):
-    """A percentage with one decimal in the page's language (91.5 / 91,5)."""
-    from django.utils.formats import number_format
+    """A percentage with one decimal in the page's language (91.5 / 91,5), rounded half up."""
+    from erating.base.numbers import text
 
-    return "–" if value is None else number_format(value, 1)
+    return text(value, 1)
 
 
 @register.filter
