@@ -26,7 +26,7 @@ def unit_level(ctx):
                 lambda r: (pick(ctx, r["agency__ministry__name_ms"], r["agency__ministry__name_en"]),
                            pick(ctx, r["agency__name_ms"], r["agency__name_en"])))
     return (("agency__name_ms", "agency__name_en", "premise__name"),
-            [Column(_("Agency"), width=24), Column(_("Premise"), width=26)],
+            [Column(_("Agency"), width=24, fold=True), Column(_("Premise"), width=26)],
             lambda r: (pick(ctx, r["agency__name_ms"], r["agency__name_en"]), r["premise__name"]))
 
 
@@ -54,7 +54,7 @@ def by_officer(ctx):
     with scopes_disabled():
         agencies = {a.pk: pick(ctx, a.name_ms, a.name_en) for a in
                     Agency.objects.filter(pk__in={r["agency_id"] for r in result["ranked"] + result["few"]})}
-    columns = [Column(_("Rank"), INT, 6), Column(_("Officer"), width=26), Column(_("Agency"), width=22),
+    columns = [Column(_("Rank"), INT, 6), Column(_("Officer"), width=26), Column(_("Agency"), width=22, fold=True),
                *level_columns(ctx)]
     body = [(rank, r["label"], agencies.get(r["agency_id"], ""), *_officer_values(r))
             for rank, r in [(i, r) for i, r in enumerate(result["ranked"], 1)] + [(None, r) for r in result["few"]]]
@@ -110,7 +110,7 @@ def by_month(ctx):
     columns = list(org_columns)
     for m in range(1, 13):
         name = str(MONTHS_3[m]).capitalize()
-        columns += [Column(name, INT, 7), Column(f"{name} %", PCT, 7)]
+        columns += [Column(name, INT, 7, group=name, short=_("No.")), Column(f"{name} %", PCT, 7, group=name, short="%")]
     columns += [Column(_("Total"), INT, 9), Column(_("Satisfaction (%)"), PCT, 10)]
     rows = []
     for unit in sorted(units.values(), key=lambda u: u["org"]):

@@ -77,16 +77,17 @@ def summary(ctx):
                   chart=Chart(_("Ratings by score"), label_col=0, value_cols=[1]))
     yield _grouped(_("By premise"), _merge(targets, "premise_id", ("premise__name",)), lambda r: r["premise__name"])
     yield _grouped(_("By counter, service, facility or officer"), targets,
-                   lambda r: f"{pick(ctx, r['target__name'], r['target__name_en'])} ({r['premise__name']})")
+                   lambda r: f"{pick(ctx, r['target__name'], r['target__name_en'])} ({r['premise__name']})",
+                   sheet=_("By what was rated"))
 
 
-def _grouped(title, groups, label):
+def _grouped(title, groups, label, sheet=""):
     rows = ranked(groups)
     body = [(label(r), r["total"], pct(r["n5"] + r["n4"], r["total"]),
              round(r["mean"], 2) if r["mean"] is not None else None) for r in rows]
     return Section(title, [Column(_("Name"), width=40), Column(_("Ratings"), INT, 11),
                            Column(_("Satisfaction (%)"), PCT, 12), Column(_("Mean score"), FLOAT, 10)],
-                   body, count=len(body), chart=Chart(_("Satisfaction (%)"), label_col=0, value_cols=[2]))
+                   body, count=len(body), chart=Chart(_("Satisfaction (%)"), label_col=0, value_cols=[2]), sheet=sheet)
 
 
 def promises():
@@ -117,9 +118,11 @@ def charter(ctx):
     premises = list(level_aggregates(qs, ("agency_id", "premise_id", "premise__name")))
     body = list(rows(premises, lambda r: (r["premise__name"],)))
     yield Section(_("Client charter by premise"), [Column(_("Premise"), width=30), *columns_for], body,
-                  count=len(body), chart=Chart(_("Satisfied (%)"), label_col=0, value_cols=[3]))
+                  count=len(body), chart=Chart(_("Satisfied (%)"), label_col=0, value_cols=[3]),
+                  sheet=_("Charter by premise"))
     services = list(level_aggregates(qs.filter(target__kind=Target.SERVICE),
                                      ("agency_id", "target_id", "target__name", "target__name_en", "premise__name")))
     body = list(rows(services, lambda r: (pick(ctx, r["target__name"], r["target__name_en"]), r["premise__name"])))
     yield Section(_("Client charter by service"), [Column(_("Service"), width=26), Column(_("Premise"), width=22),
-                                                   *columns_for], body, count=len(body))
+                                                   *columns_for], body, count=len(body),
+                  sheet=_("Charter by service"))
