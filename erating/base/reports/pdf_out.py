@@ -12,8 +12,12 @@ colours. ReportLab stays for posters and manuals; reports are WeasyPrint only (R
 a 20,000-row detailed PDF measured).
 """
 import base64
+import io
 import logging
 import mimetypes
+import os
+import subprocess
+import tempfile
 from html import escape
 
 from django.utils.translation import gettext as _
@@ -24,6 +28,8 @@ from erating.base.templatetags.numbers import formatted
 logger = logging.getLogger(__name__)
 # A PDF is read, not processed: beyond this a section belongs in CSV or XLSX.
 PDF_MAX_ROWS = 20_000
+# Rows laid out in one WeasyPrint pass (memory: about 0.25 MB a row until the part is written).
+CHUNK_ROWS = 800
 NUMERIC = (INT, FLOAT, PCT, NUM)
 # The dashboard's colours (static/erating/analysis.js): bars in its primary blue, scores 5..1 in its scale.
 PRIMARY, PRIMARY_FILL = "#1d4ed8", "#93c5fd"
@@ -91,15 +97,15 @@ def _css_content(template):
     return " ".join(parts)
 
 
-def _css(head, font_pt):
+def _css(head, numbered=True):
     size = "A4 landscape" if head.wide else "A4"
     generated = head.generated_line.replace("\\", "\\\\").replace('"', '\\"')
     return f"""
 @page {{ size: {size}; margin: 27mm 12mm 15mm 12mm;
   @top-left {{ content: element(letterhead); vertical-align: bottom; width: 100%; }}
   @bottom-left {{ content: "{generated}"; font: 7pt {FONTS}; color: #555; }}
-  @bottom-right {{ content: {_css_content(_("Page %(page)s of %(total)s"))}; font: 7pt {FONTS}; color: #555;
-                   white-space: nowrap; }} }}
+  @bottom-right {{ content: {_css_content(_("Page %(page)s of %(total)s")) if numbered else '""'};
+                   font: 7pt {FONTS}; color: #555; white-space: nowrap; }} }}
 html {{ font-family: {FONTS}; font-size: 9pt; color: #111; }}
 body {{ margin: 0; }}
 .letterhead {{ position: running(letterhead); display: flex; align-items: center; gap: 3mm;
@@ -113,7 +119,7 @@ ul.criteria {{ list-style: none; padding: 0; margin: 0 0 3mm; font-size: 8pt; }}
 ul.criteria li {{ margin: 0; }}
 p.note, p.fixed {{ font-size: 8pt; margin: 0 0 1.5mm; }}
 p.fixed {{ color: #333; }}
-table {{ border-collapse: collapse; table-layout: fixed; width: 100%; font-size: {font_pt}pt; line-height: 1.25; }}
+table {{ border-collapse: collapse; table-layout: fixed; width: 100%; line-height: 1.25; }}
 th, td {{ border: 0.25pt solid #A6A6A6; padding: 0.6mm 0.9mm; vertical-align: top; text-align: left;
   overflow-wrap: break-word; hyphens: manual; }}
 thead th {{ background: #DCE6F1; font-weight: bold; vertical-align: bottom; }}
@@ -128,31 +134,98 @@ figcaption {{ font-weight: bold; font-size: 8.5pt; color: {NAVY}; margin-bottom:
 
 
 def write(out, sections, head):
-    """Lay out every section and write the PDF to `out` (a path or a binary file object)."""
+    """Lay out every section and write the PDF to `out` (a path or a binary file object).
+
+    WeasyPrint keeps every page's layout until it writes (about 0.25 MB a table row), so a long
+    report is laid out in parts of at most CHUNK_ROWS rows, each written to a temporary PDF; the
+    parts are then joined and "page N of M" stamped on each page (pypdf, ReportLab). A document
+    of one part is tagged (structure tree); a joined one keeps its title and language but not
+    the structure tree (pypdf does not merge them): README, "Reports"."""
+    blocks = [(f"<h1>{escape(head.title)}</h1>", 0)]
+    if head.criteria_lines:
+        blocks.append(('<ul class="criteria">' + "".join(f"<li>{escape(line)}</li>" for line in head.criteria_lines)
+                       + "</ul>", 0))
+    for section in sections:
+        blocks.extend(_section(section, (297 if head.wide else 210) - 24))
+    parts, current, rows = [], [], 0
+    for html, n in blocks:
+        if current and rows + n > CHUNK_ROWS:
+            parts.append(current)
+            current, rows = [], 0
+        current.append(html)
+        rows += n
+    parts.append(current)
+    if len(parts) == 1:
+        _html(head, parts[0], numbered=True).write_pdf(out, pdf_tags=True)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for i, part in enumerate(parts):
+            files.append(os.path.join(tmp, f"part{i}.pdf"))
+            _html(head, part, numbered=False).write_pdf(files[-1])
+        _join(files, out, head)
+
+
+def _html(head, body, *, numbered):
     from weasyprint import HTML
 
-    avail_mm = (297 if head.wide else 210) - 24
-    body = [f"<h1>{escape(head.title)}</h1>"]
-    if head.criteria_lines:
-        body.append('<ul class="criteria">' + "".join(f"<li>{escape(line)}</li>" for line in head.criteria_lines)
-                    + "</ul>")
-    smallest = 8.0
-    for section in sections:
-        html, font_pt = _section(section, avail_mm)
-        smallest = min(smallest, font_pt)
-        body.append(html)
     logo = _data_uri(head.logo_path) if head.logo_path else None
     letterhead = ('<div class="letterhead">' + (f'<img src="{logo}" alt="{escape(_("Logo"))}">' if logo else "")
                   + f'<div><p class="agency">{escape(head.agency_name)}</p>'
                   f'<p class="doc">{escape(head.title)}</p></div></div>')
     document = (f'<!DOCTYPE html><html lang="{escape(head.language)}"><head><meta charset="utf-8">'
                 f"<title>{escape(head.title)}</title><meta name=author content=\"{escape(head.agency_name)}\">"
-                f"<style>{_css(head, smallest)}</style></head><body>{letterhead}{''.join(body)}</body></html>")
-    HTML(string=document, url_fetcher=_refuse_fetch).write_pdf(out, pdf_tags=True)
+                f"<style>{_css(head, numbered)}</style></head><body>{letterhead}{''.join(body)}</body></html>")
+    return HTML(string=document, url_fetcher=_refuse_fetch)
+
+
+def _join(files, out, head):
+    """The parts as one PDF, each page stamped "page N of M" where the single-part layout puts it."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
+    writer = PdfWriter()
+    for path in files:
+        writer.append(PdfReader(path))
+    total = len(writer.pages)
+    font = _footer_font()
+    for number, page in enumerate(writer.pages, 1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        stamp = io.BytesIO()
+        c = canvas.Canvas(stamp, pagesize=(width, height))
+        c.setFont(font, 7)
+        c.setFillColorRGB(0x55 / 255, 0x55 / 255, 0x55 / 255)
+        c.drawRightString(width - 12 * mm, 6.5 * mm, _("Page %(page)s of %(total)s") % {"page": number, "total": total})
+        c.save()
+        page.merge_page(PdfReader(stamp).pages[0])
+    writer.add_metadata({"/Title": head.title, "/Author": head.agency_name})
+    writer._root_object[NameObject("/Lang")] = TextStringObject(head.language)
+    writer.write(out)
+
+
+def _footer_font():
+    """Noto Sans for the stamped page numbers, as the rest of the page (Helvetica where it is missing)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "NotoSans" in pdfmetrics.getRegisteredFontNames():
+        return "NotoSans"
+    try:  # fontconfig knows where the Debian package put it
+        path = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans:style=Regular"], capture_output=True,
+                              text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        path = ""
+    if path.endswith(".ttf") and "NotoSans-" in path:
+        pdfmetrics.registerFont(TTFont("NotoSans", path))
+        return "NotoSans"
+    return "Helvetica"
 
 
 def _section(section, avail_mm):
-    """-> (HTML of one section, the table's font size in points)."""
+    """-> [(HTML, rows)]: the section's heading, notes, chart and table in blocks of at most
+    CHUNK_ROWS rows (each table block repeats the header row)."""
     rows = []
     for row in section.rows:
         if len(rows) >= PDF_MAX_ROWS:
@@ -168,7 +241,7 @@ def _section(section, avail_mm):
                 keep.remove(i)
                 if rows[0][i] not in (None, ""):
                     fixed.append(f"{col.label}: {fmt(rows[0][i], col.kind)}")
-    parts = [f"<section><h2>{escape(section.title)}</h2>"]
+    parts = [f"<h2>{escape(section.title)}</h2>"]
     if fixed:
         parts.append(f'<p class="fixed">{escape(" · ".join(fixed))}</p>')
     if section.note:
@@ -176,21 +249,25 @@ def _section(section, avail_mm):
     if section.chart and rows:
         parts.append(_chart(section, rows, avail_mm))
     if not rows:
-        parts.append(f'<p class="note">{escape(_("No ratings match these criteria."))}</p></section>')
-        return "".join(parts), 8.0
+        parts.append(f'<p class="note">{escape(_("No ratings match these criteria."))}</p>')
+        return [("".join(parts), 0)]
     kinds = [columns[i].kind for i in keep]
     plain = [columns[i].plain for i in keep]
     cells = [[fmt(r[i], k, plain=p) for i, k, p in zip(keep, kinds, plain)] for r in rows]
+    del rows
     widths, font_pt = _widths([columns[i] for i in keep], cells, avail_mm)
-    parts.append("<table><colgroup>" + "".join(f'<col style="width:{w:.2f}%">' for w in widths) + "</colgroup>")
-    parts.append(_thead([columns[i] for i in keep]))
+    table = (f'<table style="font-size:{font_pt}pt"><colgroup>'
+             + "".join(f'<col style="width:{w:.2f}%">' for w in widths) + "</colgroup>"
+             + _thead([columns[i] for i in keep]) + "<tbody>")
     classes = [' class="n"' if k in NUMERIC else ' class="t"' if k in (DATETIME, DATE) else "" for k in kinds]
-    body = ["<tbody>"]
-    for row in cells:
-        body.append("<tr>" + "".join(f"<td{c}>{escape(v)}</td>" for c, v in zip(classes, row)) + "</tr>")
-    body.append("</tbody></table></section>")
-    parts.append("".join(body))
-    return "".join(parts), font_pt
+    blocks = []
+    for start in range(0, len(cells), CHUNK_ROWS):
+        body = ["".join(parts) if start == 0 else "", table]
+        for row in cells[start:start + CHUNK_ROWS]:
+            body.append("<tr>" + "".join(f"<td{c}>{escape(v)}</td>" for c, v in zip(classes, row)) + "</tr>")
+        body.append("</tbody></table>")
+        blocks.append(("".join(body), len(cells[start:start + CHUNK_ROWS])))
+    return blocks
 
 
 def _thead(columns):
@@ -260,12 +337,12 @@ def _chart(section, rows, avail_mm):
     column = section.columns[spec.value_cols[0]]
     values = [float(r[spec.value_cols[0]] or 0) for r in shown]
     labels = [str(r[spec.label_col] or "") for r in shown]
-    labels = [label if len(label) <= 38 else label[:37] + "…" for label in labels]
+    labels = [label if len(label) <= 40 else label[:39] + "…" for label in labels]
     top = max(values, default=0) or 1
     if column.kind == PCT:
         top = 100
     width = min(avail_mm, 180) * 3.78  # px at 96 dpi
-    label_w, bar_h, gap = 190, 13, 5
+    label_w, bar_h, gap = 250, 13, 5
     plot_w = width - label_w - 50
     height = len(shown) * (bar_h + gap) + 6
     items = []
