@@ -119,13 +119,14 @@ ul.criteria {{ list-style: none; padding: 0; margin: 0 0 3mm; font-size: 8pt; }}
 ul.criteria li {{ margin: 0; }}
 p.note, p.fixed {{ font-size: 8pt; margin: 0 0 1.5mm; }}
 p.fixed {{ color: #333; }}
-table {{ border-collapse: collapse; table-layout: fixed; width: 100%; line-height: 1.25; }}
+table {{ border-collapse: collapse; table-layout: fixed; width: 100%; line-height: 1.5; }}
 th, td {{ border: 0.25pt solid #A6A6A6; padding: 0.6mm 0.9mm; vertical-align: top; text-align: left;
   overflow-wrap: break-word; hyphens: manual; }}
 thead th {{ background: #DCE6F1; font-weight: bold; vertical-align: bottom; }}
 thead th.group {{ text-align: center; }}
 tbody tr:nth-child(even) td {{ background: #F3F6FA; }}
-td.n, th.n {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+td.n {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+th.n {{ text-align: right; }}
 td.t {{ white-space: nowrap; }}
 tr {{ break-inside: avoid; }}
 figure {{ margin: 0 0 2mm; break-inside: avoid; }}
