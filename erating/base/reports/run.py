@@ -189,6 +189,8 @@ def max_rows(fmt, options):
 def check_fits(req):
     """Refuse at once a request too large for its format, naming the formats that can take it.
     Returns the estimated rows (row-level reports; 0 for the others, which are small)."""
+    if req.fmt == "csv":
+        return 0  # any size, streamed, never in the background: no need to count
     rows = estimate_rows(req)
     limit = max_rows(req.fmt, req.ctx.options)
     if limit is not None and rows > limit:

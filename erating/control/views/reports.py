@@ -17,9 +17,10 @@ from erating.base.reports import jobs
 from erating.base.reports.base import TooManyRows
 from erating.base.reports.run import (
     CONTENT_TYPES,
+    check_fits,
     csv_stream,
-    estimate_rows,
     filename,
+    in_background,
     prepare,
     write_file,
 )
@@ -57,18 +58,27 @@ def report_run(request):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return _invalid(request, form)
+    try:
+        rows = check_fits(req)  # a request too large for its format is refused now, not after queueing
+    except TooManyRows as exc:
+        form.add_error("fmt", str(exc))
+        return _invalid(request, form)
     agency = Agency.objects.filter(pk=request.scope.get("agency")).first() if request.scope.get("agency") else None
     log_action("export", request=request, agency=agency,
                changes={"report": [None, req.report.slug], "format": [None, req.fmt], "criteria": [None, query]})
-    if req.fmt == "csv":
-        # CSV streams at any size with flat memory: no need for the background.
-        response = StreamingHttpResponse(csv_stream(req), content_type=CONTENT_TYPES["csv"])
-        response["Content-Disposition"] = f'attachment; filename="{filename(req)}"'
-        return response
-    if req.report.row_level and estimate_rows(req) > jobs.inline_rows():
+    if in_background(req, rows):
         record = jobs.submit(req, query, view_as=request.session.get(VIEW_AS_SESSION_KEY))
         messages.info(request, _("This report is large: it is being prepared and will wait for you in My reports."))
         return redirect("control:report_file", report_file_id=record.pk)
+    return _now(request, form, req)
+
+
+def _now(request, form, req):
+    """The file in the response: CSV streamed as it is written, PDF and XLSX from a temporary file."""
+    if req.fmt == "csv":
+        response = StreamingHttpResponse(csv_stream(req), content_type=CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = f'attachment; filename="{filename(req)}"'
+        return response
     fd, path = tempfile.mkstemp(suffix="." + req.fmt)
     os.close(fd)
     try:
