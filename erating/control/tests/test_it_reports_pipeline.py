@@ -25,7 +25,7 @@ def test_it_refuses_a_pdf_too_long_at_once_and_offers_csv_and_xlsx(world, login,
     response = post(login(world.home.admin), report="detailed", fmt="pdf", language="en")
     page = response.content.decode()
     assert response.status_code == 400
-    assert "a PDF holds at most 3" in page and "CSV or XLSX" in page
+    assert "satu PDF memuatkan paling banyak 3 baris" in page and "Pilih CSV atau XLSX" in page  # the page's language
     with scopes_disabled():
         assert not ReportFile.objects.exists()
 
