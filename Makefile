@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/erating
 DEMO_RATINGS ?= 100000
 
-.PHONY: run test lint lock test-sqlite test-postgres bench cluster cluster-deps venv test-venv assets messages system-deps serve migrate demo clean
+.PHONY: report-pages run test lint lock test-sqlite test-postgres bench cluster cluster-deps venv test-venv assets messages system-deps serve migrate demo clean
 
 # requirements/lock.txt pins every transitive package as tested (a constraints file: it pins, it
 # does not add); `make lock` refreshes it from the test environment.
@@ -60,6 +60,14 @@ run: $(VENV)/.base-stamp assets messages
 	$(PY) manage.py fold_aggregates & folder=$$!; \
 	trap 'kill $$worker $$periodic $$folder 2>/dev/null; wait $$worker $$periodic $$folder 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# One page of each report's PDF as a picture in docs/reports/ (the README shows them), rendered
+# from a throwaway demo database by the project's own command.
+report-pages: system-deps $(VENV)/.base-stamp messages
+	@dir=$$(mktemp -d); export LOCAL_HTTP=1 DATABASE_URL=sqlite:///$$dir/pages.sqlite3; \
+	$(PY) manage.py migrate -v0 && $(PY) manage.py demo_data --ratings 3000 --premises 6 --days 90 >/dev/null && \
+	$(PY) manage.py report_pages --out docs/reports --language ms && \
+	$(PY) manage.py report_pages --out docs/reports --language en; status=$$?; rm -rf $$dir; exit $$status
 
 test: system-deps $(VENV)/.test-stamp assets messages lint test-sqlite test-postgres
 

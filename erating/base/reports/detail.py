@@ -17,7 +17,7 @@ CHANNELS = dict(Rating.CHANNEL_CHOICES)
 def detailed_columns():
     return [Column(_("ID"), INT, 10, plain=True), Column(_("Date and time"), DATETIME, 17),
             Column(_("Ministry"), width=24, fold=True),
-            Column(_("Agency"), width=24, fold=True), Column(_("Premise"), width=22), Column(_("Rated"), width=20),
+            Column(_("Agency"), width=24, fold=True), Column(_("Premise"), width=22, fold=True), Column(_("Rated"), width=20),
             Column(_("Type"), width=10), Column(_("Officer"), width=20), Column(_("Score"), INT, 6),
             Column(_("Caption"), width=16), Column(_("Channel"), width=9), Column(_("Reasons"), width=26),
             Column(_("Comment"), width=36)]
@@ -51,7 +51,7 @@ def _count(ctx, qs):
 def low(ctx):
     levels = [lv for lv in ctx.options.get("levels") or (1, 2) if lv in (1, 2)] or [1, 2]
     qs = ratings(ctx.criteria).filter(score__in=levels).order_by("created_at", "id")
-    columns = [Column(_("ID"), INT, 9, plain=True), Column(_("Date and time"), DATETIME, 16), Column(_("Premise"), width=20),
+    columns = [Column(_("ID"), INT, 9, plain=True), Column(_("Date and time"), DATETIME, 16), Column(_("Premise"), width=20, fold=True),
                Column(_("Rated"), width=18), Column(_("Officer"), width=18), Column(_("Score"), INT, 6),
                Column(_("Caption"), width=15), Column(_("Reasons"), width=24), Column(_("Comment"), width=32),
                Column(_("Contact name"), width=16), Column(_("Telephone"), width=13), Column(_("E-mail"), width=20)]

@@ -38,7 +38,9 @@ NAVY = "#1F3864"
 FONTS = '"Noto Sans", "Noto Sans Tamil", "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", sans-serif'
 # Characters per millimetre of a 7 pt Noto Sans line, measured on mixed Malay text; used only to
 # share the width between columns, the layout itself wraps.
-CHARS_PER_MM = 0.82
+CHARS_PER_MM = 0.72
+BOLD = 1.12  # a bold header letter against a regular one
+PADDING = 2.5  # the cell's padding and border, in characters
 MAX_TEXT_CHARS = 42  # a long comment wraps rather than taking the page
 
 
@@ -300,7 +302,7 @@ def _widths(columns, cells, avail_mm):
     rest shared by how long the text runs. The font shrinks when the minimums do not fit."""
     need, least = [], []
     for i, col in enumerate(columns):
-        label_word = max((len(w) for w in str(col.short or col.label).split()), default=1)
+        label_word = BOLD * max((len(w) for w in str(col.short or col.label).split()), default=1)
         if col.kind == TEXT:
             lengths = [len(r[i]) for r in cells]
             longest = max(lengths, default=0)
@@ -310,8 +312,8 @@ def _widths(columns, cells, avail_mm):
             high = max(low, min(max(typical, longest // 3), MAX_TEXT_CHARS))
         else:
             low = high = max(label_word, max((len(r[i]) for r in cells), default=1))
-        least.append(low + 1.5)
-        need.append(high + 1.5)
+        least.append(low + PADDING)
+        need.append(high + PADDING)
     font_pt = 7.0
     capacity = avail_mm * CHARS_PER_MM * 7.0 / font_pt
     while sum(least) > capacity and font_pt > 5.0:
