@@ -15,11 +15,14 @@ import base64
 import io
 import logging
 import mimetypes
+import multiprocessing
 import os
 import subprocess
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from html import escape
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from erating.base.reports.base import DATE, DATETIME, FLOAT, INT, NUM, PCT, TEXT, TooManyRows, local_naive
@@ -28,6 +31,8 @@ from erating.base.templatetags.numbers import formatted
 logger = logging.getLogger(__name__)
 # A PDF is read, not processed: beyond this a section belongs in CSV or XLSX.
 PDF_MAX_ROWS = 20_000
+# A PDF of more rows is built by a background task (about 8 ms a row: README, "Reports").
+PDF_INLINE_ROWS = 2_000
 # Rows laid out in one WeasyPrint pass (memory: about 0.25 MB a row until the part is written).
 CHUNK_ROWS = 800
 NUMERIC = (INT, FLOAT, PCT, NUM)
@@ -159,19 +164,43 @@ def write(out, sections, head):
         rows += n
     parts.append(current)
     if len(parts) == 1:
-        _html(head, parts[0], numbered=True).write_pdf(out, pdf_tags=True)
+        _render(_document(head, parts[0], numbered=True), out, True)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        files = []
-        for i, part in enumerate(parts):
-            files.append(os.path.join(tmp, f"part{i}.pdf"))
-            _html(head, part, numbered=False).write_pdf(files[-1])
+        files = [os.path.join(tmp, f"part{i}.pdf") for i in range(len(parts))]
+        jobs = [(_document(head, part, numbered=False), path, False) for part, path in zip(parts, files)]
+        del parts
+        workers = min(pdf_processes(), len(jobs))
+        if workers > 1:
+            # Parts are independent: laid out side by side in forked processes (each holds one
+            # part's layout), the join waits for all of them.
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                list(pool.map(_render_job, jobs))
+        else:
+            for job in jobs:
+                _render_job(job)
         _join(files, out, head)
 
 
-def _html(head, body, *, numbered):
+def pdf_processes():
+    """Processes laying out the parts of a long PDF (REPORT_PDF_PROCESSES, default 1: forking is
+    safe in a single-threaded task worker, which is where long PDFs are built, not in a threaded
+    app server)."""
+    return max(1, int(getattr(settings, "REPORT_PDF_PROCESSES", 1) or 1))
+
+
+def _render_job(job):
+    _render(*job)
+
+
+def _render(document, out, tagged):
     from weasyprint import HTML
 
+    HTML(string=document, url_fetcher=_refuse_fetch).write_pdf(out, pdf_tags=tagged)
+
+
+def _document(head, body, *, numbered):
     logo = _data_uri(head.logo_path) if head.logo_path else None
     letterhead = ('<div class="letterhead">' + (f'<img src="{logo}" alt="{escape(_("Logo"))}">' if logo else "")
                   + f'<div><p class="agency">{escape(head.agency_name)}</p>'
@@ -179,7 +208,7 @@ def _html(head, body, *, numbered):
     document = (f'<!DOCTYPE html><html lang="{escape(head.language)}"><head><meta charset="utf-8">'
                 f"<title>{escape(head.title)}</title><meta name=author content=\"{escape(head.agency_name)}\">"
                 f"<style>{_css(head, numbered)}</style></head><body>{letterhead}{''.join(body)}</body></html>")
-    return HTML(string=document, url_fetcher=_refuse_fetch)
+    return document
 
 
 def _join(files, out, head):

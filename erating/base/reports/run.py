@@ -203,10 +203,12 @@ def check_fits(req):
 
 
 def in_background(req, rows):
-    """A large file is built by a task (CSV streams at any size, so it never needs one)."""
+    """A large file is built by a task (CSV streams at any size, so it never needs one; a PDF is
+    slower to lay out than XLSX to write, so it goes to the background sooner)."""
     from erating.base.reports.jobs import inline_rows
 
-    return req.fmt != "csv" and req.report.row_level and rows > inline_rows()
+    limit = min(inline_rows(), pdf_out.PDF_INLINE_ROWS) if req.fmt == "pdf" else inline_rows()
+    return req.fmt != "csv" and req.report.row_level and rows > limit
 
 
 def estimate_rows(req):

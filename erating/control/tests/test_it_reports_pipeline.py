@@ -52,3 +52,14 @@ def test_it_checks_the_year_once_in_the_reports_option(world, login, year, statu
     assert response.status_code == status
     if year == "1999":  # the report's option says why (the form only checks that it is a number)
         assert "2000" in response.content.decode()
+
+
+def test_it_builds_a_long_pdf_in_the_background(world, login, monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    seed(world, timezone.localdate())
+    monkeypatch.setattr(pdf_out, "PDF_INLINE_ROWS", 2)  # laying out a PDF is slow: the request does not wait
+    response = post(login(world.home.admin), report="detailed", fmt="pdf")
+    assert response.status_code == 302
+    with scopes_disabled():
+        record = ReportFile.objects.get()
+    assert record.fmt == "pdf" and record.status == ReportFile.DONE
