@@ -8,7 +8,7 @@ DEMO_RATINGS ?= 100000
 # `make run PORT=8001` serves on another port (QR codes and e-mails then name that port too).
 PORT ?= 8000
 
-.PHONY: run test lint lock test-sqlite test-postgres bench cluster cluster-deps venv test-venv assets messages system-deps serve migrate demo clean manuals
+.PHONY: run test lint lock test-sqlite test-postgres bench cluster cluster-deps venv test-venv assets messages system-deps serve migrate demo clean manuals report-pages
 
 # requirements/lock.txt pins every transitive package as tested (a constraints file: it pins, it
 # does not add); `make lock` refreshes it from the test environment.
@@ -58,6 +58,8 @@ system-deps:
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	for pkg in fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
@@ -71,6 +73,14 @@ run: $(VENV)/.base-stamp assets messages erating/static/manuals/screens/.taken
 	$(PY) manage.py fold_aggregates & folder=$$!; \
 	trap 'kill $$worker $$periodic $$folder 2>/dev/null; wait $$worker $$periodic $$folder 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# One page of each report's PDF as a picture in docs/reports/ (the README shows them), rendered
+# from a throwaway demo database by the project's own command.
+report-pages: system-deps $(VENV)/.base-stamp messages
+	@dir=$$(mktemp -d); export LOCAL_HTTP=1 DATABASE_URL=sqlite:///$$dir/pages.sqlite3; \
+	$(PY) manage.py migrate -v0 && $(PY) manage.py demo_data --ratings 3000 --premises 6 --days 90 >/dev/null && \
+	$(PY) manage.py report_pages --out docs/reports --language ms && \
+	$(PY) manage.py report_pages --out docs/reports --language en; status=$$?; rm -rf $$dir; exit $$status
 
 test: system-deps $(VENV)/.test-stamp assets messages lint test-sqlite test-postgres
 

@@ -46,7 +46,8 @@ class ReportForm(forms.Form):
     score_max = forms.TypedChoiceField(label=_("Highest score"), coerce=int, initial=5,
                                        choices=[(s, s) for s in range(1, 6)])
     flagged = forms.BooleanField(label=_("Include ratings suspected of abuse"), required=False)
-    year = forms.IntegerField(label=_("Year (by month report)"), required=False, min_value=2000, max_value=2100)
+    # Its range is the report's own option (reports/options.py), checked there once.
+    year = forms.IntegerField(label=_("Year (by month report)"), required=False)
     levels = forms.TypedMultipleChoiceField(label=_("Scores (low ratings report)"), required=False, coerce=int,
                                             choices=[(4, _("4 – Satisfactory")), (3, _("3 – Fairly satisfactory")),
                                                      (2, _("2 – Less than satisfactory")), (1, _("1 – Unsatisfactory"))],

@@ -13,6 +13,8 @@ urlpatterns = [
     path("reports/schedules/<int:schedule_id>/", report_schedules.schedule_edit, name="schedule_edit"),
     path("reports/schedules/<int:schedule_id>/toggle/", report_schedules.schedule_toggle, name="schedule_toggle"),
     path("reports/schedules/<int:schedule_id>/delete/", report_schedules.schedule_delete, name="schedule_delete"),
+    path("reports/schedules/<int:schedule_id>/send-now/", report_schedules.schedule_send_now,
+         name="schedule_send_now"),
     path("reports/shared/<str:token>/", report_schedules.report_shared, name="report_shared"),
 
     path("reports/api-tokens/", api_tokens.token_list, name="token_list"),

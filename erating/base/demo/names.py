@@ -71,6 +71,7 @@ COMMENTS = {
         "Pegawai sangat membantu dan mesra.", "Urusan cepat, terima kasih!", "Perkhidmatan cemerlang.",
         "Very helpful officer, thank you.", "Quick and friendly service.", "Kaunter teratur dan bersih.",
         "Sangat berpuas hati dengan layanan.", "Great service, done in 10 minutes.",
+        "服务很好，谢谢！", "அதிகாரி மிகவும் உதவியாக இருந்தார், நன்றி.",
     ],
     "mid": [
         "Boleh dipercepatkan lagi.", "Okay, but the queue was long.", "Sistem giliran kadang-kadang lambat.",
@@ -79,6 +80,7 @@ COMMENTS = {
     "low": [
         "Menunggu lebih sejam.", "Pegawai tidak mesra.", "Waited over an hour for a simple renewal.",
         "Maklumat yang diberi tidak jelas.", "Tandas kotor dan tiada air.", "Staff was rude at the counter.",
-        "Sistem rosak, terpaksa datang semula esok.",
+        "Sistem rosak, terpaksa datang semula esok.", "等了一个多小时，柜台只开了一个。",
+        "வரிசை மிக நீளமாக இருந்தது, ஸ்ரீ அலுவலகம் தாமதம்.",
     ],
 }

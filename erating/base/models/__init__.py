@@ -18,7 +18,7 @@ from erating.base.models.onboarding import AgencyApplication
 from erating.base.models.periodic import PeriodicRun
 from erating.base.models.portal import Download, FaqEntry, GalleryItem, NewsArticle, PolicyPage, PortalText
 from erating.base.models.ratings import Rating
-from erating.base.models.reports import ApiToken, ReportFile, ReportSchedule, ReportSettings
+from erating.base.models.reports import ApiToken, ReportFile, ReportSchedule, ReportSettings, ScheduleSend
 from erating.base.models.settings import FollowUpReason, ScoreCaption
 from erating.base.models.targets import OfficerCounter, Target
 from erating.base.models.tenancy import Agency, Ministry, Premise
@@ -29,6 +29,6 @@ __all__ = [
     "Agency", "AgencyApplication", "AgencyThemePhrases", "RatingTheme", "Theme", "ThemeDay", "ThemeMonth", "ThemeRebuild", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent",
     "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle",
     "OfficerCounter", "PairingCode", "PendingRating", "PeriodicRun", "PolicyPage", "PortalText", "Premise", "PremiseDay",
-    "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReasonMonth", "ReportFile", "ReportSchedule", "ReportSettings",
+    "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReasonMonth", "ReportFile", "ReportSchedule", "ReportSettings", "ScheduleSend",
     "ScoreCaption", "Target", "TargetHeatMonth", "User",
 ]

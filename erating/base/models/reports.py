@@ -116,3 +116,31 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ScheduleSend(models.Model):
+    """One send of a schedule (on time, or "send now" to its owner): when, to whom, how large,
+    delivered or failed and why; listed on the schedule's page."""
+
+    DELIVERED, FAILED = "delivered", "failed"
+    STATUS_CHOICES = [(DELIVERED, _("Delivered")), (FAILED, _("Failed"))]
+
+    agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    schedule = models.ForeignKey(ReportSchedule, on_delete=models.CASCADE, related_name="sends")
+    sent_at = models.DateTimeField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    recipients = models.JSONField(default=list, help_text="E-mail addresses sent to.")
+    size = models.PositiveBigIntegerField(default=0, help_text="Bytes of the file.")
+    attached = models.BooleanField(default=True, help_text="Attached, or linked because too large.")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES)
+    error = models.TextField(blank=True)
+    manual = models.BooleanField(default=False, help_text='"Send now to me", not the schedule\'s own run.')
+
+    objects = ScopedManager(agency="agency")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return f"{self.schedule_id} {self.sent_at:%Y-%m-%d %H:%M} {self.status}"

@@ -79,7 +79,7 @@ def user_log(ctx):
             yield (created, agency or "", user, action, f"{otype}: {olabel}" if olabel else otype,
                    json.dumps(changes, ensure_ascii=False, default=str, sort_keys=True) if changes else "", ip or "")
 
-    yield Section(_("Entries"), [Column(_("Time"), DATETIME, 17), Column(_("Agency"), width=10),
+    yield Section(_("Entries"), [Column(_("Time"), DATETIME, 17), Column(_("Agency"), width=10, fold=True),
                                  Column(_("User"), width=26), Column(_("Action"), width=14),
                                  Column(_("Object"), width=24), Column(_("Changes"), width=36),
                                  Column(_("From"), width=13)], rows(), count=entries.count())

@@ -21,7 +21,7 @@ def unit_level(ctx):
     span agencies (system administrator), premises otherwise."""
     if ctx.agency_wide:
         return (["agency_id"], [Column(_("Ministry"), width=26), Column(_("Agency"), width=28)], _agency_labels)
-    return (["premise_id", "agency_id"], [Column(_("Agency"), width=24), Column(_("Premise"), width=26)],
+    return (["premise_id", "agency_id"], [Column(_("Agency"), width=24, fold=True), Column(_("Premise"), width=26)],
             _premise_labels)
 
 
@@ -64,7 +64,7 @@ def by_officer(ctx):
     with scopes_disabled():
         agencies = {a.pk: pick(ctx, a.name_ms, a.name_en) for a in
                     Agency.objects.filter(pk__in={r["agency_id"] for r in result["ranked"] + result["few"]})}
-    columns = [Column(_("Rank"), INT, 6), Column(_("Officer"), width=26), Column(_("Agency"), width=22),
+    columns = [Column(_("Rank"), INT, 6), Column(_("Officer"), width=26), Column(_("Agency"), width=22, fold=True),
                *level_columns(ctx)]
     body = [(rank, r["label"], agencies.get(r["agency_id"], ""), *level_values(r["counts"]))
             for rank, r in [(i, r) for i, r in enumerate(result["ranked"], 1)] + [(None, r) for r in result["few"]]]
@@ -120,7 +120,7 @@ def by_month(ctx):
     columns = list(org_columns)
     for m in months:
         name = str(MONTHS_3[m.month]).capitalize()
-        columns += [Column(name, INT, 7), Column(f"{name} %", PCT, 7)]
+        columns += [Column(name, INT, 7, group=name, short=_("No.")), Column(f"{name} %", PCT, 7, group=name, short="%")]
     columns += [Column(_("Total"), INT, 9), Column(_("Satisfaction (%)"), PCT, 10)]
     rows = []
     for key in sorted(units, key=lambda key: org[key]):

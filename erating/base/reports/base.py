@@ -14,15 +14,23 @@ from django.utils import timezone
 TEXT, INT, FLOAT, PCT, DATETIME, DATE = "text", "int", "float", "pct", "datetime", "date"
 NUM = "num"  # a count or a measure in one column: integers stay integers
 
-# Excel's hard limit, the header row included.
+# Excel's hard limit, the header rows included.
 XLSX_MAX_ROWS = 1_048_576
+# Every sheet opens with a header block (title, agency, period, criteria, generated at, a blank
+# row); the table's header row is the next one, 0-based row XLSX_TABLE_ROW.
+XLSX_HEAD_LINES = 6
+XLSX_TABLE_ROW = XLSX_HEAD_LINES
 
 
 @dataclass
 class Column:
     label: str
     kind: str = TEXT
-    width: int = 14  # in characters, for XLSX and relative PDF widths
+    width: int = 14  # in characters: the least an XLSX column is given
+    plain: bool = False  # an id or a code: a number printed without thousands separators
+    fold: bool = False  # when every row holds one value (ministry, agency), the PDF says it once above the table
+    group: str = ""  # columns under one spanning header in the PDF (a month's count and share)
+    short: str = ""  # the label under the group's header ("%" under "Jan")
 
 
 @dataclass
@@ -42,6 +50,7 @@ class Section:
     count: int | None = None  # when known before writing: XLSX refuses early
     chart: Chart | None = None
     note: str = ""
+    sheet: str = ""  # a short XLSX sheet name (at most 31 characters) where the title is longer
     # The queryset (values_list) whose rows `rows` iterates, when one SELECT yields them as they
     # are: CSV on PostgreSQL then streams that SELECT's own COPY (csv_out).
     query: Any = None
@@ -62,6 +71,19 @@ class Context:
     def agency_wide(self):
         """True when the rows span agencies (a system administrator not viewing one agency)."""
         return self.dims.get("agency") is None and self.criteria.agency_id is None
+
+
+@dataclass
+class Heading:
+    """What every page or sheet of a document says about it: the report's title, the agency (its
+    name and logo), the criteria (the period first) and who generated it when."""
+    title: str
+    agency_name: str
+    language: str = "ms"
+    logo_path: str | None = None
+    criteria_lines: list = field(default_factory=list)
+    generated_line: str = ""
+    wide: bool = False  # a landscape PDF
 
 
 class TooManyRows(Exception):

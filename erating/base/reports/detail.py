@@ -18,8 +18,9 @@ CHANNELS = dict(Rating.CHANNEL_CHOICES)
 
 
 def detailed_columns():
-    return [Column(_("ID"), INT, 10), Column(_("Date and time"), DATETIME, 17), Column(_("Ministry"), width=24),
-            Column(_("Agency"), width=24), Column(_("Premise"), width=22), Column(_("Rated"), width=20),
+    return [Column(_("ID"), INT, 10, plain=True), Column(_("Date and time"), DATETIME, 17),
+            Column(_("Ministry"), width=24, fold=True),
+            Column(_("Agency"), width=24, fold=True), Column(_("Premise"), width=22, fold=True), Column(_("Rated"), width=20),
             Column(_("Type"), width=10), Column(_("Officer"), width=20), Column(_("Score"), INT, 6),
             Column(_("Caption"), width=16), Column(_("Channel"), width=9), Column(_("Reasons"), width=26),
             Column(_("Comment"), width=36)]
@@ -86,7 +87,7 @@ def low_ratings(ctx):
 def low(ctx):
     qs, label = low_ratings(ctx)
     qs = qs.order_by("created_at", "id")
-    columns = [Column(_("ID"), INT, 9), Column(_("Date and time"), DATETIME, 16), Column(_("Premise"), width=20),
+    columns = [Column(_("ID"), INT, 9, plain=True), Column(_("Date and time"), DATETIME, 16), Column(_("Premise"), width=20, fold=True),
                Column(_("Rated"), width=18), Column(_("Officer"), width=18), Column(_("Score"), INT, 6),
                Column(_("Caption"), width=15), Column(_("Reasons"), width=24), Column(_("Comment"), width=32)]
     contact = []
@@ -101,4 +102,4 @@ def low(ctx):
         "id", "created_at", Coalesce("premise__name", Value("")), rated, officer, "score", caption_sql(ctx),
         reasons_sql(ctx), "comment", *contact)
     yield Section(_("Less than satisfactory and unsatisfactory ratings"), columns, query.iterator(chunk_size=CHUNK),
-                  count=qs.count(), query=query, note=label)
+                  count=qs.count(), query=query, note=label, sheet=_("Less & not satisfactory"))

@@ -1,199 +1,407 @@
-"""PDF with ReportLab: A4, the agency's official header (name and logo) on every page, the
-criteria and who generated it when, page X of Y, tables that repeat their header when they
-break across pages, and bar charts drawn with reportlab.graphics (vector, no images)."""
+"""PDF with WeasyPrint: HTML and CSS laid out with Pango and HarfBuzz, so Malay, English, Chinese
+and Tamil (its conjuncts shaped) print in embedded Noto fonts, and the file is tagged (structure
+tree, document language, title) for screen readers.
+
+The layout an official files: A4, landscape for wide tables; a letterhead on every page (the
+agency's logo and name, the report's title); the criteria and who generated it when under the
+title; "page N of M"; table header rows repeated on every page; columns sized to their content
+and long text wrapped at word boundaries; columns that hold one value on every row (ministry and
+agency in one agency's report) said once above the table; ids without thousands separators;
+DD/MM/YYYY and 24-hour Malaysia time in both languages. Charts are inline SVG in the dashboard's
+colours. ReportLab stays for posters and manuals; reports are WeasyPrint only (README, "Reports":
+a 20,000-row detailed PDF measured).
+"""
+import base64
+import io
 import logging
+import mimetypes
+import multiprocessing
+import os
+import subprocess
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
-from xml.sax.saxutils import escape
+from html import escape
 
-from django.utils.formats import number_format
+from django.conf import settings
 from django.utils.translation import gettext as _
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import (
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
-from erating.base import numbers
 from erating.base.reports.base import DATE, DATETIME, FLOAT, INT, NUM, PCT, TEXT, TooManyRows, local_naive
+from erating.base.templatetags.numbers import formatted
 
 logger = logging.getLogger(__name__)
 # A PDF is read, not processed: beyond this a section belongs in CSV or XLSX.
 PDF_MAX_ROWS = 20_000
-NAVY = colors.HexColor("#1F3864")
-STYLES = getSampleStyleSheet()
-CELL = ParagraphStyle("cell", parent=STYLES["BodyText"], fontSize=7, leading=8.5)
-SMALL = ParagraphStyle("small", parent=STYLES["BodyText"], fontSize=8, leading=10)
-H1 = ParagraphStyle("h1", parent=STYLES["Heading1"], fontSize=15, textColor=NAVY, spaceAfter=4)
-H2 = ParagraphStyle("h2", parent=STYLES["Heading2"], fontSize=11.5, textColor=NAVY, spaceBefore=8, spaceAfter=4)
+# A PDF of more rows is built by a background task (about 8 ms a row: README, "Reports").
+PDF_INLINE_ROWS = 2_000
+# Rows laid out in one WeasyPrint pass (memory: about 0.25 MB a row until the part is written).
+CHUNK_ROWS = 800
+NUMERIC = (INT, FLOAT, PCT, NUM)
+# The dashboard's colours (static/erating/analysis.js): bars in its primary blue, scores 5..1 in its scale.
+PRIMARY, PRIMARY_FILL = "#1d4ed8", "#93c5fd"
+SCORE_COLOURS = {5: "#15803d", 4: "#4d7c0f", 3: "#a16207", 2: "#c2410c", 1: "#b91c1c"}
+NAVY = "#1F3864"
+FONTS = '"Noto Sans", "Noto Sans Tamil", "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", sans-serif'
+# Characters per millimetre of a 7 pt Noto Sans line, measured on mixed Malay text; used only to
+# share the width between columns, the layout itself wraps.
+CHARS_PER_MM = 0.72
+BOLD = 1.12  # a bold header letter against a regular one
+PADDING = 2.5  # the cell's padding and border, in characters
+MAX_TEXT_CHARS = 42  # a long comment wraps rather than taking the page
 
 
-def fmt(value, kind):
+def too_many_message():
+    return _("This report has more than %(n)s rows, too many for a PDF. Download it as CSV or XLSX.") % {
+        "n": formatted(PDF_MAX_ROWS, 0)}
+
+
+def fmt(value, kind, *, plain=False):
+    """A cell as printed: numbers grouped with fixed decimals (ids plain), DD/MM/YYYY HH:MM."""
     if value is None or value == "":
         return ""
     # Rounded half up to the shown precision (erating.base.numbers), never cut.
     if kind == PCT:
-        return numbers.text(value, numbers.PERCENT_PLACES) + " %"
+        return formatted(value, 1)
     if kind == FLOAT or (kind == NUM and isinstance(value, float)):
-        return numbers.text(value, numbers.MEAN_PLACES)
+        return formatted(value, 2)
     if kind == NUM and isinstance(value, Decimal):  # a figure already at its own precision
-        return numbers.text(value, max(0, -value.as_tuple().exponent))
-    if kind == NUM and isinstance(value, int):
-        return number_format(value, 0, force_grouping=True)
-    if kind == INT and isinstance(value, int):
-        return number_format(value, 0, force_grouping=True)
+        return formatted(value, max(0, -value.as_tuple().exponent))
+    if kind in (INT, NUM) and isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if plain else formatted(value, 0)
     if kind == DATETIME and hasattr(value, "hour"):
         return (local_naive(value) if value.tzinfo else value).strftime("%d/%m/%Y %H:%M")
-    if kind == DATE and hasattr(value, "strftime"):
+    if kind in (DATE, DATETIME) and hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     return str(value)
 
 
-def _numbered_canvas(header):
-    class NumberedCanvas(rl_canvas.Canvas):
-        """Pages are kept until the end so each footer can say 'page X of Y'."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                header(self, total)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+def _data_uri(path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        logger.warning("Agency logo could not be read: %s", path)
+        return None
+    kind = mimetypes.guess_type(path)[0] or "image/png"
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 
-def write(out, sections, *, title, agency_name, logo_path=None, criteria_lines=(), generated_line="",
-          wide=False):
-    pagesize = landscape(A4) if wide else A4
-    width, height = pagesize
-    margin = 15 * mm
+def _refuse_fetch(url, *args, **kwargs):
+    # Everything the document shows is inline (logo as a data: URI): nothing is fetched, so no
+    # text in a report can make the renderer read a file or call a server.
+    if url.startswith("data:"):
+        from weasyprint.urls import default_url_fetcher
 
-    def header(c, total):
-        c.saveState()
-        top = height - 12 * mm
-        x = margin
-        if logo_path:
-            try:
-                c.drawImage(logo_path, x, top - 11 * mm, width=11 * mm, height=11 * mm, preserveAspectRatio=True,
-                            mask="auto")
-                x += 13 * mm
-            except Exception:  # noqa: BLE001 - a broken logo upload must not stop the report
-                logger.warning("Agency logo could not be drawn: %s", logo_path)
-        c.setFillColor(NAVY)
-        c.setFont("Helvetica-Bold", 11)
-        c.drawString(x, top - 4 * mm, agency_name[:90])
-        c.setFont("Helvetica", 9)
-        c.drawString(x, top - 9 * mm, title[:110])
-        c.setStrokeColor(NAVY)
-        c.line(margin, top - 13 * mm, width - margin, top - 13 * mm)
-        c.setFillColor(colors.grey)
-        c.setFont("Helvetica", 7.5)
-        c.drawString(margin, 8 * mm, generated_line[:150])
-        c.drawRightString(width - margin, 8 * mm,
-                          _("Page %(page)s of %(total)s") % {"page": c.getPageNumber(), "total": total})
-        c.restoreState()
+        return default_url_fetcher(url)
+    raise ValueError("reports fetch no external resources")
 
-    doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=margin, rightMargin=margin,
-                            topMargin=30 * mm, bottomMargin=16 * mm, title=title, author=agency_name)
-    story = [Paragraph(escape(title), H1)]
-    if criteria_lines:
-        story.append(Paragraph("<br/>".join(escape(line) for line in criteria_lines), SMALL))
-    story.append(Spacer(1, 4 * mm))
+
+def _css_content(template):
+    """'Page %(page)s of %(total)s' in the report's language as a CSS content value."""
+    marked = template % {"page": "\x00page\x00", "total": "\x00pages\x00"}
+    parts = []
+    for i, piece in enumerate(marked.split("\x00")):
+        if i % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts)
+
+
+def _css(head, numbered=True):
+    size = "A4 landscape" if head.wide else "A4"
+    generated = head.generated_line.replace("\\", "\\\\").replace('"', '\\"')
+    return f"""
+@page {{ size: {size}; margin: 27mm 12mm 15mm 12mm;
+  @top-left {{ content: element(letterhead); vertical-align: bottom; width: 100%; }}
+  @bottom-left {{ content: "{generated}"; font: 7pt {FONTS}; color: #555; }}
+  @bottom-right {{ content: {_css_content(_("Page %(page)s of %(total)s")) if numbered else '""'};
+                   font: 7pt {FONTS}; color: #555; white-space: nowrap; }} }}
+html {{ font-family: {FONTS}; font-size: 9pt; color: #111; }}
+body {{ margin: 0; }}
+.letterhead {{ position: running(letterhead); display: flex; align-items: center; gap: 3mm;
+  border-bottom: 0.8pt solid {NAVY}; padding-bottom: 1.5mm; width: 100%; }}
+.letterhead img {{ height: 12mm; width: auto; max-width: 30mm; }}
+.letterhead .agency {{ font-weight: bold; font-size: 11pt; color: {NAVY}; margin: 0; }}
+.letterhead .doc {{ font-size: 8.5pt; color: {NAVY}; margin: 0; }}
+h1 {{ font-size: 14pt; color: {NAVY}; margin: 0 0 2mm; }}
+h2 {{ font-size: 11pt; color: {NAVY}; margin: 5mm 0 1.5mm; break-after: avoid; }}
+ul.criteria {{ list-style: none; padding: 0; margin: 0 0 3mm; font-size: 8pt; }}
+ul.criteria li {{ margin: 0; }}
+p.note, p.fixed {{ font-size: 8pt; margin: 0 0 1.5mm; }}
+p.fixed {{ color: #333; }}
+table {{ border-collapse: collapse; table-layout: fixed; width: 100%; line-height: 1.5; }}
+th, td {{ border: 0.25pt solid #A6A6A6; padding: 0.6mm 0.9mm; vertical-align: top; text-align: left;
+  overflow-wrap: break-word; hyphens: manual; }}
+thead th {{ background: #DCE6F1; font-weight: bold; vertical-align: bottom; }}
+thead th.group {{ text-align: center; }}
+tbody tr:nth-child(even) td {{ background: #F3F6FA; }}
+td.n {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+th.n {{ text-align: right; }}
+td.t {{ white-space: nowrap; }}
+tr {{ break-inside: avoid; }}
+figure {{ margin: 0 0 2mm; break-inside: avoid; }}
+figcaption {{ font-weight: bold; font-size: 8.5pt; color: {NAVY}; margin-bottom: 1mm; }}
+"""
+
+
+def write(out, sections, head):
+    """Lay out every section and write the PDF to `out` (a path or a binary file object).
+
+    WeasyPrint keeps every page's layout until it writes (about 0.25 MB a table row), so a long
+    report is laid out in parts of at most CHUNK_ROWS rows, each written to a temporary PDF; the
+    parts are then joined and "page N of M" stamped on each page (pypdf, ReportLab). A document
+    of one part is tagged (structure tree); a joined one keeps its title and language but not
+    the structure tree (pypdf does not merge them): README, "Reports"."""
+    blocks = [(f"<h1>{escape(head.title)}</h1>", 0)]
+    if head.criteria_lines:
+        blocks.append(('<ul class="criteria">' + "".join(f"<li>{escape(line)}</li>" for line in head.criteria_lines)
+                       + "</ul>", 0))
     for section in sections:
-        story.extend(_section(section, doc.width))
-    doc.build(story, canvasmaker=_numbered_canvas(header))
+        blocks.extend(_section(section, (297 if head.wide else 210) - 24))
+    parts, current, rows = [], [], 0
+    for html, n in blocks:
+        if current and rows + n > CHUNK_ROWS:
+            parts.append(current)
+            current, rows = [], 0
+        current.append(html)
+        rows += n
+    parts.append(current)
+    if len(parts) == 1:
+        _render(_document(head, parts[0], numbered=True), out, True)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [os.path.join(tmp, f"part{i}.pdf") for i in range(len(parts))]
+        jobs = [(_document(head, part, numbered=False), path, False) for part, path in zip(parts, files)]
+        del parts
+        workers = min(pdf_processes(), len(jobs))
+        if workers > 1:
+            # Parts are independent: laid out side by side in forked processes (each holds one
+            # part's layout), the join waits for all of them.
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                list(pool.map(_render_job, jobs))
+        else:
+            for job in jobs:
+                _render_job(job)
+        _join(files, out, head)
 
 
-def _section(section, avail):
-    flow = [Paragraph(escape(section.title), H2)]
-    if section.note:
-        flow.append(Paragraph(escape(section.note), SMALL))
-    columns = section.columns
-    kinds = [c.kind for c in columns]
-    total_w = sum(c.width for c in columns) or 1
-    widths = [avail * c.width / total_w for c in columns]
-    data = [[Paragraph(f"<b>{escape(c.label)}</b>", CELL) for c in columns]]
+def pdf_processes():
+    """Processes laying out the parts of a long PDF (REPORT_PDF_PROCESSES, default 1: forking is
+    safe in a single-threaded task worker, which is where long PDFs are built, not in a threaded
+    app server)."""
+    return max(1, int(getattr(settings, "REPORT_PDF_PROCESSES", 1) or 1))
+
+
+def _render_job(job):
+    _render(*job)
+
+
+def _render(document, out, tagged):
+    from weasyprint import HTML
+
+    HTML(string=document, url_fetcher=_refuse_fetch).write_pdf(out, pdf_tags=tagged)
+
+
+def _document(head, body, *, numbered):
+    logo = _data_uri(head.logo_path) if head.logo_path else None
+    letterhead = ('<div class="letterhead">' + (f'<img src="{logo}" alt="{escape(_("Logo"))}">' if logo else "")
+                  + f'<div><p class="agency">{escape(head.agency_name)}</p>'
+                  f'<p class="doc">{escape(head.title)}</p></div></div>')
+    document = (f'<!DOCTYPE html><html lang="{escape(head.language)}"><head><meta charset="utf-8">'
+                f"<title>{escape(head.title)}</title><meta name=author content=\"{escape(head.agency_name)}\">"
+                f"<style>{_css(head, numbered)}</style></head><body>{letterhead}{''.join(body)}</body></html>")
+    return document
+
+
+def _join(files, out, head):
+    """The parts as one PDF, each page stamped "page N of M" where the single-part layout puts it."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
+    writer = PdfWriter()
+    for path in files:
+        writer.append(PdfReader(path))
+    total = len(writer.pages)
+    font = _footer_font()
+    for number, page in enumerate(writer.pages, 1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        stamp = io.BytesIO()
+        c = canvas.Canvas(stamp, pagesize=(width, height))
+        c.setFont(font, 7)
+        c.setFillColorRGB(0x55 / 255, 0x55 / 255, 0x55 / 255)
+        c.drawRightString(width - 12 * mm, 6.5 * mm, _("Page %(page)s of %(total)s") % {"page": number, "total": total})
+        c.save()
+        page.merge_page(PdfReader(stamp).pages[0])
+    writer.add_metadata({"/Title": head.title, "/Author": head.agency_name})
+    writer._root_object[NameObject("/Lang")] = TextStringObject(head.language)
+    writer.write(out)
+
+
+def _footer_font():
+    """Noto Sans for the stamped page numbers, as the rest of the page (Helvetica where it is missing)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "NotoSans" in pdfmetrics.getRegisteredFontNames():
+        return "NotoSans"
+    try:  # fontconfig knows where the Debian package put it
+        path = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans:style=Regular"], capture_output=True,
+                              text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        path = ""
+    if path.endswith(".ttf") and "NotoSans-" in path:
+        pdfmetrics.registerFont(TTFont("NotoSans", path))
+        return "NotoSans"
+    return "Helvetica"
+
+
+def _section(section, avail_mm):
+    """-> [(HTML, rows)]: the section's heading, notes, chart and table in blocks of at most
+    CHUNK_ROWS rows (each table block repeats the header row)."""
     rows = []
     for row in section.rows:
         if len(rows) >= PDF_MAX_ROWS:
-            raise TooManyRows(_("This report has more than %(n)s rows, too many for a PDF. Download it as CSV "
-                                "or XLSX.") % {"n": number_format(PDF_MAX_ROWS, 0, force_grouping=True)})
+            raise TooManyRows(too_many_message())
         rows.append(row)
-        data.append([_cell(v, k, w) for v, k, w in zip(row, kinds, widths)])
+    columns = list(section.columns)
+    keep = list(range(len(columns)))
+    fixed = []
+    # One value on every row of a column that allows it (ministry, agency): said once above the table.
+    if len(rows) > 1:
+        for i, col in enumerate(columns):
+            if col.fold and len({r[i] for r in rows}) == 1:
+                keep.remove(i)
+                if rows[0][i] not in (None, ""):
+                    fixed.append(f"{col.label}: {fmt(rows[0][i], col.kind)}")
+    parts = [f"<h2>{escape(section.title)}</h2>"]
+    if fixed:
+        parts.append(f'<p class="fixed">{escape(" · ".join(fixed))}</p>')
+    if section.note:
+        parts.append(f'<p class="note">{escape(section.note)}</p>')
     if section.chart and rows:
-        flow.append(_chart(section, rows, avail))
+        parts.append(_chart(section, rows, avail_mm))
     if not rows:
-        flow.append(Paragraph(escape(_("No ratings match these criteria.")), SMALL))
-        return flow
-    table = Table(data, colWidths=widths, repeatRows=1)
-    style = [
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DCE6F1")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#A6A6A6")),
-        ("FONTSIZE", (0, 0), (-1, -1), 7),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F3F6FA")]),
-    ]
-    style += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, k in enumerate(kinds) if k in (INT, FLOAT, PCT, NUM)]
-    table.setStyle(TableStyle(style))
-    flow.append(table)
-    return flow
+        parts.append(f'<p class="note">{escape(_("No ratings match these criteria."))}</p>')
+        return [("".join(parts), 0)]
+    kinds = [columns[i].kind for i in keep]
+    plain = [columns[i].plain for i in keep]
+    cells = [[fmt(r[i], k, plain=p) for i, k, p in zip(keep, kinds, plain)] for r in rows]
+    del rows
+    widths, font_pt = _widths([columns[i] for i in keep], cells, avail_mm)
+    table = (f'<table style="font-size:{font_pt}pt"><colgroup>'
+             + "".join(f'<col style="width:{w:.2f}%">' for w in widths) + "</colgroup>"
+             + _thead([columns[i] for i in keep]) + "<tbody>")
+    classes = [' class="n"' if k in NUMERIC else ' class="t"' if k in (DATETIME, DATE) else "" for k in kinds]
+    blocks = []
+    for start in range(0, len(cells), CHUNK_ROWS):
+        body = ["".join(parts) if start == 0 else "", table]
+        for row in cells[start:start + CHUNK_ROWS]:
+            body.append("<tr>" + "".join(f"<td{c}>{escape(v)}</td>" for c, v in zip(classes, row)) + "</tr>")
+        body.append("</tbody></table>")
+        blocks.append(("".join(body), len(cells[start:start + CHUNK_ROWS])))
+    return blocks
 
 
-def _cell(value, kind, width):
-    text = fmt(value, kind)
-    # Long text wraps inside its column (a Paragraph); short values stay plain strings (fast).
-    if kind == TEXT and len(text) * 3.6 > width:
-        return Paragraph(escape(text), CELL)
-    return text
+def _thead(columns):
+    """One header row, or two when columns come in groups (a month's count and share)."""
+    numeric = [c.kind in NUMERIC for c in columns]
+    if not any(c.group for c in columns):
+        return "<thead><tr>" + "".join(
+            f'<th scope="col"{" class=\"n\"" if n else ""}>{escape(c.label)}</th>'
+            for c, n in zip(columns, numeric)) + "</tr></thead>"
+    top, bottom, i = [], [], 0
+    while i < len(columns):
+        c = columns[i]
+        if not c.group:
+            top.append(f'<th scope="col" rowspan="2">{escape(c.label)}</th>')
+            i += 1
+            continue
+        j = i
+        while j < len(columns) and columns[j].group == c.group:
+            bottom.append(f'<th scope="col" class="n">{escape(columns[j].short or columns[j].label)}</th>')
+            j += 1
+        top.append(f'<th scope="colgroup" colspan="{j - i}" class="group">{escape(c.group)}</th>')
+        i = j
+    return f"<thead><tr>{''.join(top)}</tr><tr>{''.join(bottom)}</tr></thead>"
 
 
-def _chart(section, rows, avail):
+def _widths(columns, cells, avail_mm):
+    """Percent widths from what each column holds: at least its label's longest word and its
+    widest value (numbers, dates) or longest word (text), so nothing breaks inside a word; the
+    rest shared by how long the text runs. The font shrinks when the minimums do not fit."""
+    need, least = [], []
+    for i, col in enumerate(columns):
+        label_word = BOLD * max((len(w) for w in str(col.short or col.label).split()), default=1)
+        if col.kind == TEXT:
+            lengths = [len(r[i]) for r in cells]
+            longest = max(lengths, default=0)
+            word = max((len(w) for r in cells for w in r[i].split()), default=0) if longest else 0
+            low = max(label_word, min(word, 24), 3)
+            typical = sorted(lengths)[int(len(lengths) * 0.9)] if lengths else 0
+            high = max(low, min(max(typical, longest // 3), MAX_TEXT_CHARS))
+        else:
+            low = high = max(label_word, max((len(r[i]) for r in cells), default=1))
+        least.append(low + PADDING)
+        need.append(high + PADDING)
+    font_pt = 7.0
+    capacity = avail_mm * CHARS_PER_MM * 7.0 / font_pt
+    while sum(least) > capacity and font_pt > 5.0:
+        font_pt -= 0.5
+        capacity = avail_mm * CHARS_PER_MM * 7.0 / font_pt
+    total = sum(need)
+    if total <= capacity:
+        widths = [n / total for n in need]
+    else:
+        # Give every column its minimum, then share what is left by how much more each would like.
+        spare = max(capacity - sum(least), 0)
+        extra = [n - lo for n, lo in zip(need, least)]
+        extra_total = sum(extra) or 1
+        widths = [(lo + spare * e / extra_total) / capacity for lo, e in zip(least, extra)]
+        scale = sum(widths)
+        widths = [w / scale for w in widths]
+    return [100 * w for w in widths], font_pt
+
+
+def _chart(section, rows, avail_mm):
+    """A horizontal bar chart as SVG: one bar per row (the first max_bars), labels on the left."""
     spec = section.chart
     shown = rows[: spec.max_bars]
-    labels = [str(r[spec.label_col])[:40] for r in shown]
-    series = [[float(r[c] or 0) for r in shown] for c in spec.value_cols]
-    bar_h = 14 * len(spec.value_cols)
-    height = max(80, bar_h * len(shown) + 50)
-    drawing = Drawing(avail, height)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 150, 20
-    chart.width, chart.height = avail - 180, height - 45
-    chart.data = [list(reversed(s)) for s in series]
-    chart.categoryAxis.categoryNames = list(reversed(labels))
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontSize = 7
-    palette = [colors.HexColor("#2E75B6"), colors.HexColor("#F4B183"), colors.HexColor("#A9D18E")]
-    for i in range(len(series)):
-        chart.bars[i].fillColor = palette[i % len(palette)]
-    places = numbers.PERCENT_PLACES if section.columns[spec.value_cols[0]].kind in (PCT, FLOAT) else 0
-    chart.barLabelFormat = lambda value: numbers.text(value, places)  # the table's digits
-    chart.barLabels.fontSize = 6
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 3
-    drawing.add(chart)
-    drawing.add(String(0, height - 10, spec.title, fontName="Helvetica-Bold", fontSize=8.5, fillColor=NAVY))
-    return KeepTogether([drawing, Spacer(1, 3 * mm)])
+    column = section.columns[spec.value_cols[0]]
+    values = [float(r[spec.value_cols[0]] or 0) for r in shown]
+    labels = [str(r[spec.label_col] or "") for r in shown]
+    labels = [label if len(label) <= 40 else label[:39] + "…" for label in labels]
+    top = max(values, default=0) or 1
+    if column.kind == PCT:
+        top = 100
+    width = min(avail_mm, 180) * 3.78  # px at 96 dpi
+    label_w, bar_h, gap = 250, 13, 5
+    plot_w = width - label_w - 50
+    height = len(shown) * (bar_h + gap) + 6
+    items = []
+    for n, (label, value, row) in enumerate(zip(labels, values, shown)):
+        y = 3 + n * (bar_h + gap)
+        w = max(plot_w * value / top, 0.5)
+        score = _score_of(row[spec.label_col]) if spec.label_col == 0 else None
+        fill, stroke = (SCORE_COLOURS[score], SCORE_COLOURS[score]) if score else (PRIMARY_FILL, PRIMARY)
+        text = fmt(row[spec.value_cols[0]], column.kind)
+        items.append(
+            f'<text x="{label_w - 6}" y="{y + bar_h - 3}" text-anchor="end" font-size="9">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{fill}" stroke="{stroke}" '
+            f'stroke-width="0.8"/><text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}" font-size="9">{escape(text)}'
+            "</text>")
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" '
+           f'viewBox="0 0 {width:.0f} {height}" role="img" aria-label="{escape(spec.title)}" '
+           f'font-family=\'{FONTS.replace(chr(34), "")}\'>'
+           f'<line x1="{label_w}" y1="0" x2="{label_w}" y2="{height}" stroke="#71717a" stroke-width="0.8"/>'
+           f"{''.join(items)}</svg>")
+    return f"<figure><figcaption>{escape(spec.title)}</figcaption>{svg}</figure>"
 
 
-
+def _score_of(label):
+    """The score of a distribution row's label ("5 – Cemerlang"), to colour it as the dashboard does."""
+    text = str(label)
+    return int(text[0]) if text[:1] in "12345" and text[1:4] == " – " else None

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_scopes import scope
@@ -14,9 +13,12 @@ from django_scopes import scope
 from erating.base.analysis import disclosure
 from erating.base.models import Agency, Premise, Rating, Target, User
 from erating.base.reports import csv_out, pdf_out, xlsx_out, xlsx_stream
-from erating.base.reports.base import Column, Context, Section
+from erating.base.reports.base import XLSX_MAX_ROWS, XLSX_TABLE_ROW, Column, Context, Heading, Section, TooManyRows
+from erating.base.reports.common import pick
 from erating.base.reports.criteria import parse
+from erating.base.reports.options import COMMON
 from erating.base.reports.registry import REPORTS, available
+from erating.base.templatetags.numbers import formatted
 
 FORMATS = ("csv", "xlsx", "pdf")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
@@ -41,7 +43,8 @@ class Request:
 
 def prepare(user, dims, data, *, fmt=None, language=None):
     """Validate a report request (a form's data or a stored query). Raises ValidationError with
-    messages in the active language, PermissionDenied for a report the role may not run."""
+    messages in the active language, PermissionDenied for a report the role may not run. The
+    report's own options are parsed here, once, as the report declares them (reports/options.py)."""
     report = REPORTS.get(str(data.get("report") or ""))
     if report is None:
         raise ValidationError({"report": _("Choose a report.")})
@@ -55,46 +58,28 @@ def prepare(user, dims, data, *, fmt=None, language=None):
         raise ValidationError({"language": _("Choose Bahasa Melayu or English.")})
     with scope(**dims):
         criteria = parse(data, user=user, scope=dims)
-    options = {"split": str(data.get("split", "")) in ("1", "on", "true")}
-    if report.uses_year:
-        options["year"] = _year(data, criteria)
-    if report.uses_levels:
-        options["levels"] = _levels(data)
+    options = {}
+    for option in (*COMMON, *report.options):
+        options[option.name] = option.parse(data, criteria)
+        if option.narrow is not None:
+            criteria = option.narrow(criteria, options[option.name])
     return Request(report, fmt, Context(criteria=criteria, user=user, language=language, options=options, dims=dims))
 
 
-def _year(data, criteria):
-    value = data.get("year") or criteria.start.year
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({"year": _("Enter a year such as 2026.")}) from None
-    if not 2000 <= year <= timezone.localdate().year + 1:
-        raise ValidationError({"year": _("Enter a year between 2000 and next year.")})
-    return year
-
-
-def _levels(data):
-    raw = data.getlist("levels") if hasattr(data, "getlist") else data.get("levels") or []
-    if isinstance(raw, (str, int)):
-        raw = [raw]
-    levels = []
-    for value in raw:
-        if str(value) not in ("1", "2", "3", "4"):
-            raise ValidationError({"levels": _("Choose scores from 1 to 4.")})
-        levels.append(int(value))
-    return levels  # none chosen: each agency's low-score threshold (detail.low_ratings)
-
-
 def filename(req):
+    """The file's name in the report's language: laporan-terperinci-20261101-20261130.xlsx."""
     c = req.ctx.criteria
-    return f"{req.report.slug}-{c.start:%Y%m%d}-{c.end:%Y%m%d}.{req.fmt}"
+    return f"{req.report.file_stem(req.ctx.language)}-{c.start:%Y%m%d}-{c.end:%Y%m%d}.{req.fmt}"
+
+
+def day(value):
+    # DD/MM/YYYY in both languages (Django's English short format is the US order).
+    return value.strftime("%d/%m/%Y")
 
 
 def criteria_lines(ctx):
     c = ctx.criteria
-    lines = [_("Period: %(start)s – %(end)s") % {"start": date_format(c.start, "SHORT_DATE_FORMAT"),
-                                                  "end": date_format(c.end, "SHORT_DATE_FORMAT")}]
+    lines = [_("Period: %(start)s – %(end)s") % {"start": day(c.start), "end": day(c.end)}]
     for label, model, pk in ((_("Agency"), Agency, c.agency_id), (_("Premise"), Premise, c.premise_id),
                              (_("Rated"), Target, c.target_id), (_("Officer"), User.scoped, c.officer_id)):
         if pk is not None:
@@ -118,13 +103,21 @@ def header_agency(ctx):
     if agency is None:
         return _("eRating — Public Sector Customer Satisfaction"), None
     logo = agency.logo.path if agency.logo and os.path.exists(agency.logo.path) else None
-    return agency.name, logo
+    return pick(ctx, agency.name_ms, agency.name_en) or agency.name, logo
 
 
 def generated_line(ctx):
+    # 24-hour Malaysia time, the same in both languages.
     when = timezone.localtime(ctx.generated_at)
-    return _("Generated on %(when)s by %(who)s") % {"when": date_format(when, "SHORT_DATETIME_FORMAT"),
+    return _("Generated on %(when)s by %(who)s") % {"when": when.strftime("%d/%m/%Y %H:%M"),
                                                     "who": f"{ctx.user.full_name} <{ctx.user.email}>"}
+
+
+def heading(req):
+    agency, logo = header_agency(req.ctx)
+    return Heading(title=str(req.report.title), agency_name=str(agency), language=req.ctx.language, logo_path=logo,
+                   criteria_lines=criteria_lines(req.ctx), generated_line=generated_line(req.ctx),
+                   wide=req.report.wide)
 
 
 def counted(sections, progress, every=5000):
@@ -161,7 +154,27 @@ def sections(req):
     return req.report.build(req.ctx)
 
 
+def _csv(req, sections, out):
+    with open(out, "wb") as f:
+        f.writelines(csv_out.stream(sections, title_rows=req.report.multi))
+
+
+def _xlsx(req, sections, out):
+    # Row-level reports (no charts, possibly millions of rows) take the streaming writer.
+    writer = xlsx_stream if req.report.row_level else xlsx_out
+    writer.write(out, sections, split=req.ctx.options.get("split", False), head=heading(req))
+
+
+def _pdf(req, sections, out):
+    pdf_out.write(out, sections, heading(req))
+
+
+# One render per format, fed by the report's one build.
+RENDER = {"csv": _csv, "xlsx": _xlsx, "pdf": _pdf}
+
+
 def csv_stream(req):
+    """The CSV as it is written, chunk by chunk (a download streams it at flat memory)."""
     with bound(req.ctx):
         yield from csv_out.stream(sections(req), title_rows=req.report.multi)
 
@@ -172,20 +185,41 @@ def write_file(req, out, progress=None):
         parts = sections(req)
         if progress:
             parts = counted(parts, progress)
-        title = str(req.report.title)
-        if req.fmt == "xlsx":
-            # Row-level reports (no charts, possibly millions of rows) take the streaming writer.
-            writer = xlsx_stream if req.report.row_level else xlsx_out
-            writer.write(out, parts, split=req.ctx.options.get("split", False), title=title,
-                           context_lines=criteria_lines(req.ctx))
-        elif req.fmt == "pdf":
-            agency, logo = header_agency(req.ctx)
-            pdf_out.write(out, parts, title=title, agency_name=str(agency), logo_path=logo,
-                          criteria_lines=criteria_lines(req.ctx), generated_line=generated_line(req.ctx),
-                          wide=req.report.wide)
-        else:
-            with open(out, "wb") as f:
-                f.writelines(csv_out.stream(parts, title_rows=req.report.multi))
+        RENDER[req.fmt](req, parts, out)
+
+
+def max_rows(fmt, options):
+    """The most rows one section may have in a format (None: no limit)."""
+    if fmt == "pdf":
+        return pdf_out.PDF_MAX_ROWS
+    if fmt == "xlsx" and not options.get("split"):
+        return XLSX_MAX_ROWS - XLSX_TABLE_ROW - 1
+    return None
+
+
+def check_fits(req):
+    """Refuse at once a request too large for its format, naming the formats that can take it.
+    Returns the estimated rows (row-level reports; 0 for the others, which are small)."""
+    if req.fmt == "csv":
+        return 0  # any size, streamed, never in the background: no need to count
+    rows = estimate_rows(req)
+    limit = max_rows(req.fmt, req.ctx.options)
+    if limit is not None and rows > limit:
+        fits = [f.upper() for f in FORMATS if f != req.fmt and (max_rows(f, req.ctx.options) or rows + 1) > rows]
+        raise TooManyRows(_("This report has %(rows)s rows; a %(fmt)s holds at most %(limit)s. Choose %(formats)s.")
+                          % {"rows": formatted(rows, 0), "fmt": req.fmt.upper(), "limit": formatted(limit, 0),
+                             "formats": fits[0] if len(fits) == 1 else
+                             _("%(first)s or %(second)s") % {"first": fits[0], "second": fits[1]}})
+    return rows
+
+
+def in_background(req, rows):
+    """A large file is built by a task (CSV streams at any size, so it never needs one; a PDF is
+    slower to lay out than XLSX to write, so it goes to the background sooner)."""
+    from erating.base.reports.jobs import inline_rows
+
+    limit = min(inline_rows(), pdf_out.PDF_INLINE_ROWS) if req.fmt == "pdf" else inline_rows()
+    return req.fmt != "csv" and req.report.row_level and rows > limit
 
 
 def estimate_rows(req):

@@ -19,7 +19,7 @@ from django.utils.translation import override
 from django_scopes import scopes_disabled
 
 from erating.base.auditlog.log import log_action
-from erating.base.models import ReportFile, ReportSchedule, User
+from erating.base.models import ReportFile, ReportSchedule, ScheduleSend, User
 from erating.base.reports.access import may_receive
 from erating.base.reports.jobs import expiry_hours
 from erating.base.reports.run import CONTENT_TYPES, filename, prepare, write_file
@@ -82,37 +82,100 @@ def run_due(now=None):
     return sent
 
 
-def send(schedule, start, end, *, now=None):
+def _request(schedule, owner, start, end):
+    dims = dimensions_for(owner)
+    data = {**schedule.query, "report": schedule.report, "period": "custom", "start": start.isoformat(),
+            "end": end.isoformat()}
+    return prepare(owner, dims, data, fmt=schedule.fmt, language=schedule.language)
+
+
+def send(schedule, start, end, *, now=None, to=None):
+    """Build the period's report and mail it; record the send (ScheduleSend) either way. `to`: one
+    user instead of the recipients ("send now to me"), which leaves the schedule's own run,
+    failure count and pause untouched."""
     now = now or timezone.now()
     owner = schedule.owner
+    manual = to is not None
     fd, path = tempfile.mkstemp(suffix="." + schedule.fmt)
     os.close(fd)
+    emails, size, record = [], 0, None
     try:
-        dims = dimensions_for(owner)
-        data = {**schedule.query, "report": schedule.report, "period": "custom", "start": start.isoformat(),
-                "end": end.isoformat()}
-        req = prepare(owner, dims, data, fmt=schedule.fmt, language=schedule.language)
+        req = _request(schedule, owner, start, end)
         write_file(req, path)
         with scopes_disabled():
-            recipients = recipients_in_scope(schedule)
+            recipients = [to] if manual else recipients_in_scope(schedule)
             if not recipients:
                 raise ValueError("no recipient within the owner's scope")
+            emails = [u.email for u in recipients]
             size = os.path.getsize(path)
-            record = None
             if size > attach_max_bytes():
                 record = _keep(schedule, req, path, now)
             for user in recipients:
                 _mail(schedule, req, user, path, record, start, end)
-            ReportSchedule.objects.filter(pk=schedule.pk).update(
-                failures=0, last_error="", last_period_end=end, last_run_at=now)
+            if not manual:
+                ReportSchedule.objects.filter(pk=schedule.pk).update(
+                    failures=0, last_error="", last_period_end=end, last_run_at=now)
+            _record(schedule, now, start, end, emails, size, record is None, ScheduleSend.DELIVERED, "", manual)
         return True
     except Exception as exc:  # noqa: BLE001 - every failure counts towards pausing
         logger.warning("Scheduled report %s failed: %s", schedule.pk, exc)
-        _failed(schedule, exc, now)
+        _record(schedule, now, start, end, emails, size, record is None, ScheduleSend.FAILED,
+                f"{type(exc).__name__}: {exc}", manual)
+        if not manual:
+            _failed(schedule, exc, now)
         return False
     finally:
         if os.path.exists(path):
             os.remove(path)
+
+
+def _record(schedule, now, start, end, emails, size, attached, status, error, manual):
+    with scopes_disabled():
+        ScheduleSend.objects.create(agency_id=schedule.agency_id, schedule=schedule, sent_at=now, period_start=start,
+                                    period_end=end, recipients=emails, size=size, attached=attached, status=status,
+                                    error=error[:1000], manual=manual)
+
+
+def send_now(schedule, user, *, now=None):
+    """"Send now to me": the last period's report to the one who asks, at once."""
+    now = now or timezone.now()
+    start, end = last_period(schedule.frequency, timezone.localdate(now))
+    return send(schedule, start, end, now=now, to=user)
+
+
+def next_send(schedule, now=None):
+    """(the Malaysia date of the next send, its period): today's when the period just ended has
+    not been sent yet (the hourly run sends it), else the day the next period ends after."""
+    today = timezone.localdate(now or timezone.now())
+    start, end = last_period(schedule.frequency, today)
+    if schedule.last_period_end is None or schedule.last_period_end < end:
+        return today, (start, end)
+    if schedule.frequency == ReportSchedule.WEEKLY:
+        day = today + timedelta(days=7 - today.weekday())  # next Monday
+    else:
+        day = (today.replace(day=1) + timedelta(days=32)).replace(day=1)  # first of next month
+    return day, last_period(schedule.frequency, day)
+
+
+def preview(schedule, now=None):
+    """What the next send will be: its date, period, recipients (those still in scope), the
+    criteria as the document prints them and the file's name. Errors (a criterion the owner may
+    no longer use) are given as text, as the send would fail with them."""
+    from erating.base.reports.run import bound, criteria_lines
+
+    day, (start, end) = next_send(schedule, now)
+    with scopes_disabled():
+        recipients = [u.email for u in recipients_in_scope(schedule)]
+    out = {"date": day, "start": start, "end": end, "recipients": recipients, "criteria": [], "filename": "",
+           "error": ""}
+    try:
+        req = _request(schedule, schedule.owner, start, end)
+        with bound(req.ctx):
+            out["criteria"] = criteria_lines(req.ctx)
+        out["filename"] = filename(req)
+    except Exception as exc:  # noqa: BLE001 - shown to the owner, who can correct the schedule
+        out["error"] = "; ".join(getattr(exc, "messages", None) or [str(exc) or type(exc).__name__])
+    return out
 
 
 def _keep(schedule, req, path, now):

@@ -68,15 +68,16 @@ def summary(ctx):
     note = ngettext("%(n)s officer has too few ratings to be shown.",
                     "%(n)s officers have too few ratings to be shown.", hidden) % {"n": hidden} if hidden else ""
     named = labels.target_labels(key[0] for key, _k in shown)  # premise beside each; officers' staff number
-    yield _grouped(_("By counter, service, facility or officer"), shown, lambda key: named.get(key[0], ""), note=note)
+    yield _grouped(_("By counter, service, facility or officer"), shown, lambda key: named.get(key[0], ""), note=note,
+                   sheet=_("By what was rated"))
 
 
-def _grouped(title, groups, label, note=""):
+def _grouped(title, groups, label, note="", sheet=""):
     rows = ranked([{"key": key, "counts": k} for key, k in groups])
     body = [(label(r["key"]), r["counts"].total, r["counts"].csat, r["counts"].mean) for r in rows]
     return Section(title, [Column(_("Name"), width=40), Column(_("Ratings"), INT, 11),
                            Column(_("Satisfaction (%)"), PCT, 12), Column(_("Mean score"), FLOAT, 10)],
-                   body, count=len(body), note=note, chart=Chart(_("Satisfaction (%)"), label_col=0, value_cols=[2]))
+                   body, count=len(body), note=note, chart=Chart(_("Satisfaction (%)"), label_col=0, value_cols=[2]), sheet=sheet)
 
 
 def promises():
@@ -111,10 +112,12 @@ def charter(ctx):
     premise_names = names(Premise, {key[0] for key in premises}, "name")
     body = list(rows(premises, lambda key: (premise_names.get(key[0], ("",))[0],)))
     yield Section(_("Client charter by premise"), [Column(_("Premise"), width=30), *columns_for], body,
-                  count=len(body), chart=Chart(_("Satisfied (%)"), label_col=0, value_cols=[3]))
+                  count=len(body), chart=Chart(_("Satisfied (%)"), label_col=0, value_cols=[3]),
+                  sheet=_("Charter by premise"))
     services = figures.counts(c, ["target_id", "agency_id"], kind=Target.SERVICE)
     service_names = names(Target, {key[0] for key in services}, "name", "name_en", "premise__name")
     body = list(rows(services, lambda key: (pick(ctx, *service_names.get(key[0], ("", "", ""))[:2]),
                                             service_names.get(key[0], ("", "", ""))[2] or "")))
     yield Section(_("Client charter by service"), [Column(_("Service"), width=26), Column(_("Premise"), width=22),
-                                                   *columns_for], body, count=len(body))
+                                                   *columns_for], body, count=len(body),
+                  sheet=_("Charter by service"))

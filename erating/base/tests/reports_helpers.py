@@ -9,8 +9,11 @@ from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
 from erating.base.models import Rating
+from erating.base.reports.base import XLSX_TABLE_ROW
 
 TZ = timezone.get_fixed_timezone(8 * 60)
+# The first data row of an XLSX sheet (1-based, as openpyxl counts): below the header block and the table header.
+FIRST_ROW = XLSX_TABLE_ROW + 2
 
 
 def local_dt(d, hour=10):

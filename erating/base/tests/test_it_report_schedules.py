@@ -14,7 +14,7 @@ from erating.base.models import AuditEntry, ReportSchedule, User
 from erating.base.reports import schedules
 from erating.base.reports.schedules import last_period, run_due
 from erating.base.testing import PASSWORD
-from erating.base.tests.reports_helpers import expected, seed
+from erating.base.tests.reports_helpers import FIRST_ROW, expected, seed
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_it_mails_last_months_report_once_to_recipients_in_scope(world, schedule
     assert start.strftime("%d/%m/%Y") in message.subject and end.strftime("%d/%m/%Y") in message.subject
     name, content, mimetype = message.attachments[0]
     assert name.endswith(".xlsx") and "spreadsheetml" in mimetype
-    rows = list(openpyxl.load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(min_row=2, values_only=True))
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(min_row=FIRST_ROW, values_only=True))
     assert sorted(r[0] for r in rows) == sorted(r.pk for r in expected({world.home.agency.pk}, start, end))
     mail.outbox.clear()
     assert run_due(now=at(today) + timedelta(hours=1)) == [] and not mail.outbox  # that period is done

@@ -37,4 +37,4 @@ def test_it_shows_progress_then_offers_the_file(world, new_page, settings, tmp_p
     expect(download_link).to_be_visible(timeout=8000)
     with page.expect_download() as info:
         download_link.click()
-    assert info.value.suggested_filename.startswith("detailed-") and info.value.suggested_filename.endswith(".xlsx")
+    assert info.value.suggested_filename.startswith("laporan-terperinci-") and info.value.suggested_filename.endswith(".xlsx")

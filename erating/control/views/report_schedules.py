@@ -13,6 +13,7 @@ from django_scopes import scopes_disabled
 
 from erating.base.auditlog.log import log_action
 from erating.base.models import ReportFile, ReportSchedule
+from erating.base.reports import schedules
 from erating.base.reports.access import may_receive
 from erating.base.reports.run import prepare
 from erating.base.reports.schedules import last_period, read_link
@@ -57,8 +58,25 @@ def schedule_edit(request, schedule_id=None):
                                     "recipients": [None, sorted(u.email for u in obj.recipients.all())]})
             messages.success(request, _("Schedule saved."))
             return redirect("control:schedule_list")
-    return render(request, "control/reports/schedule_form.html", {"form": form, "schedule": schedule,
-                                                                  "nav": "reports"})
+    context = {"form": form, "schedule": schedule, "nav": "reports"}
+    if schedule is not None:
+        context["preview"] = schedules.preview(schedule)
+        context["sends"] = schedule.sends.all()[:50]
+    return render(request, "control/reports/schedule_form.html", context)
+
+
+@role_required(*ANALYSTS)
+@require_POST
+def schedule_send_now(request, schedule_id):
+    """"Send now to me": the last period's report to the owner at once, to try a schedule."""
+    schedule = get_object_or_404(_mine(request), pk=schedule_id)
+    delivered = schedules.send_now(schedule, request.user)
+    log_action("update", request=request, obj=schedule, changes={"sent_now_to": [None, request.user.email]})
+    if delivered:
+        messages.success(request, _("The report was sent to %(email)s.") % {"email": request.user.email})
+    else:
+        messages.error(request, _("The report could not be sent; the reason is in the list of sends below."))
+    return redirect("control:schedule_edit", schedule_id=schedule.pk)
 
 
 @role_required(*ANALYSTS)

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -17,12 +16,12 @@ from erating.base.auditlog.log import log_action
 from erating.base.models import Agency, ReportFile
 from erating.base.reports import access, jobs
 from erating.base.reports.base import TooManyRows
-from erating.base.reports.pdf_out import PDF_MAX_ROWS
 from erating.base.reports.run import (
     CONTENT_TYPES,
+    check_fits,
     csv_stream,
-    estimate_rows,
     filename,
+    in_background,
     prepare,
     write_file,
 )
@@ -60,21 +59,15 @@ def report_run(request):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return _invalid(request, form)
+    try:
+        rows = check_fits(req)  # a request too large for its format is refused now, not after queueing
+    except TooManyRows as exc:
+        form.add_error("fmt", str(exc))
+        return _invalid(request, form)
     agency = Agency.objects.filter(pk=request.scope.get("agency")).first() if request.scope.get("agency") else None
     log_action("export", request=request, agency=agency,
                changes={"report": [None, req.report.slug], "format": [None, req.fmt], "criteria": [None, query]})
-    if req.fmt == "csv":
-        # CSV streams at any size with flat memory: no need for the background.
-        response = StreamingHttpResponse(csv_stream(req), content_type=CONTENT_TYPES["csv"])
-        response["Content-Disposition"] = f'attachment; filename="{filename(req)}"'
-        return response
-    rows = estimate_rows(req) if req.report.row_level else 0
-    if req.fmt == "pdf" and rows > PDF_MAX_ROWS:  # refused now, not queued to fail later
-        form.add_error("fmt", _("This report has %(n)s rows, too many for a PDF (at most %(max)s). Choose XLSX or "
-                                "CSV.") % {"n": number_format(rows, 0, force_grouping=True),
-                                          "max": number_format(PDF_MAX_ROWS, 0, force_grouping=True)})
-        return _invalid(request, form)
-    if rows > jobs.inline_rows():
+    if in_background(req, rows):
         try:
             record = jobs.submit(req, query, view_as=request.session.get(VIEW_AS_SESSION_KEY))
         except jobs.TooManyJobs as exc:
@@ -82,6 +75,15 @@ def report_run(request):
             return _invalid(request, form, status=429)
         messages.info(request, _("This report is large: it is being prepared and will wait for you in My reports."))
         return redirect("control:report_file", report_file_id=record.pk)
+    return _now(request, form, req)
+
+
+def _now(request, form, req):
+    """The file in the response: CSV streamed as it is written, PDF and XLSX from a temporary file."""
+    if req.fmt == "csv":
+        response = StreamingHttpResponse(csv_stream(req), content_type=CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = f'attachment; filename="{filename(req)}"'
+        return response
     fd, path = tempfile.mkstemp(suffix="." + req.fmt)
     os.close(fd)
     try:
