@@ -105,6 +105,7 @@ KWARG_OBJECTS = {
     "code": lambda o: o.counter.code,
     "case_id": lambda o: o.case.pk,
     "alert_id": lambda o: o.alert.pk,
+    "line_id": lambda o: _we_did_line(o),
     "report_file_id": lambda o: o.report_file.pk,
     "schedule_id": lambda o: o.schedule.pk,
     "token_id": lambda o: o.api_token.pk,
@@ -121,6 +122,15 @@ def _application_id(ministry):
         return model.objects.create(agency_name="Jabatan Pemohon Rahsia", ministry=ministry, premises_planned=3,
                                     officer_name="Pegawai Pemohon", officer_email="pemohon@rahsia.gov.my",
                                     officer_phone="0123456789", officer_position="Pengarah", consent=True).pk
+
+
+def _we_did_line(o):
+    """A "you said, we did" line of the other agency, written on its case, awaiting review."""
+    from erating.base.models import WeDidLine
+
+    with scopes_disabled():
+        return WeDidLine.objects.create(agency=o.agency, premise=o.premise, case=o.case, text="Kaunter rahsia dibuka",
+                                        written_at=timezone.now()).pk
 
 
 def _case_and_alert(o):
