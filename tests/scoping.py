@@ -128,9 +128,11 @@ def _we_did_line(o):
     """A "you said, we did" line of the other agency, written on its case, awaiting review."""
     from erating.base.models import WeDidLine
 
-    with scopes_disabled():
-        return WeDidLine.objects.create(agency=o.agency, premise=o.premise, case=o.case, text="Kaunter rahsia dibuka",
-                                        written_at=timezone.now()).pk
+    with scopes_disabled():  # one line, however often asked: the matrix compares the other agency's data
+        line, _created = WeDidLine.objects.get_or_create(
+            agency=o.agency, premise=o.premise, case=o.case, text="Kaunter rahsia dibuka",
+            defaults={"written_at": timezone.now()})
+        return line.pk
 
 
 def _case_and_alert(o):
@@ -144,6 +146,8 @@ def _case_and_alert(o):
     alerts.ensure_rules(o.agency)
     alert = Alert.objects.create(agency=o.agency, premise=o.premise, rule=AlertRule.objects.get(
         agency=o.agency, kind=AlertRule.LOW_SHARE), unit=f"premise:{o.premise.pk}", opened_at=timezone.now())
+    o.case = case
+    _we_did_line(o)  # made with the other objects, before any fingerprint of the agency's data
     return case, alert
 
 
