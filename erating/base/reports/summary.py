@@ -1,9 +1,11 @@
 """The managers' summary (headline figures against the previous period, distribution, tables
-by premise and by target) and the Piagam Pelanggan (client charter) report."""
+by premise and by target, comment themes and rising phrases) and the Piagam Pelanggan (client
+charter) report."""
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from erating.base.analysis import stats
+from erating.base.analysis import themes as theme_figures
 from erating.base.models import Target
 from erating.base.reports.base import FLOAT, INT, NUM, PCT, Chart, Column, Section, pct
 from erating.base.reports.common import LEVELS, caption_for, captions, level_aggregates, pick, ranked
@@ -78,6 +80,38 @@ def summary(ctx):
     yield _grouped(_("By premise"), _merge(targets, "premise_id", ("premise__name",)), lambda r: r["premise__name"])
     yield _grouped(_("By counter, service, facility or officer"), targets,
                    lambda r: f"{pick(ctx, r['target__name'], r['target__name_en'])} ({r['premise__name']})")
+    yield from _themes(ctx)
+
+
+def _one_decimal(value):
+    return round(value, 1) if value is not None else None
+
+
+def _themes(ctx):
+    """What the comments are about, as on the Analysis page (the same figures, same Criteria):
+    themes by count and share of the commented ratings with the change against the previous
+    period, then the phrases whose share grew most, found without the taxonomy."""
+    found = theme_figures.themes(ctx.criteria)
+    rows = [(pick(ctx, r["theme"].name_ms, r["theme"].name_en), r["n"], _one_decimal(r["share"]),
+             _one_decimal(r["previous_share"]), _one_decimal(r["change"])) for r in found["rows"]]
+    yield Section(_("Comment themes"), [Column(_("Theme"), width=34), Column(_("Comments"), INT, 11),
+                                        Column(_("Share of comments (%)"), PCT, 14),
+                                        Column(_("Previous period (%)"), PCT, 14),
+                                        Column(_("Change (points)"), NUM, 12)],
+                  rows, count=len(rows), chart=Chart(_("Comments by theme"), label_col=0, value_cols=[1]),
+                  note=_("Share of the %(n)s commented ratings; a comment can carry several themes.")
+                  % {"n": found["commented"]})
+    rising = theme_figures.rising_phrases(ctx.criteria)
+    rows = [(r["phrase"], r["n"], _one_decimal(r["share"]), _one_decimal(r["previous_share"]),
+             _one_decimal(r["change"])) for r in rising["rows"]]
+    note = _("Phrases found in at least 5 comments whose share grew most against the previous period.")
+    if rising["sampled"]:
+        note += " " + _("Read from the latest %(n)s comments of each period.") % {"n": rising["sample"]}
+    yield Section(_("Rising phrases"), [Column(_("Phrase"), width=34), Column(_("Comments"), INT, 11),
+                                        Column(_("Share of comments (%)"), PCT, 14),
+                                        Column(_("Previous period (%)"), PCT, 14),
+                                        Column(_("Change (points)"), NUM, 12)],
+                  rows, count=len(rows), note=note)
 
 
 def _grouped(title, groups, label):
