@@ -48,6 +48,9 @@ NON_TENANT_KWARGS = {
                     "only the user's own agency's phrases"),
     "theme_code": ("facilities", "a national comment theme's code (not tenant data): the drill-down reads the "
                                  "user's own scope only"),
+    "agency_code": ("no-such-agency", "public results of one premise: only named agencies' aggregate figures and "
+                                      "published lines (see test_it_portal_premise_results)"),
+    "premise_code": ("no-such-premise", "with agency_code: a premise's public results page"),
     "item_id": (999_999, "portal content (not tenant data); system administrator only, see "
                          "test_it_lets_only_the_system_administrator_edit_the_portal"),
 }

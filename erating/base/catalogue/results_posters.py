@@ -5,6 +5,7 @@ lines and the QR code to rate. Printed one premise or a whole agency at a time l
 and shown on the portal under the premise's public results.
 
     month_results(premise, month) -> dict   (the figures, also for the portal)
+    public_premise(agency_code, premise_code) -> the premise the portal may show, or None
     write_results_posters(premises, month, out) -> pages
 """
 import datetime
@@ -64,6 +65,16 @@ def month_results(premise, month):
             "praised": praised[0] if praised else None, "lines": lines}
 
 
+def public_premise(agency_code, premise_code):
+    """The active premise of an active agency that lets the public results name it, or None."""
+    from erating.base.models import Agency, Premise
+
+    with scopes_disabled():
+        return (Premise.objects.select_related("agency")
+                .filter(agency__code=agency_code, code=premise_code, active=True, agency__status=Agency.ACTIVE,
+                        agency__public_results_named=True).first())
+
+
 def rating_target(premise):
     with scopes_disabled():
         targets = {t.kind: t for t in Target.objects.filter(premise=premise, active=True, kind__in=QR_KINDS)
@@ -78,6 +89,13 @@ def month_label(month):
 def _pct(value):
     with translation.override("en"):  # one decimal point on a bilingual poster
         return formatted(value, 1)
+
+
+def signed_points(change):
+    """"+2.5", "−1.0", "±0.0" (percentage points), or "" when there is no change to show."""
+    if change is None:
+        return ""
+    return ("+" if change > 0 else "−" if change < 0 else "±") + _pct(abs(change))
 
 
 class ResultsPosterWriter(PosterWriter):
@@ -104,10 +122,8 @@ class ResultsPosterWriter(PosterWriter):
             y = self._text_block([f"of customers satisfied, from {count} ratings"], self.regular, 11, y,
                                  colour=self.GREY)
             if results["change"] is not None:
-                change = results["change"]
-                sign = "+" if change > 0 else ("−" if change < 0 else "±")
-                points = _pct(abs(change))
-                y = self._text_block([f"{sign}{points} mata berbanding bulan lepas · {sign}{points} points on last month"],
+                points = signed_points(results["change"])
+                y = self._text_block([f"{points} mata berbanding bulan lepas · {points} points on last month"],
                                      self.regular, 11, y - 2 * mm)
         if results["praised"] is not None:
             theme = results["praised"]
