@@ -48,6 +48,9 @@ NON_TENANT_KWARGS = {
                     "only the user's own agency's phrases"),
     "theme_code": ("facilities", "a national comment theme's code (not tenant data): the drill-down reads the "
                                  "user's own scope only"),
+    "agency_code": ("no-such-agency", "public results of one premise: only named agencies' aggregate figures and "
+                                      "published lines (see test_it_portal_premise_results)"),
+    "premise_code": ("no-such-premise", "with agency_code: a premise's public results page"),
     "item_id": (999_999, "portal content (not tenant data); system administrator only, see "
                          "test_it_lets_only_the_system_administrator_edit_the_portal"),
 }
@@ -105,6 +108,7 @@ KWARG_OBJECTS = {
     "code": lambda o: o.counter.code,
     "case_id": lambda o: o.case.pk,
     "alert_id": lambda o: o.alert.pk,
+    "line_id": lambda o: _we_did_line(o),
     "report_file_id": lambda o: o.report_file.pk,
     "schedule_id": lambda o: o.schedule.pk,
     "token_id": lambda o: o.api_token.pk,
@@ -123,6 +127,17 @@ def _application_id(ministry):
                                     officer_phone="0123456789", officer_position="Pengarah", consent=True).pk
 
 
+def _we_did_line(o):
+    """A "you said, we did" line of the other agency, written on its case, awaiting review."""
+    from erating.base.models import WeDidLine
+
+    with scopes_disabled():  # one line, however often asked: the matrix compares the other agency's data
+        line, _created = WeDidLine.objects.get_or_create(
+            agency=o.agency, premise=o.premise, case=o.case, text="Kaunter rahsia dibuka",
+            defaults={"written_at": timezone.now()})
+        return line.pk
+
+
 def _case_and_alert(o):
     """A follow-up case (with the customer's contact details) and an alert of the other agency."""
     from erating.base.followup import alerts, cases
@@ -134,6 +149,8 @@ def _case_and_alert(o):
     alerts.ensure_rules(o.agency)
     alert = Alert.objects.create(agency=o.agency, premise=o.premise, rule=AlertRule.objects.get(
         agency=o.agency, kind=AlertRule.LOW_SHARE), unit=f"premise:{o.premise.pk}", opened_at=timezone.now())
+    o.case = case
+    _we_did_line(o)  # made with the other objects, before any fingerprint of the agency's data
     return case, alert
 
 

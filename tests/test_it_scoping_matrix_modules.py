@@ -64,7 +64,7 @@ def test_it_keeps_follow_up_urls_to_the_supervisors_premises_and_from_officers(w
     """Inside one agency: a case and an alert of the branch are refused to the supervisor of the
     head office (not their premise) and every follow-up URL to an officer; the admin gets them."""
     from erating.base.followup import alerts, cases
-    from erating.base.models import Alert, AlertRule
+    from erating.base.models import Alert, AlertRule, WeDidLine
 
     h = world.home
     with scopes_disabled():
@@ -73,7 +73,9 @@ def test_it_keeps_follow_up_urls_to_the_supervisors_premises_and_from_officers(w
         alert = Alert.objects.create(agency=h.agency, premise=h.branch, unit=f"premise:{h.branch.pk}",
                                      rule=AlertRule.objects.get(agency=h.agency, kind=AlertRule.LOW_SHARE),
                                      opened_at=timezone.now())
-    values = {"case_id": case.pk, "alert_id": alert.pk, "rating_id": h.ratings[3].pk}
+        line = WeDidLine.objects.create(agency=h.agency, premise=h.branch, case=case, text="Kaunter cawangan dibuka",
+                                        written_at=timezone.now())
+    values = {"case_id": case.pk, "alert_id": alert.pk, "rating_id": h.ratings[3].pk, "line_id": line.pk}
     urls = [u for u in all_urls() if (u.route.startswith(("control/followup/", "control/alerts/"))
                                       or (u.name or "").startswith(("control:case_", "control:alert_")))
             and u.kwargs]

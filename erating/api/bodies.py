@@ -6,7 +6,7 @@
   is a 422 with a clear message, not a heartbeat with default values.
 
 Errors are structured like every other API error: {"error": "<machine code>", "detail": "<message>"}
-in the kiosk's language (?lang=ms|en, BM otherwise)."""
+in the kiosk's language (?lang=ms|en|zh|ta, BM otherwise)."""
 import json
 
 from django.http import HttpResponse
@@ -16,14 +16,16 @@ from django.utils.translation import gettext_noop
 from ninja import Schema
 from pydantic import model_validator
 
+from erating.base.models.bilingual import CITIZEN_LANGUAGES, django_code
+
 BODY_METHODS = ("POST", "PUT", "PATCH")
 NOT_AN_OBJECT = gettext_noop("The body must be a JSON object.")
 
 
 def kiosk_language(request):
-    """The kiosk's on-screen language (?lang=ms|en) for its messages; BM otherwise."""
+    """The kiosk's on-screen language (?lang=ms|en|zh|ta) for its messages; BM otherwise."""
     lang = request.GET.get("lang", "")
-    return translation.override(lang if lang in ("ms", "en") else translation.get_language())
+    return translation.override(django_code(lang) if lang in CITIZEN_LANGUAGES else translation.get_language())
 
 
 def error_response(request, status, code, detail, **extra):

@@ -22,6 +22,7 @@ from ninja import Router, Schema
 from erating.api.auth import DeviceTokenAuth, touch
 from erating.base.ingest.service import ingest, summarise
 from erating.base.models import Agency, Device, Rating
+from erating.base.models.bilingual import CITIZEN_LANGUAGES
 from erating.base.scoping import agency_scope
 
 router = Router(tags=["ratings"])
@@ -88,7 +89,7 @@ RATING_SCHEMA = {
         "contact": CONTACT_SCHEMA,
         "officer": {"type": ["integer", "null"], "description": "User id of the officer on duty."},
         "client_time": {"type": ["string", "null"], "format": "date-time"},
-        "language": {"type": "string", "enum": ["ms", "en"], "default": "ms",
+        "language": {"type": "string", "enum": list(CITIZEN_LANGUAGES), "default": "ms",
                      "description": "The language the customer rated in (follow-up replies use it)."},
     },
 }

@@ -20,7 +20,7 @@ from erating.base.models import (
     Target,
     User,
 )
-from erating.base.models.settings import DEFAULT_CAPTIONS
+from erating.base.models.settings import DEFAULT_CAPTIONS, DEFAULT_CAPTIONS_ZH_TA, DEFAULT_REASONS
 
 PASSWORD = "Test-password-2026"
 
@@ -29,10 +29,12 @@ def make_agency(code, ministry):
     agency = Agency.objects.create(ministry=ministry, code=code, name_ms=f"Jabatan {code.upper()}",
                                    name_en=f"{code.upper()} Department")
     for score, (ms, en) in DEFAULT_CAPTIONS.items():
-        ScoreCaption.objects.create(agency=agency, score=score, caption_ms=ms, caption_en=en)
-    reasons = [FollowUpReason.objects.create(agency=agency, text_ms=ms, text_en=en, position=i)
-               for i, (ms, en) in enumerate([("Tidak senyum", "Did not smile"),
-                                             ("Maklumat tidak lengkap", "Incomplete information")])]
+        zh, ta = DEFAULT_CAPTIONS_ZH_TA[score]
+        ScoreCaption.objects.create(agency=agency, score=score, caption_ms=ms, caption_en=en, caption_zh=zh,
+                                    caption_ta=ta)
+    reasons = [FollowUpReason.objects.create(agency=agency, text_ms=ms, text_en=en, text_zh=zh, text_ta=ta,
+                                             position=i)
+               for i, (ms, en, zh, ta) in enumerate(DEFAULT_REASONS[:2])]
     premise = Premise.objects.create(agency=agency, code=f"{code}-hq", name=f"{code.upper()} Ibu Pejabat",
                                      state="PJY", medium=Premise.BOTH)
     branch = Premise.objects.create(agency=agency, code=f"{code}-br", name=f"{code.upper()} Cawangan",

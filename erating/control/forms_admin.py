@@ -242,9 +242,10 @@ class AgencySettingsForm(forms.ModelForm):
     class Meta:
         model = Agency
         fields = ["form_size", "reasons_max_score", "comment_enabled", "contact_enabled", "show_officer_photo",
-                  "thank_you_ms", "thank_you_en", "public_results_named", "ranking_min_ratings"]
-        widgets = {"form_size": forms.RadioSelect, "thank_you_ms": forms.Textarea(attrs={"rows": 2}),
-                   "thank_you_en": forms.Textarea(attrs={"rows": 2})}
+                  "thank_you_ms", "thank_you_en", "thank_you_zh", "thank_you_ta", "public_results_named",
+                  "ranking_min_ratings"]
+        widgets = {"form_size": forms.RadioSelect, **{f"thank_you_{lang}": forms.Textarea(attrs={"rows": 2})
+                                                      for lang in ("ms", "en", "zh", "ta")}}
 
     def clean_ranking_min_ratings(self):
         # Left empty (or absent from an older form): the agency keeps its current minimum.
@@ -253,22 +254,35 @@ class AgencySettingsForm(forms.ModelForm):
 
 
 class CaptionsForm(forms.Form):
-    """The five smiley captions in BM and EN (a 3-smiley form shows those of 5, 3 and 1)."""
+    """The five smiley captions in BM, EN, 中文 and தமிழ், side by side (a 3-smiley form shows those
+    of 5, 3 and 1). BM and EN are required; a blank Chinese or Tamil caption shows the BM one."""
+
+    LANGS = ("ms", "en", "zh", "ta")
 
     def __init__(self, *args, captions, **kwargs):
         super().__init__(*args, **kwargs)
+        labels = {"ms": _("Score %(s)s caption (BM)"), "en": _("Score %(s)s caption (EN)"),
+                  "zh": _("Score %(s)s caption (中文)"), "ta": _("Score %(s)s caption (தமிழ்)")}
         for score in range(5, 0, -1):
             current = captions.get(score)
-            for lang, label in (("ms", _("Score %(s)s caption (BM)")), ("en", _("Score %(s)s caption (EN)"))):
+            for lang in self.LANGS:
                 self.fields[f"caption_{lang}_{score}"] = forms.CharField(
-                    label=label % {"s": score}, max_length=60,
+                    label=labels[lang] % {"s": score}, max_length=60, required=lang in ("ms", "en"),
                     initial=getattr(current, f"caption_{lang}", ""))
+
+    def rows(self):
+        """[(score, [bound field per language])], best score first: the table of the page."""
+        return [(score, [self[f"caption_{lang}_{score}"] for lang in self.LANGS]) for score in range(5, 0, -1)]
+
+    def captions(self):
+        return {score: tuple(self.cleaned_data[f"caption_{lang}_{score}"] for lang in self.LANGS)
+                for score in range(1, 6)}
 
 
 class ReasonForm(forms.ModelForm):
     class Meta:
         model = FollowUpReason
-        fields = ["text_ms", "text_en"]
+        fields = ["text_ms", "text_en", "text_zh", "text_ta"]
 
 
 class LogoForm(forms.Form):

@@ -8,6 +8,8 @@ PAGES = {
     # name: (BM path, EN path)
     "home": ("", "en/"),
     "results": ("keputusan/", "en/results/"),
+    "premise_results": ("keputusan/<slug:agency_code>/<slug:premise_code>/",
+                        "en/results/<slug:agency_code>/<slug:premise_code>/"),
     "news": ("berita/", "en/news/"),
     "article": ("berita/<slug:slug>/", "en/news/<slug:slug>/"),
     "gallery": ("galeri/", "en/gallery/"),

@@ -1,10 +1,14 @@
 """The public portal: thin views over erating.base.portal_content. Only published content and
 aggregate figures leave these functions; no tenant row does."""
+import tempfile
+
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from erating.base.catalogue import results_posters
 from erating.base.models import Download, FaqEntry, GalleryItem, NewsArticle
 from erating.base.portal_content import figures, manuals
 from erating.base.portal_content.files import serve
@@ -22,6 +26,27 @@ def home(request):
 @portal_page("results")
 def results(request):
     return render(request, "portal/results.html", {"results": figures.public_results()})
+
+
+@portal_page("premise_results")
+def premise_results(request, agency_code, premise_code):
+    """One premise's results for the last whole month, as on its results poster (figures only at or
+    above the agency's minimum, its published "you said, we did" lines); ?format=pdf gives the
+    poster itself. Only agencies that let the public results name them have this page."""
+    premise = results_posters.public_premise(agency_code, premise_code)
+    if premise is None:
+        raise Http404
+    month = results_posters.previous_month(timezone.localdate())
+    if request.GET.get("format") == "pdf":
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+        results_posters.write_results_posters([premise], month, out)
+        out.seek(0)
+        return FileResponse(out, filename=f"{agency_code}-{premise_code}-{month:%Y-%m}.pdf",
+                            content_type="application/pdf")
+    results = results_posters.month_results(premise, month)
+    return render(request, "portal/premise_results.html", {
+        "premise": premise, "agency": premise.agency, "results": results, "month": results_posters.month_label(month),
+        "change": results_posters.signed_points(results["change"])})
 
 
 @portal_page("news")
@@ -67,7 +92,7 @@ def contact(request):
 def sitemap(request):
     from erating.portal.pages import LANGS, PAGES, alternates
 
-    entries = [alternates(page) for page in PAGES if page != "article"]
+    entries = [alternates(page) for page in PAGES if page not in ("article", "premise_results")]
     entries += [alternates("article", slug=slug)
                 for slug in NewsArticle.objects.published().values_list("slug", flat=True)]
     urls = [(lang, entry) for entry in entries for lang in LANGS]

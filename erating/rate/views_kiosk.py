@@ -1,8 +1,9 @@
 """The tablet kiosk: one static-looking shell page plus its service worker and web manifest.
 
 The shell carries no per-device or per-user data (the tablet fetches that with its token), so
-the service worker can cache it once and the kiosk still starts with the network down. Both
-languages' interface strings are embedded so BM/EN switches offline too.
+the service worker can cache it once and the kiosk still starts with the network down. The
+interface strings of all four citizen languages (BM, EN, 中文, தமிழ்) are embedded so the
+language switches offline too; the kiosk goes back to BM for the next customer.
 """
 import json
 
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 
 from erating.base.catalogue.devices import KIOSK_APP_VERSION
+from erating.base.models.bilingual import CITIZEN_LANGUAGES, LANGUAGE_NAMES, django_code
+
+HTML_LANG = {"ms": "ms", "en": "en", "zh": "zh-Hans", "ta": "ta"}
 
 STRINGS = {
     "pair_title": _("Pair this tablet"),
@@ -55,8 +59,8 @@ STRINGS = {
 
 def _strings():
     out = {}
-    for lang in ("ms", "en"):
-        with translation.override(lang):
+    for lang in CITIZEN_LANGUAGES:
+        with translation.override(django_code(lang)):
             out[lang] = {key: str(text) for key, text in STRINGS.items()}
     return out
 
@@ -70,7 +74,9 @@ def shell_urls():
 
 @cache_control(no_cache=True)
 def kiosk(request):
-    return render(request, "rate/kiosk.html", {"strings": _strings(), "version": KIOSK_APP_VERSION})
+    languages = [(code, LANGUAGE_NAMES[code], HTML_LANG[code]) for code in CITIZEN_LANGUAGES]
+    return render(request, "rate/kiosk.html", {"strings": _strings(), "version": KIOSK_APP_VERSION,
+                                               "languages": languages})
 
 
 @cache_control(no_cache=True)

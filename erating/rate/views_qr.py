@@ -1,6 +1,7 @@
 """The public QR rating page /r/<code>: a plain POST form (works without JavaScript) feeding the
-same ingest service as the kiosk API. BM unless the visitor chose EN with the language switch
-(the browser's Accept-Language is deliberately ignored: the service language is BM)."""
+same ingest service as the kiosk API. BM unless the visitor chose English, 中文 or தமிழ் with the
+language switch (one tap, remembered in the language cookie; the browser's Accept-Language is
+deliberately ignored: the service language is BM)."""
 import logging
 import re
 import uuid
@@ -16,6 +17,7 @@ from erating.base.ingest import limits
 from erating.base.ingest.rating_form import form_for
 from erating.base.ingest.service import ingest
 from erating.base.models import Rating, Target
+from erating.base.models.bilingual import DJANGO_CODES, LANGUAGE_NAMES, citizen_language, django_code
 from erating.base.scoping import agency_scope, lookup_scope
 
 log = logging.getLogger(__name__)
@@ -23,8 +25,8 @@ CODE_RE = re.compile(r"^[a-z0-9]{4,16}$")
 
 
 def qr_language(request):
-    lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    return lang if lang in ("ms", "en") else "ms"
+    """The Django code of the citizen's chosen language ("zh-hans" for 中文); BM when none."""
+    return django_code(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""))
 
 
 def find_target(code):
@@ -44,6 +46,8 @@ def find_target(code):
 
 
 def _page(request, template, context, status=200):
+    current = citizen_language(translation.get_language())
+    context["languages"] = [(DJANGO_CODES[code], name) for code, name in LANGUAGE_NAMES.items() if code != current]
     response = render(request, template, context, status=status)
     response["Content-Language"] = translation.get_language()
     if limits.PHONE_COOKIE not in request.COOKIES:
@@ -63,7 +67,7 @@ def item_from_post(post, code, form):
         "target": code,
         "score": _int_or_raw(post["score"]) if post.get("score") else None,
         "reasons": [_int_or_raw(r) for r in post.getlist("reasons")[:50]],
-        "language": "en" if (translation.get_language() or "").startswith("en") else "ms",
+        "language": citizen_language(translation.get_language()),
     }
     if form["comment_enabled"]:
         item["comment"] = post.get("comment", "")

@@ -20,7 +20,7 @@ from erating.base.models.devices import hash_token
 from erating.base.scoping import agency_scope, lookup_scope
 
 # Bump with any change to the kiosk's JS/CSS: the service worker's cache is named after it.
-KIOSK_APP_VERSION = "1.2.1"  # 1.2.1: ratings carry the language the customer chose
+KIOSK_APP_VERSION = "1.3.0"  # 1.3.0: 中文 and தமிழ் besides BM and EN; 1.2.1: ratings carry the language
 
 # Typed on a tablet by hand: upper case, no look-alikes (0/O, 1/I/L), 8 characters ≈ 38 bits,
 # single use and valid for a day, behind a per-address attempt limit.
@@ -207,16 +207,14 @@ def _target_entry(target):
 
 
 def kiosk_config(device):
-    """Everything the tablet needs to run offline, in both languages (EN is a tap away)."""
+    """Everything the tablet needs to run offline, in every language a citizen may choose (one tap away)."""
     from erating.base.ingest import rating_form  # built alongside: the one definition of the rating form
 
     with agency_scope(device.agency_id):
         targets = kiosk_targets(device)
         forms = {}
         if targets:
-            for lang in ("ms", "en"):
-                with translation.override(lang):
-                    forms[lang] = rating_form.form_for(targets[0], lang)
+            forms = rating_form.forms_for(targets[0])
         return {
             "device": {"id": device.pk, "name": device.name},
             "agency": {"ms": device.agency.name_ms, "en": device.agency.name_en or device.agency.name_ms},

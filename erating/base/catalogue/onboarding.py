@@ -23,17 +23,8 @@ from erating.base.catalogue.officers import set_active
 from erating.base.identity import account_key, email_problem
 from erating.base.ingest import limits
 from erating.base.models import Agency, AgencyApplication, FollowUpReason, ScoreCaption, User
-from erating.base.models.settings import DEFAULT_CAPTIONS
+from erating.base.models.settings import DEFAULT_CAPTIONS, DEFAULT_CAPTIONS_ZH_TA, DEFAULT_REASONS
 
-# Reasons a new agency starts with; it edits its own list in the rating-form settings.
-DEFAULT_REASONS = [
-    ("Tidak senyum", "Did not smile"),
-    ("Maklumat tidak lengkap", "Incomplete information"),
-    ("Masa menunggu terlalu lama", "Waited too long"),
-    ("Kurang sopan", "Not courteous"),
-    ("Kurang mahir", "Lacked knowledge"),
-    ("Kemudahan tidak bersih", "Facility not clean"),
-]
 logger = logging.getLogger(__name__)
 APPLY_LIMIT = 5  # applications per address per window: generous for a shared office network
 APPLY_WINDOW_SECONDS = 3600
@@ -113,10 +104,13 @@ def create_agency(*, ministry, name_ms, name_en="", code=None):
     """A new agency with the national default captions and a starter list of reasons."""
     agency = Agency.objects.create(ministry=ministry, code=code or unique_agency_code(name_ms),
                                    name_ms=name_ms, name_en=name_en)
-    ScoreCaption.objects.bulk_create(ScoreCaption(agency=agency, score=s, caption_ms=ms, caption_en=en)
-                                     for s, (ms, en) in DEFAULT_CAPTIONS.items())
-    FollowUpReason.objects.bulk_create(FollowUpReason(agency=agency, text_ms=ms, text_en=en, position=i)
-                                       for i, (ms, en) in enumerate(DEFAULT_REASONS))
+    ScoreCaption.objects.bulk_create(
+        ScoreCaption(agency=agency, score=s, caption_ms=ms, caption_en=en, caption_zh=DEFAULT_CAPTIONS_ZH_TA[s][0],
+                     caption_ta=DEFAULT_CAPTIONS_ZH_TA[s][1]) for s, (ms, en) in DEFAULT_CAPTIONS.items())
+    # The agency edits its own list of reasons in the rating-form settings.
+    FollowUpReason.objects.bulk_create(FollowUpReason(agency=agency, text_ms=ms, text_en=en, text_zh=zh, text_ta=ta,
+                                                      position=i)
+                                       for i, (ms, en, zh, ta) in enumerate(DEFAULT_REASONS))
     return agency
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from erating.base import numbers
 from erating.base.models import Case
+from erating.base.models.bilingual import django_code
 
 
 def _lang(value):
@@ -20,7 +21,8 @@ def send_reply(event):
     rating = case.rating
     if not rating.contact_email:
         return False
-    with translation.override(_lang(rating.language)):
+    # The customer's own language (any of the four a citizen may rate in); staff e-mails stay BM/EN.
+    with translation.override(django_code(rating.language)):
         context = {"case": case, "rating": rating, "text": event.text, "agency": case.agency,
                    "premise": case.premise, "target": rating.target}
         subject = _("Your feedback to %(agency)s") % {"agency": case.agency.name}

@@ -11,7 +11,8 @@ from erating.base.auditlog.log import diff, log_action
 from erating.base.catalogue.targets import snapshot
 from erating.base.models import FollowUpReason, ScoreCaption
 
-REASON_FIELDS = ("text_ms", "text_en", "position", "active")
+REASON_FIELDS = ("text_ms", "text_en", "text_zh", "text_ta", "position", "active")
+CAPTION_FIELDS = ("caption_ms", "caption_en", "caption_zh", "caption_ta")
 REASON_ACTIONS = ("save", "activate", "deactivate", "up", "down")
 
 
@@ -38,15 +39,16 @@ def save_settings(agency, form, *, request=None):
 
 @transaction.atomic
 def save_captions(agency, captions, *, request=None):
-    """captions: {score: (BM caption, EN caption)} for scores 1..5. -> the changes audited."""
+    """captions: {score: (BM, EN, 中文, தமிழ்)} for scores 1..5 (Chinese and Tamil may be blank, or
+    left out: then they are kept). -> the changes audited."""
     current = {c.score: c for c in ScoreCaption.objects.filter(agency=agency)}
     changes = {}
     for score in range(1, 6):
-        new = tuple(captions[score])
-        old = (current[score].caption_ms, current[score].caption_en) if score in current else (None, None)
+        old = tuple(getattr(current[score], f) for f in CAPTION_FIELDS) if score in current else (None,) * 4
+        given = tuple(captions[score])
+        new = given + tuple(old[len(given):] if score in current else ("",) * (4 - len(given)))
         if new != old:
-            ScoreCaption.objects.update_or_create(agency=agency, score=score,
-                                                  defaults={"caption_ms": new[0], "caption_en": new[1]})
+            ScoreCaption.objects.update_or_create(agency=agency, score=score, defaults=dict(zip(CAPTION_FIELDS, new)))
             changes[f"caption_{score}"] = [list(old), list(new)]
     if changes:
         log_action("agency.captions", request=request, obj=agency, changes=changes)

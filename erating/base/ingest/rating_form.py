@@ -3,13 +3,14 @@ follow-up reasons and the form switches. Shared by the QR page and the tablet ki
 always show the same form.
 
     form_for(target, language="ms") -> dict  (plain data, JSON-serialisable)
+    forms_for(target) -> {language: form} for every language a citizen may choose (the kiosk's)
 """
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from erating.base.models import FollowUpReason, ScoreCaption, Target
-from erating.base.models.bilingual import pick
-from erating.base.models.settings import DEFAULT_CAPTIONS, THREE_SMILEY_SCORES
+from erating.base.models.bilingual import CITIZEN_LANGUAGES, citizen_language, django_code, pick
+from erating.base.models.settings import DEFAULT_CAPTIONS, DEFAULT_CAPTIONS_ZH_TA, THREE_SMILEY_SCORES
 from erating.base.scoping import agency_scope
 
 COMMENT_MAX_LENGTH = 1000
@@ -39,7 +40,7 @@ def captions_for(agency_id, scores):
             result[score] = own[score].caption
         else:
             ms, en = DEFAULT_CAPTIONS[score]
-            result[score] = pick(ms, en)
+            result[score] = pick(ms, en, *DEFAULT_CAPTIONS_ZH_TA[score])
     return result
 
 
@@ -50,16 +51,17 @@ def reasons_for(agency_id):
 
 
 def form_for(target, language=None):
-    """The whole form for one target in `language` ("ms"/"en"; default: the active language)."""
-    language = language if language in ("ms", "en") else (translation.get_language() or "ms")[:2]
-    if language not in ("ms", "en"):
-        language = "ms"
+    """The whole form for one target in `language` (one of CITIZEN_LANGUAGES or a Django code such as
+    "zh-hans"; default: the active language)."""
+    language = citizen_language(language if language else translation.get_language())
     agency, premise = target.agency, target.premise
-    with translation.override(language):
+    with translation.override(django_code(language)):
         scores = scores_for(agency.form_size)
         captions = captions_for(agency.id, scores)
-        thank_you = pick(agency.thank_you_ms, agency.thank_you_en) or _(
-            "Thank you for your feedback. It helps us serve you better.")
+        # In Chinese or Tamil the national text in that language reads better than the agency's BM one.
+        own = (pick(agency.thank_you_ms, agency.thank_you_en) if language in ("ms", "en")
+               else getattr(agency, f"thank_you_{language}"))
+        thank_you = own or _("Thank you for your feedback. It helps us serve you better.")
         return {
             "language": language,
             "agency": {"id": agency.id, "name": agency.name, "logo": agency.logo.url if agency.logo else ""},
@@ -75,6 +77,10 @@ def form_for(target, language=None):
             "contact_enabled": agency.contact_enabled,
             "thank_you": thank_you,
         }
+
+
+def forms_for(target):
+    return {lang: form_for(target, lang) for lang in CITIZEN_LANGUAGES}
 
 
 # The mouth of each face as an SVG path on a 0..48 box: a smile for 5 down to a frown for 1.

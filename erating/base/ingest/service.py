@@ -7,7 +7,7 @@
 Each item is a plain dict (the API's JSON item; the QR view builds the same shape):
 id (client UUID), target (code), score, reasons (ids), comment, contact {name, phone, email,
 consent}, officer (user id on duty), client_time (ISO 8601),
-language (ms|en, the customer's; BM when absent). Each result is
+language (ms|en|zh|ta, the customer's; BM when absent). Each result is
 {"id", "status": created|duplicate|rejected, "errors": {field: message}}.
 
 Idempotency is enforced by the database, not by a read-then-write: the writer's
@@ -30,6 +30,7 @@ from erating.base.ingest.rating_form import COMMENT_MAX_LENGTH, scores_for
 from erating.base.ingest.text import clean_text
 from erating.base.ingest.writer import insert_new
 from erating.base.models import Rating
+from erating.base.models.bilingual import CITIZEN_LANGUAGES
 from erating.base.privacy import mask_pii, normalise_phone
 
 MAX_REASONS = 20
@@ -195,7 +196,7 @@ def _client_time(item, now, errors):
     return parsed, max(-SKEW_LIMIT, min(SKEW_LIMIT, skew))
 
 
-LANGUAGES = ("ms", "en")
+LANGUAGES = CITIZEN_LANGUAGES
 
 
 def _language(item, errors):
@@ -204,7 +205,7 @@ def _language(item, errors):
     if language is None or language == "":
         return "ms"
     if language not in LANGUAGES:
-        errors["language"] = _("Language must be “ms” or “en”.")
+        errors["language"] = _("Language must be “ms”, “en”, “zh” or “ta”.")
         return "ms"
     return language
 

@@ -13,7 +13,7 @@ from erating.base.models.analysis import (
 )
 from erating.base.models.audit import AuditEntry
 from erating.base.models.devices import Device, PairingCode
-from erating.base.models.followup import Alert, AlertComment, AlertRule, Case, CaseEvent
+from erating.base.models.followup import Alert, AlertComment, AlertRule, Case, CaseEvent, WeDidLine
 from erating.base.models.onboarding import AgencyApplication
 from erating.base.models.periodic import PeriodicRun
 from erating.base.models.portal import Download, FaqEntry, GalleryItem, NewsArticle, PolicyPage, PortalText
@@ -26,7 +26,7 @@ from erating.base.models.themes import AgencyThemePhrases, RatingTheme, Theme, T
 from erating.base.models.users import User
 
 __all__ = [
-    "Agency", "AgencyApplication", "AgencyThemePhrases", "RatingTheme", "Theme", "ThemeDay", "ThemeMonth", "ThemeRebuild", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent",
+    "Agency", "AgencyApplication", "AgencyThemePhrases", "RatingTheme", "Theme", "ThemeDay", "ThemeMonth", "ThemeRebuild", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent", "WeDidLine",
     "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle",
     "OfficerCounter", "PairingCode", "PendingRating", "PeriodicRun", "PolicyPage", "PortalText", "Premise", "PremiseDay",
     "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReasonMonth", "ReportFile", "ReportSchedule", "ReportSettings", "ScheduleSend",

@@ -139,3 +139,33 @@ class AlertComment(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+
+class WeDidLine(models.Model):
+    """"Anda berkata, kami bertindak": one public line of what changed after a follow-up case, written
+    when the case closes, published only once the agency administrator has reviewed it (no personal
+    data). Published lines go on the premise's monthly results poster and its public results."""
+
+    PENDING, PUBLISHED, REJECTED = "pending", "published", "rejected"
+    STATUS_CHOICES = [(PENDING, _("Awaiting review")), (PUBLISHED, _("Published")), (REJECTED, _("Rejected"))]
+    MAX_LENGTH = 200
+
+    agency = models.ForeignKey("base.Agency", on_delete=models.PROTECT, related_name="+")
+    premise = models.ForeignKey("base.Premise", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="we_did")
+    text = models.CharField(_("what we did"), max_length=MAX_LENGTH)
+    status = models.CharField(_("status"), max_length=10, choices=STATUS_CHOICES, default=PENDING)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    written_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(agency="agency", premise="premise")
+
+    class Meta:
+        ordering = ["-written_at"]
+        indexes = [models.Index(fields=["premise", "status", "published_at"], name="wedid_premise_published")]
+
+    def __str__(self):
+        return self.text

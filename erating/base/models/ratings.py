@@ -37,7 +37,8 @@ class Rating(models.Model):
     # The language the customer rated in: a follow-up reply is written in it. The database
     # default keeps raw bulk inserts (demo data) that do not name the column valid.
     language = models.CharField(_("language"), max_length=2, default="ms", db_default="ms",
-                                choices=[("ms", "Bahasa Melayu"), ("en", "English")])
+                                choices=[("ms", _("Malay")), ("en", _("English")), ("zh", _("Chinese")),
+                                         ("ta", _("Tamil"))])
 
     objects = ScopedManager(agency="agency", premise="premise", officer="officer")
 

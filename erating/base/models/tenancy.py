@@ -59,6 +59,8 @@ class Agency(models.Model):
     show_officer_photo = models.BooleanField(_("show officer photo"), default=False)
     thank_you_ms = models.CharField(_("thank-you message (BM)"), max_length=300, blank=True)
     thank_you_en = models.CharField(_("thank-you message (EN)"), max_length=300, blank=True)
+    thank_you_zh = models.CharField(_("thank-you message (中文)"), max_length=300, blank=True, default="")
+    thank_you_ta = models.CharField(_("thank-you message (தமிழ்)"), max_length=300, blank=True, default="")
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     # Follow-up service levels (working days of the premise's state) and PDPA retention.
     ack_days = models.PositiveSmallIntegerField(_("acknowledge within (working days)"), default=1)

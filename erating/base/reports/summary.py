@@ -1,7 +1,8 @@
 """The managers' summary (headline figures against the previous period, distribution, tables
 by premise and by target) and the Piagam Pelanggan (client charter) report. Every figure from
 the analysis engine, as the dashboard: the headline is figures.summary() of the same criteria
-(low = the agency's threshold, labelled with its range)."""
+(low = the agency's threshold, labelled with its range); comment themes and rising phrases as
+the Analysis page shows them."""
 from collections import defaultdict
 
 from django.utils.formats import date_format
@@ -10,6 +11,7 @@ from django.utils.translation import ngettext
 
 from erating.base import labels, numbers
 from erating.base.analysis import disclosure, figures, measures
+from erating.base.analysis import themes as theme_figures
 from erating.base.models import Premise, Target
 from erating.base.reports.base import FLOAT, INT, NUM, PCT, Chart, Column, Section
 from erating.base.reports.common import LEVELS, caption_for, captions, names, pick, ranked
@@ -70,6 +72,38 @@ def summary(ctx):
     named = labels.target_labels(key[0] for key, _k in shown)  # premise beside each; officers' staff number
     yield _grouped(_("By counter, service, facility or officer"), shown, lambda key: named.get(key[0], ""), note=note,
                    sheet=_("By what was rated"))
+    yield from _themes(ctx)
+
+
+def _one_decimal(value):
+    return numbers.half_up(value, 1) if value is not None else None  # a Decimal: shown as is
+
+
+def _themes(ctx):
+    """What the comments are about, as on the Analysis page (the same figures, same Criteria):
+    themes by count and share of the commented ratings with the change against the previous
+    period, then the phrases whose share grew most, found without the taxonomy."""
+    found = theme_figures.themes(ctx.criteria)
+    rows = [(pick(ctx, r["theme"].name_ms, r["theme"].name_en), r["n"], r["share"],
+             r["previous_share"], _one_decimal(r["change"])) for r in found["rows"]]
+    yield Section(_("Comment themes"), [Column(_("Theme"), width=34), Column(_("Comments"), INT, 11),
+                                        Column(_("Share of comments (%)"), PCT, 14),
+                                        Column(_("Previous period (%)"), PCT, 14),
+                                        Column(_("Change (points)"), NUM, 12)],
+                  rows, count=len(rows), chart=Chart(_("Comments by theme"), label_col=0, value_cols=[1]),
+                  note=_("Share of the %(n)s commented ratings; a comment can carry several themes.")
+                  % {"n": found["commented"]})
+    rising = theme_figures.rising_phrases(ctx.criteria)
+    rows = [(r["phrase"], r["n"], r["share"], r["previous_share"],
+             _one_decimal(r["change"])) for r in rising["rows"]]
+    note = _("Phrases found in at least 5 comments whose share grew most against the previous period.")
+    if rising["sampled"]:
+        note += " " + _("Read from the latest %(n)s comments of each period.") % {"n": rising["sample"]}
+    yield Section(_("Rising phrases"), [Column(_("Phrase"), width=34), Column(_("Comments"), INT, 11),
+                                        Column(_("Share of comments (%)"), PCT, 14),
+                                        Column(_("Previous period (%)"), PCT, 14),
+                                        Column(_("Change (points)"), NUM, 12)],
+                  rows, count=len(rows), note=note)
 
 
 def _grouped(title, groups, label, note="", sheet=""):

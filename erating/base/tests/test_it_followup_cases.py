@@ -33,14 +33,16 @@ def consenting(target, score=1, language="ms", email="pelanggan@example.my", pho
 def test_it_stores_the_language_a_rating_was_made_in(world):
     items = [{"id": str(uuid.uuid4()), "target": world.home.counter.code, "score": 5, "language": "en"},
              {"id": str(uuid.uuid4()), "target": world.home.counter.code, "score": 4},
-             {"id": str(uuid.uuid4()), "target": world.home.counter.code, "score": 4, "language": "fr"}]
+             {"id": str(uuid.uuid4()), "target": world.home.counter.code, "score": 4, "language": "fr"},
+             {"id": str(uuid.uuid4()), "target": world.home.counter.code, "score": 3, "language": "zh"},
+             {"id": str(uuid.uuid4()), "target": world.home.counter.code, "score": 3, "language": "ta"}]
     results = ingest(items, channel=Rating.QR)
-    assert [r["status"] for r in results] == ["created", "created", "rejected"]
+    assert [r["status"] for r in results] == ["created", "created", "rejected", "created", "created"]
     assert "language" in results[2]["errors"]
     with scopes_disabled():
         langs = {str(r.idempotency_key): r.language for r in Rating.objects.filter(
             idempotency_key__in=[i["id"] for i in items])}
-    assert langs == {items[0]["id"]: "en", items[1]["id"]: "ms"}
+    assert langs == {items[0]["id"]: "en", items[1]["id"]: "ms", items[3]["id"]: "zh", items[4]["id"]: "ta"}
 
 
 def test_it_opens_cases_for_low_ratings_with_contact_details_only(world):
@@ -110,7 +112,8 @@ def test_it_lets_only_workers_of_the_premise_work_a_case(world):
 def test_it_sends_the_reply_in_the_customers_language(world, django_capture_on_commit_callbacks):
     h = world.home
     for language, greeting, subject in (("ms", "Terima kasih atas maklum balas", "Maklum balas anda"),
-                                        ("en", "Thank you for your feedback", "Your feedback")):
+                                        ("en", "Thank you for your feedback", "Your feedback"),
+                                        ("zh", "感谢您于", "您对"), ("ta", "கருத்துக்கு நன்றி", "Jabatan")):
         mail.outbox.clear()
         with scope(**dimensions_for(h.admin)):
             rating = consenting(h.counter, language=language, email=f"{language}@example.my")

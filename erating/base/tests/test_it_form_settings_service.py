@@ -26,10 +26,13 @@ def test_captions_are_saved_and_only_changes_audited(agency):
     assert set(changes) == {f"caption_{s}" for s in range(1, 6)}
     assert ScoreCaption.objects.get(agency=agency, score=3).caption_en == "Caption 3"
     captions[3] = ("Sederhana", "Average")
-    assert service.save_captions(agency, captions) == {"caption_3": [["Kapsyen 3", "Caption 3"],
-                                                                     ["Sederhana", "Average"]]}
+    # Left out, the Chinese and Tamil captions are kept (the national defaults here).
+    assert service.save_captions(agency, captions) == {"caption_3": [["Kapsyen 3", "Caption 3", "一般", "ஓரளவு திருப்தி"],
+                                                                     ["Sederhana", "Average", "一般", "ஓரளவு திருப்தி"]]}
     assert service.save_captions(agency, captions) == {}
-    assert len(audited("agency.captions")) == 2
+    captions[3] = ("Sederhana", "Average", "普通", "")
+    assert service.save_captions(agency, captions)["caption_3"][1] == ["Sederhana", "Average", "普通", ""]
+    assert len(audited("agency.captions")) == 3
 
 
 def test_settings_are_audited_against_the_stored_row_even_after_form_validation(agency):

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -61,6 +62,30 @@ def test_it_rejects_invalid_settings(world, login):
     assert agency(world).form_size == 5
 
 
+def test_it_shows_the_captions_and_reasons_in_four_languages_side_by_side(world, login):
+    client = login(world.home.admin)
+    page = client.get(reverse(URL))
+    body = page.content.decode()
+    row = re.search(r'<tr data-score="5">(.*?)</tr>', body, re.S).group(1)
+    assert [re.search(rf'name="caption_{lang}_5"[^>]*value="([^"]*)"', row).group(1)
+            for lang in ("ms", "en", "zh", "ta")] == ["Cemerlang", "Excellent", "优秀", "மிகச் சிறப்பு"]
+    reason = world.home.reasons[0]
+    for lang, text in (("zh", "没有微笑"), ("ta", "புன்னகைக்கவில்லை")):
+        assert f'name="text_{lang}" value="{text}"' in body
+    client.post(reverse("control:form_reasons"), {"action": "save", "reason": reason.pk, "text_ms": "Tidak senyum",
+                                                  "text_en": "Did not smile", "text_zh": "不笑", "text_ta": "சிரிக்கவில்லை"})
+    with scopes_disabled():
+        reason.refresh_from_db()
+    assert (reason.text_zh, reason.text_ta) == ("不笑", "சிரிக்கவில்லை")
+    assert entry("reason.save").changes["text_zh"] == ["没有微笑", "不笑"]
+    data = {"section": "captions", **{f"caption_{lang}_{s}": f"{lang} {s}" for lang in ("ms", "en") for s in range(1, 6)},
+            "caption_zh_5": "非常好", "caption_ta_5": "மிக நன்று"}
+    assert client.post(reverse(URL), data).status_code == 302
+    with scopes_disabled():
+        five = ScoreCaption.objects.get(agency=world.home.agency, score=5)
+    assert (five.caption_zh, five.caption_ta) == ("非常好", "மிக நன்று")
+
+
 def test_it_edits_captions_in_both_languages(world, login):
     client = login(world.home.admin)
     data = {"section": "captions"}
@@ -71,7 +96,7 @@ def test_it_edits_captions_in_both_languages(world, login):
     with scopes_disabled():
         captions = {c.score: c for c in ScoreCaption.objects.filter(agency=world.home.agency)}
     assert captions[5].caption_en == "Superb" and captions[1].caption_ms == "Skor 1"
-    assert entry("agency.captions").changes["caption_5"][1] == ["Skor 5", "Superb"]
+    assert entry("agency.captions").changes["caption_5"][1] == ["Skor 5", "Superb", "", ""]
     missing = client.post(reverse(URL), {**data, "caption_ms_3": ""})
     assert missing.status_code == 400 and "caption_ms_3" in missing.context["captions_form"].errors
 

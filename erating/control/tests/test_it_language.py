@@ -117,7 +117,7 @@ def test_it_offers_the_switch_on_every_page(world):
     clients["sysadmin"] = Client()
     clients["sysadmin"].force_login(world.sysadmin)
     # Pages that switch language their own way, with the reason and the marker proving it.
-    own_switch = {"rate:kiosk": ('id="k-lang"', "offline kiosk shell switches language client-side")}
+    own_switch = {"rate:kiosk": ('id="k-langs"', "offline kiosk shell switches among its four languages client-side")}
     missing, seen = [], 0
     for u in all_urls():
         if u.kwargs or u.route.startswith("api/") or u.name in ("healthz", "set_language"):

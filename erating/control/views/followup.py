@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from erating.base import labels
-from erating.base.followup import cases
+from erating.base.followup import cases, wedid
 from erating.base.ingest.text import clean_text
 from erating.base.models import Alert, Case, CaseEvent, FollowUpReason, Premise, Rating, Target, User
 from erating.control.permissions import ANALYSTS, role_required
@@ -89,6 +89,15 @@ class CallForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Case.STATUS_CHOICES)
     text = forms.CharField(max_length=2000, required=False)
+    # "You said, we did": only with closing; reviewed by the agency administrator before it is public.
+    public_line = forms.CharField(max_length=400, required=False)
+
+
+def _change_status(request, case, data):
+    if data["status"] == Case.CLOSED:
+        return wedid.close(case, user=request.user, request=request, text=data["text"],
+                           public_line=data["public_line"])
+    return cases.change_status(case, data["status"], user=request.user, request=request, text=data["text"])
 
 
 def _reasons(agency_ids):
@@ -177,8 +186,7 @@ def _act(request, case_id, name, form_class, action, done_message, **form_kwargs
 @require_POST
 def case_status(request, case_id):
     return _act(request, case_id, "status", StatusForm,
-                lambda c, d: cases.change_status(c, d["status"], user=request.user, request=request, text=d["text"]),
-                _("The case status was changed."))
+                lambda c, d: _change_status(request, c, d), _("The case status was changed."))
 
 
 @role_required(*ANALYSTS)

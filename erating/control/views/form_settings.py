@@ -62,9 +62,7 @@ def _save_captions(request, agency):
     form = CaptionsForm(request.POST, captions=captions)
     if not form.is_valid():
         return _page(request, agency, status=400, captions_form=form)
-    service.save_captions(agency, {score: (form.cleaned_data[f"caption_ms_{score}"],
-                                           form.cleaned_data[f"caption_en_{score}"]) for score in range(1, 6)},
-                          request=request)
+    service.save_captions(agency, form.captions(), request=request)
     messages.success(request, _("Captions saved."))
     return _back(agency, request)
 

@@ -20,7 +20,12 @@ def test_it_kiosk_redirects_to_shell_and_serves_it_without_tenant_data(client, w
     assert world.home.agency.name_ms not in body and world.home.premise.name not in body
     assert 'rel="manifest"' in body and 'data-sw="/kiosk/sw.js"' in body
     strings = json.loads(re.search(r'id="kiosk-strings" type="application/json">(.*?)</script>', body).group(1))
-    assert set(strings) == {"ms", "en"} and strings["ms"].keys() == strings["en"].keys()
+    assert set(strings) == {"ms", "en", "zh", "ta"}
+    assert all(strings[lang].keys() == strings["ms"].keys() for lang in strings)
+    # The customer's words in each language; the staff menu may stay in BM.
+    assert (strings["zh"]["send"], strings["ta"]["send"], strings["en"]["send"]) == ("发送", "அனுப்பு", "Send")
+    for name in ("Bahasa Melayu", "English", "中文", "தமிழ்"):
+        assert f">{name}</button>" in body
     assert "no-cache" in response["Cache-Control"]
     assert "<script src=" in body and "cdn" not in body.lower()
 

@@ -118,8 +118,14 @@ def test_it_kiosk_journey_with_officer_sign_on(new_page, world):
         assert box["width"] >= 64 and box["height"] >= 64
     expect(face(page, 5)).to_have_attribute("aria-label", "Cemerlang")
 
-    # EN is one tap away; captions and question follow.
-    page.click("#k-lang")
+    # Every language is one tap away, named in itself; captions and question follow.
+    page.get_by_role("button", name="தமிழ்").click()
+    expect(face(page, 5)).to_have_attribute("aria-label", "மிகச் சிறப்பு")
+    expect(page.locator("html")).to_have_attribute("lang", "ta")
+    page.get_by_role("button", name="中文").click()
+    expect(face(page, 5)).to_have_attribute("aria-label", "优秀")
+    expect(page.get_by_role("button", name="中文")).to_be_hidden()
+    page.get_by_role("button", name="English").click()
     expect(face(page, 5)).to_have_attribute("aria-label", "Excellent")
     expect(page.locator("#rate-target")).to_have_text("Counter 1")
 

@@ -115,3 +115,42 @@ def test_it_fits_narrow_phones_without_sideways_scrolling(new_page, home, width)
     for box in [page.locator(f"label[for=score-{s}]").bounding_box() for s in (5, 4, 3, 2, 1)]:
         assert box["width"] >= 48 and box["height"] >= 48
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+# One tap from BM to each language, the button named in that language; the caption of 1 and the
+# thank-you heading the customer then sees.
+LANGUAGES = {"ms": (None, "Tidak Memuaskan", "Terima kasih!"), "en": ("English", "Unsatisfactory", "Thank you!"),
+             "zh-hans": ("中文", "不满意", "谢谢您！"), "ta": ("தமிழ்", "திருப்தி இல்லை", "நன்றி!")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_it_rates_in_every_language_within_budget(new_page, live_server, home, language, javascript):
+    button, low, thanks = LANGUAGES[language]
+    page = new_page(viewport=PHONE, java_script_enabled=javascript)
+    page.goto(f"/r/{home.counter.code}")
+    if button:
+        page.get_by_role("button", name=button, exact=True).click()
+        page.wait_for_load_state()
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == language
+    origin = urlparse(live_server.url).netloc
+    assert all(urlparse(r.url).netloc == origin for r in responses), [r.url for r in responses]
+    # No web font: nothing but the page and (with JavaScript) its one script.
+    assert all(r.url.endswith(".js") or "/r/" in r.url for r in responses), [r.url for r in responses]
+    sizes = {r.url: len(gzip.compress(r.body(), 9)) for r in responses}
+    assert sum(sizes.values()) <= BUDGET, sizes
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    if not javascript:
+        assert page.locator("#reasons").is_visible()  # no script to reveal it: always shown
+    page.get_by_label(low).check()
+    page.locator("button.send").click()
+    page.wait_for_url("**/thanks")
+    assert page.locator("h1").inner_text() == thanks
+    if javascript:
+        assert axe_violations(page) == []
+    [rating] = ratings()
+    assert rating.language == {"zh-hans": "zh"}.get(language, language) and rating.score == 1

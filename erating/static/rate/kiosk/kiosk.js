@@ -138,10 +138,10 @@
   }
 
   function applyStrings() {
-    document.documentElement.lang = lang;
+    document.documentElement.lang = lang === "zh" ? "zh-Hans" : lang;
     document.querySelectorAll("[data-t]").forEach(function (el) { el.textContent = t(el.dataset.t); });
-    $("k-lang").textContent = lang === "ms" ? "English" : "Bahasa Melayu";
-    $("k-lang").setAttribute("lang", lang === "ms" ? "en" : "ms");
+    // Every language but the current one is one tap away, each named in itself.
+    document.querySelectorAll("#k-langs [data-lang]").forEach(function (b) { b.hidden = b.dataset.lang === lang; });
   }
 
   function header() {
@@ -399,8 +399,10 @@
 
   $("reasons-send").addEventListener("click", submit);
   $("thanks-again").addEventListener("click", reset);
-  $("k-lang").addEventListener("click", function () {
-    lang = lang === "ms" ? "en" : "ms";
+  $("k-langs").addEventListener("click", function (event) {
+    var button = event.target.closest("[data-lang]");
+    if (!button) return;
+    lang = button.dataset.lang;
     applyStrings();
     header();
     // Redraw the current screen in the new language without losing the customer's progress.

@@ -1,0 +1,163 @@
+"""The monthly results poster of a premise (A4, BM and EN): its satisfaction and number of ratings
+for the month (only at or above the agency's minimum, otherwise "too few ratings"), the change
+against the month before, its most praised comment theme, up to three published "you said, we did"
+lines and the QR code to rate. Printed one premise or a whole agency at a time like the QR posters,
+and shown on the portal under the premise's public results.
+
+    month_results(premise, month) -> dict   (the figures, also for the portal)
+    public_premise(agency_code, premise_code) -> the premise the portal may show, or None
+    write_results_posters(premises, month, out) -> pages
+"""
+import datetime
+
+from django.db.models import F, Sum
+from django.utils import translation
+from django_scopes import scopes_disabled
+from reportlab.lib.units import mm
+
+from erating.base.analysis import disclosure, pending
+from erating.base.analysis.themes import most_praised
+from erating.base.catalogue.posters import FOOTER, PosterWriter, short_url
+from erating.base.followup import wedid
+from erating.base.models import PremiseMonth, Target
+from erating.base.templatetags.numbers import formatted
+
+MONTHS_MS = ["Januari", "Februari", "Mac", "April", "Mei", "Jun", "Julai", "Ogos", "September", "Oktober",
+             "November", "Disember"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
+# The kinds of target whose QR code stands for the whole premise, best first (never an officer's).
+QR_KINDS = (Target.SERVICE, Target.COUNTER, Target.FACILITY)
+
+
+def minimum_for(agency):
+    """The fewest ratings in a month for a premise's figures to be shown: the disclosure rule's
+    minimum for the agency (erating.base.analysis.disclosure)."""
+    return disclosure.minimum_of(agency.id, {agency.id: agency.ranking_min_ratings})
+
+
+def previous_month(month):
+    return (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _counts(premise_id, month):
+    """(ratings, satisfied) of the premise's unflagged ratings in one calendar month (aggregates)."""
+    with scopes_disabled():
+        row = (PremiseMonth.objects.filter(premise_id=premise_id, month=month.replace(day=1), flagged=False)
+               .aggregate(total=Sum(F("n1") + F("n2") + F("n3") + F("n4") + F("n5")), satisfied=Sum(F("n4") + F("n5"))))
+    return row["total"] or 0, row["satisfied"] or 0
+
+
+def month_results(premise, month):
+    pending.fresh()
+    month = month.replace(day=1)
+    minimum = minimum_for(premise.agency)
+    total, satisfied = _counts(premise.id, month)
+    before_total, before_satisfied = _counts(premise.id, previous_month(month))
+    shown = total >= minimum and total > 0
+    csat = 100.0 * satisfied / total if shown else None
+    before = 100.0 * before_satisfied / before_total if before_total and before_total >= minimum else None
+    praised = most_praised(premise.id, month)
+    with scopes_disabled():
+        lines = [line.text for line in wedid.published(premise.id, month)]
+    return {"month": month, "minimum": minimum, "total": total if shown else None, "csat": csat,
+            "change": csat - before if csat is not None and before is not None else None,
+            "praised": praised[0] if praised else None, "lines": lines}
+
+
+def public_premise(agency_code, premise_code):
+    """The active premise of an active agency that lets the public results name it, or None."""
+    from erating.base.models import Agency, Premise
+
+    with scopes_disabled():
+        return (Premise.objects.select_related("agency")
+                .filter(agency__code=agency_code, code=premise_code, active=True, agency__status=Agency.ACTIVE,
+                        agency__public_results_named=True).first())
+
+
+def rating_target(premise):
+    with scopes_disabled():
+        targets = {t.kind: t for t in Target.objects.filter(premise=premise, active=True, kind__in=QR_KINDS)
+                   .select_related("agency", "premise").order_by("-name")}
+    return next((targets[k] for k in QR_KINDS if k in targets), None)
+
+
+def month_label(month):
+    return f"{MONTHS_MS[month.month - 1]} {month.year}", f"{MONTHS_EN[month.month - 1]} {month.year}"
+
+
+def _pct(value):
+    with translation.override("en"):  # one decimal point on a bilingual poster
+        return formatted(value, 1)
+
+
+def signed_points(change):
+    """"+2.5", "−1.0", "±0.0" (percentage points), or "" when there is no change to show."""
+    if change is None:
+        return ""
+    return ("+" if change > 0 else "−" if change < 0 else "±") + _pct(abs(change))
+
+
+class ResultsPosterWriter(PosterWriter):
+    def __init__(self, out, month):
+        super().__init__(out, "A4")
+        self.month = month.replace(day=1)
+        self.canvas.setTitle("eRating results posters")
+
+    def add(self, premise):
+        c, w, h = self.canvas, self.width, self.height
+        results = month_results(premise, self.month)
+        ms_month, en_month = month_label(self.month)
+        y = self._band(premise.agency, premise, h)
+        y = self._text_block([f"Keputusan penilaian {ms_month}"], self.bold, 22, y - 5 * mm, colour=self.NAVY)
+        y = self._text_block([f"Rating results, {en_month}"], self.regular, 14, y, colour=self.GREY)
+        if results["csat"] is None:
+            y = self._text_block(["Terlalu sedikit penilaian bulan ini untuk diterbitkan."], self.bold, 16, y - 8 * mm)
+            y = self._text_block([f"Too few ratings this month to publish (fewer than {results['minimum']})."],
+                                 self.regular, 12, y, colour=self.GREY)
+        else:
+            y = self._text_block([f"{_pct(results['csat'])}%"], self.bold, 54, y - 6 * mm, colour=self.NAVY)
+            count = formatted(results["total"], 0)
+            y = self._text_block([f"pelanggan berpuas hati, daripada {count} penilaian"], self.regular, 13, y)
+            y = self._text_block([f"of customers satisfied, from {count} ratings"], self.regular, 11, y,
+                                 colour=self.GREY)
+            if results["change"] is not None:
+                points = signed_points(results["change"])
+                y = self._text_block([f"{points} mata berbanding bulan lepas · {points} points on last month"],
+                                     self.regular, 11, y - 2 * mm)
+        if results["praised"] is not None:
+            theme = results["praised"]
+            y = self._text_block([f"Paling dipuji: {theme.name_ms} · Most praised: {theme.name_en}"],
+                                 self.bold, 13, y - 5 * mm)
+        if results["lines"]:
+            y = self._text_block(["Anda berkata, kami bertindak · You said, we did"], self.bold, 14, y - 6 * mm,
+                                 colour=self.NAVY)
+            for line in results["lines"]:
+                y = self._text_block([f"• {line}"], self.regular, 11.5, y - 1 * mm, centred=False)
+        target = rating_target(premise)
+        if target is not None:
+            side = min(70 * mm, y - 40 * mm)
+            self._qr(target, (w - side) / 2, y - 6 * mm - side, side)
+            y = self._text_block(["Nilaikan perkhidmatan kami · Rate our service"], self.bold, 12, y - 8 * mm - side)
+            self._text_block([short_url(target)], self.mono, 11, y)
+        c.setFillColorRGB(*self.NAVY)
+        c.rect(0, 0, w, 12 * mm, stroke=0, fill=1)
+        c.setFont(self.regular, 7.5)
+        c.setFillColorRGB(1, 1, 1)
+        c.drawCentredString(w / 2, 4.8 * mm, FOOTER)
+        c.showPage()
+        self.pages += 1
+
+    def close(self):
+        if self.pages == 0:
+            self._text_block(["Tiada premis aktif. / No active premises."], self.bold, 14, self.height / 2)
+            self.canvas.showPage()
+        self.canvas.save()
+
+
+def write_results_posters(premises, month, out):
+    writer = ResultsPosterWriter(out, month)
+    for premise in premises:
+        writer.add(premise)
+    writer.close()
+    return writer.pages
