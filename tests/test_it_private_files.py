@@ -138,7 +138,7 @@ def test_the_migration_moves_old_public_report_files_into_private_storage(world,
                                          fmt="csv", status=ReportFile.DONE, filename="low.csv",
                                          expires_at=timezone.now() + timedelta(hours=1))
         ReportFile.objects.filter(pk=gone.pk).update(file="reports/2026/12/missing.csv")
-        importlib.import_module("erating.base.migrations.0016_i22_security").move_report_files(apps, None)
+        importlib.import_module("erating.base.migrations.0017_i22_security").move_report_files(apps, None)
         record.refresh_from_db()
         gone.refresh_from_db()
     assert not (old / "low-20261106-20261205.xlsx").exists()

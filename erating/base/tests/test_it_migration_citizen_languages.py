@@ -1,4 +1,4 @@
-"""Migration 0016 gives existing agencies Chinese and Tamil captions (by score) and reason texts
+"""Migration 0021 gives existing agencies Chinese and Tamil captions (by score) and reason texts
 (when a reason is one of the starter list), leaving an agency's own reasons and texts alone."""
 import importlib
 
@@ -9,7 +9,7 @@ from django_scopes import scopes_disabled
 from erating.base.models import FollowUpReason, ScoreCaption
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("erating.base.migrations.0016_i25_languages_citizen_languages")
+migration = importlib.import_module("erating.base.migrations.0021_i25_languages_citizen_languages")
 
 
 def test_it_fills_defaults_only_where_blank(world):
