@@ -101,7 +101,7 @@ def _pair_kiosk(page, counter, lang):
     page.wait_for_selector("#pair-form", state="hidden")
     page.wait_for_timeout(800)
     if lang == "en":  # the kiosk keeps its own language switch (a tablet is shared by customers)
-        page.click("#k-lang")
+        page.click('#k-langs [data-lang="en"]')
         page.wait_for_timeout(300)
 
 

@@ -1,7 +1,7 @@
 """A report's own options, each declared once with its validation: the registry lists which
 options a report takes, `run.prepare` parses them (a clear error in the active language), and the
 report reads the parsed value from `ctx.options`. An option may also narrow the period (the
-by-month report covers the calendar year it prints)."""
+by-month report covers the chosen period within the year it prints)."""
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -29,8 +29,12 @@ def _year(data, criteria):
     return year
 
 
-def _whole_year(criteria, year):
-    return replace(criteria, start=date(year, 1, 1), end=date(year, 12, 31))
+def _within_year(criteria, year):
+    """The chosen period within the chosen year; a year outside the period means that whole year."""
+    start, end = max(criteria.start, date(year, 1, 1)), min(criteria.end, date(year, 12, 31))
+    if start > end:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    return replace(criteria, start=start, end=end)
 
 
 def _levels(data, criteria):
@@ -49,7 +53,7 @@ def _split(data, criteria):
     return str(data.get("split", "")) in ("1", "on", "true", "True")
 
 
-YEAR = Option("year", _year, _whole_year)
+YEAR = Option("year", _year, _within_year)
 LEVELS = Option("levels", _levels)
 SPLIT = Option("split", _split)  # every report: an XLSX sheet too long continues on another
 COMMON = (SPLIT,)

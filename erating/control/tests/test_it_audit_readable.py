@@ -115,6 +115,7 @@ def test_it_offers_translated_filter_choices(world, login):
 FSTRING_VALUES = {"import.{preview.kind}": ["import.premises", "import.targets", "import.officers"],
                   "reason.{action}": ["reason.save", "reason.activate", "reason.deactivate", "reason.up", "reason.down"],
                   "user.{kind}_sent": ["user.invite_sent", "user.reset_sent"],
+                  "wedid.{action}": ["wedid.publish", "wedid.reject"],
                   "{obj.__class__.__name__.lower()}.create": ["premise.create", "target.create"],
                   "{obj.__class__.__name__.lower()}.update": ["premise.update", "target.update"],
                   "{obj.__class__.__name__.lower()}.{action}": ["premise.activate", "premise.deactivate",

@@ -165,12 +165,12 @@ def test_it_refuses_more_background_jobs_than_the_limit_per_user(world, login, s
 
 def test_it_refuses_a_pdf_too_large_when_asked_offering_xlsx_or_csv(world, login, settings, media, monkeypatch):
     """Issue 22, finding 5: an oversized PDF was queued, then failed while the page said it was coming."""
-    monkeypatch.setattr("erating.control.views.reports.PDF_MAX_ROWS", 2)
+    monkeypatch.setattr("erating.base.reports.pdf_out.PDF_MAX_ROWS", 2)
     seed(world, timezone.localdate())
     client = login(world.home.admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = post(client, report="detailed", fmt="pdf", language="en")
-    assert response.status_code == 400 and "too many for a PDF" in response.content.decode()
-    assert "Choose XLSX or CSV" in response.content.decode()
+    assert response.status_code == 400 and "a PDF holds at most 2" in response.content.decode()
+    assert "Choose CSV or XLSX" in response.content.decode()
     with scopes_disabled():
         assert not ReportFile.objects.exists()

@@ -77,6 +77,8 @@ def test_it_links_every_policy_and_the_sitemap_from_every_footer(demo, client):
     slug = NewsArticle.objects.published().first().slug
     for ms, en in PAGES.values():
         for path, lang in (("/" + ms, 0), ("/" + en, 1)):
+            if "<slug:agency_code>" in path:  # a premise's own results: test_it_portal_premise_results.py
+                continue
             body = client.get(path.replace("<slug:slug>", slug)).content.decode()
             footer = body[body.index('<footer class="site-footer">'):]
             for paths in POLICY_PATHS.values():
@@ -119,6 +121,8 @@ def test_it_dates_every_portal_page(demo, client):
     slug = NewsArticle.objects.published().first().slug
     for ms, en in PAGES.values():
         for path in ("/" + ms, "/" + en):
+            if "<slug:agency_code>" in path:  # a premise's own results: test_it_portal_premise_results.py
+                continue
             assert _updated(client.get(path.replace("<slug:slug>", slug)).content.decode()), path
 
 
