@@ -1,4 +1,5 @@
-# The two commands: `make run` (the app on SQLite with demo data, a task worker, the periodic
+# The two commands: `make run` (the Debian packages the app needs when missing: Chromium for the
+# manuals' screens, the Noto fonts and Pango for PDFs; then the app on SQLite with demo data, a task worker, the periodic
 # scheduler and the aggregate folder; Ctrl-C stops them all) and `make test` (everything).
 SHELL := /bin/bash
 VENV := .venv
@@ -63,7 +64,7 @@ system-deps:
 	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
-run: $(VENV)/.base-stamp assets messages erating/static/manuals/screens/.taken
+run: system-deps $(VENV)/.base-stamp assets messages erating/static/manuals/screens/.taken
 	LOCAL_HTTP=1 $(PY) manage.py migrate -v0
 	LOCAL_HTTP=1 $(PY) manage.py demo_data --if-empty --ratings $(DEMO_RATINGS)
 	@echo "eRating is at http://127.0.0.1:$(PORT) (with a task worker, the periodic scheduler and the aggregate folder beside it)"
