@@ -25,6 +25,7 @@ from erating.base.models import (
     RatingReasonDay,
     ReasonMonth,
     TargetHeatMonth,
+    TargetHour,
 )
 
 MYT = zoneinfo.ZoneInfo("Asia/Kuala_Lumpur")
@@ -42,6 +43,7 @@ TABLES = {
     ReasonMonth: (["agency_id", "month", "premise_id", "channel", "flagged", "score", "reason_id"], ["n"]),
     TargetHeatMonth: (["agency_id", "month", "weekday", "hour", "premise_id", "target_id", "officer_id", "channel",
                        "flagged"], COUNTS),
+    TargetHour: (["day", "hour"] + TARGET_KEY, COUNTS),
 }
 # Tables summed from another, finer one: (source, key of a source key).
 DERIVED = {
@@ -76,7 +78,8 @@ def deltas(rows):
                            (PremiseDay, (agency, d, premise, channel, flagged)),
                            (PremiseMonth, (agency, m, premise, channel, flagged)),
                            (HeatMonth, (agency, m, d.weekday(), local.hour, channel, flagged)),
-                           (TargetHeatMonth, (agency, m, d.weekday(), local.hour) + base[1:])):
+                           (TargetHeatMonth, (agency, m, d.weekday(), local.hour) + base[1:]),
+                           (TargetHour, (d, local.hour) + base)):
             table = out[model]
             counts = table.get(key)
             if counts is None:
@@ -237,6 +240,8 @@ def _raw_selects(agency):
                          f"COALESCE(r.officer_id, 0), r.channel, r.flagged, {_count_cols()} FROM {rating} r "
                          f"WHERE {where} GROUP BY r.agency_id, {e['month']}, {e['weekday']}, {e['hour']}, "
                          f"r.premise_id, r.target_id, COALESCE(r.officer_id, 0), r.channel, r.flagged",
+        TargetHour: f"SELECT {e['day']}, {e['hour']}, {target}, {_count_cols()} FROM {rating} r WHERE {where} "
+                    f"GROUP BY {e['day']}, {e['hour']}, {target}",
         # Coarser tables are summed from the rebuilt finer ones.
         RatingMonth: _derived_sql(day, f"{e['month_of_day']}, d.agency_id, d.premise_id, d.target_id, d.officer_id, "
                                        f"d.channel, d.flagged", agency),
@@ -266,9 +271,8 @@ def _params(model, start, end, agency):
 
 
 def _utc_text(moment):
-    from datetime import UTC
-
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    # As Django stores it: a whole second has no ".000000", which would sort after it as text.
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def _date_field(model):
@@ -276,7 +280,7 @@ def _date_field(model):
 
 
 ORDER = (RatingDay, RatingHour, RatingReasonDay, RatingMonth, PremiseDay, PremiseMonth, HeatMonth, ReasonMonth,
-         TargetHeatMonth)
+         TargetHeatMonth, TargetHour)
 
 
 def rebuild(start, end, agency=None):

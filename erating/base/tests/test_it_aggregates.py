@@ -71,12 +71,13 @@ def test_check_finds_a_difference_and_rebuild_repairs_it(world):
                                            created_at=timezone.now() - timedelta(days=40))])
     differences = aggregates.check(*FAR)
     assert {d[0] for d in differences} == {"RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "PremiseDay",
-                                           "PremiseMonth", "HeatMonth", "ReasonMonth", "TargetHeatMonth"}
+                                           "PremiseMonth", "HeatMonth", "ReasonMonth", "TargetHeatMonth",
+                                           "TargetHour"}
     with pytest.raises(CommandError):
         call_command("check_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
     call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31", "--agency",
                  str(world.home.agency.id))
-    position = {"RatingHour": 2, "PremiseDay": 0, "PremiseMonth": 0, "HeatMonth": 0,
+    position = {"RatingHour": 2, "TargetHour": 2, "PremiseDay": 0, "PremiseMonth": 0, "HeatMonth": 0,
                 "ReasonMonth": 0, "TargetHeatMonth": 0}  # of the agency in the key
     assert {d[1][position.get(d[0], 1)] for d in aggregates.check(*FAR)} == {world.other.agency.id}
     call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
