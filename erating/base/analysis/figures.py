@@ -26,6 +26,7 @@ from django_scopes import scopes_disabled
 
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import measures, pending
+from erating.base.analysis.aggregates import ANY_REASON
 from erating.base.models import (
     Agency,
     FollowUpReason,
@@ -362,11 +363,9 @@ def heatmap(c):
 def reasons(c):
     """-> [(FollowUpReason, count)] most chosen first (reasons of ratings in the score range):
     whole months from ReasonMonth when nothing below the premise is asked for, the rest by day."""
-    pending.fresh()
     per = defaultdict(int)
-    for qs in _reason_parts(c):
-        for reason_id, n in qs.order_by().values_list("reason_id").annotate(Sum("n")):
-            per[reason_id] += n
+    for (reason_id,), n in reasons_by(c, []).items():
+        per[reason_id] += n
     with scopes_disabled():
         labels = {r.id: r for r in FollowUpReason.objects.filter(id__in=per)}
     rows = [(labels.get(rid), n) for rid, n in per.items() if n]
@@ -378,9 +377,20 @@ def reasons_by(c, group):
     """-> {(*group values, reason id): times chosen} (reasons of ratings in the score range), from
     the same tables as reasons(); `group` of fields both reason tables carry (agency_id,
     premise_id, channel)."""
+    return _reason_counts(c, group, exclude=True)
+
+
+def with_reasons(c, group=()):
+    """-> {(*group values,): ratings in the score range that carry at least one reason}, from the
+    reason tables' ANY_REASON rows (each rating once, however many reasons it has)."""
+    return {key[:-1]: n for key, n in _reason_counts(c, group, exclude=False).items() if n}
+
+
+def _reason_counts(c, group, *, exclude):
     pending.fresh()
     per = defaultdict(int)
     for qs in _reason_parts(c):
+        qs = qs.exclude(reason_id=ANY_REASON) if exclude else qs.filter(reason_id=ANY_REASON)
         for *key, n in qs.order_by().values_list(*group, "reason_id").annotate(Sum("n")):
             per[tuple(key)] += n
     return per

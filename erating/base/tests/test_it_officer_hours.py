@@ -14,9 +14,8 @@ from django_scopes import scope, scopes_disabled
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from erating.base.analysis import aggregates
+from erating.base.analysis import aggregates, figures
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures
 from erating.base.models import TargetHour
 from erating.base.scoping import dimensions_for
 from erating.base.tests.test_it_figures import FIRST, LAST, dataset, raw_rows, selected  # noqa: F401

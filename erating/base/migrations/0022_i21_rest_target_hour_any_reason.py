@@ -10,6 +10,8 @@ def backfill(apps, schema_editor):
     from erating.base.models import TargetHour
 
     aggregates.backfill(TargetHour)
+    # The reason tables now also count the ratings that carry any reason (aggregates.ANY_REASON).
+    aggregates.backfill_any_reason()
 
 
 class Migration(migrations.Migration):
