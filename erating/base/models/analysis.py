@@ -84,7 +84,8 @@ class RatingHour(_Counts):
 
 
 class RatingReasonDay(models.Model):
-    """How often each follow-up reason was chosen, per day, target, officer, channel and score."""
+    """How often each follow-up reason was chosen, per day, target, officer, channel and score;
+    reason_id 0 (aggregates.ANY_REASON) counts the ratings that carry any reason, each once."""
     day = models.DateField()
     agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
     premise = models.ForeignKey("base.Premise", on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -110,7 +111,8 @@ class RatingReasonDay(models.Model):
 
 class ReasonMonth(models.Model):
     """How often each follow-up reason was chosen, per calendar month and premise: the reasons of
-    whole months when nothing below the premise is asked for (else RatingReasonDay)."""
+    whole months when nothing below the premise is asked for (else RatingReasonDay); reason_id 0
+    as there."""
     month = models.DateField()
     agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
     premise = models.ForeignKey("base.Premise", on_delete=models.CASCADE, related_name="+", db_index=False)
