@@ -25,6 +25,7 @@ from erating.base.models import (
     RatingReasonDay,
     ReasonMonth,
     TargetHeatMonth,
+    TargetHour,
 )
 
 MYT = zoneinfo.ZoneInfo("Asia/Kuala_Lumpur")
@@ -42,6 +43,7 @@ TABLES = {
     ReasonMonth: (["agency_id", "month", "premise_id", "channel", "flagged", "score", "reason_id"], ["n"]),
     TargetHeatMonth: (["agency_id", "month", "weekday", "hour", "premise_id", "target_id", "officer_id", "channel",
                        "flagged"], COUNTS),
+    TargetHour: (["day", "hour"] + TARGET_KEY, COUNTS),
 }
 # Tables summed from another, finer one: (source, key of a source key).
 DERIVED = {
@@ -52,6 +54,9 @@ DERIVED = {
     ReasonMonth: (RatingReasonDay, lambda k: (k[1], k[0].replace(day=1), k[2], k[5], k[6], k[7], k[8])),
 }
 CHUNK = 400
+# The reason tables also count, under this reason id, the ratings that carry ANY reason (each once,
+# however many reasons it has): the complaint feedback report's "ratings with reasons".
+ANY_REASON = 0
 
 
 def _id(value):
@@ -76,7 +81,8 @@ def deltas(rows):
                            (PremiseDay, (agency, d, premise, channel, flagged)),
                            (PremiseMonth, (agency, m, premise, channel, flagged)),
                            (HeatMonth, (agency, m, d.weekday(), local.hour, channel, flagged)),
-                           (TargetHeatMonth, (agency, m, d.weekday(), local.hour) + base[1:])):
+                           (TargetHeatMonth, (agency, m, d.weekday(), local.hour) + base[1:]),
+                           (TargetHour, (d, local.hour) + base)):
             table = out[model]
             counts = table.get(key)
             if counts is None:
@@ -84,9 +90,10 @@ def deltas(rows):
             counts[score - 1] += 1
             if commented:
                 counts[score + 4] += 1
-        for reason in set(r["reasons"] or ()):
-            for table, key in ((reason_t, (d,) + base + (score, int(reason))),
-                               (reason_m, (agency, m, premise, channel, flagged, score, int(reason)))):
+        chosen = {int(reason) for reason in r["reasons"] or ()}
+        for reason in chosen | ({ANY_REASON} if chosen else set()):
+            for table, key in ((reason_t, (d,) + base + (score, reason)),
+                               (reason_m, (agency, m, premise, channel, flagged, score, reason))):
                 table[key] = table.get(key, [0])
                 table[key][0] += 1
     return out
@@ -199,14 +206,18 @@ def _expr():
                 "weekday": f"CAST(EXTRACT(ISODOW FROM {local}) AS integer) - 1",
                 "month_of_day": "CAST(date_trunc('month', d.day) AS date)",
                 "weekday_of_day": "CAST(EXTRACT(ISODOW FROM d.day) AS integer) - 1",
-                "reasons": "jsonb_array_elements_text(r.reasons) AS x(reason)", "reason": "CAST(x.reason AS integer)",
+                "reasons": "jsonb_array_elements_text(CASE WHEN jsonb_array_length(r.reasons) > 0 "
+                           f"THEN r.reasons || '[{ANY_REASON}]'::jsonb ELSE r.reasons END) AS x(reason)",
+                "reason": "CAST(x.reason AS integer)",
                 "distinct_reasons": "DISTINCT"}
     local = "r.created_at, '+8 hours'"
     return {"day": f"date({local})", "hour": f"CAST(strftime('%%H', {local}) AS integer)",
             "month": f"date({local}, 'start of month')",
             "weekday": f"(CAST(strftime('%%w', {local}) AS integer) + 6) %% 7",
             "month_of_day": "date(d.day, 'start of month')",
-            "weekday_of_day": "(CAST(strftime('%%w', d.day) AS integer) + 6) %% 7", "reasons": "json_each(r.reasons) AS x",
+            "weekday_of_day": "(CAST(strftime('%%w', d.day) AS integer) + 6) %% 7",
+            "reasons": f"json_each(CASE WHEN json_array_length(r.reasons) > 0 THEN json_insert(r.reasons, '$[#]', "
+                       f"{ANY_REASON}) ELSE r.reasons END) AS x",
             "reason": "CAST(x.value AS integer)", "distinct_reasons": "DISTINCT"}
 
 
@@ -237,6 +248,8 @@ def _raw_selects(agency):
                          f"COALESCE(r.officer_id, 0), r.channel, r.flagged, {_count_cols()} FROM {rating} r "
                          f"WHERE {where} GROUP BY r.agency_id, {e['month']}, {e['weekday']}, {e['hour']}, "
                          f"r.premise_id, r.target_id, COALESCE(r.officer_id, 0), r.channel, r.flagged",
+        TargetHour: f"SELECT {e['day']}, {e['hour']}, {target}, {_count_cols()} FROM {rating} r WHERE {where} "
+                    f"GROUP BY {e['day']}, {e['hour']}, {target}",
         # Coarser tables are summed from the rebuilt finer ones.
         RatingMonth: _derived_sql(day, f"{e['month_of_day']}, d.agency_id, d.premise_id, d.target_id, d.officer_id, "
                                        f"d.channel, d.flagged", agency),
@@ -266,9 +279,8 @@ def _params(model, start, end, agency):
 
 
 def _utc_text(moment):
-    from datetime import UTC
-
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    # As Django stores it: a whole second has no ".000000", which would sort after it as text.
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def _date_field(model):
@@ -276,7 +288,7 @@ def _date_field(model):
 
 
 ORDER = (RatingDay, RatingHour, RatingReasonDay, RatingMonth, PremiseDay, PremiseMonth, HeatMonth, ReasonMonth,
-         TargetHeatMonth)
+         TargetHeatMonth, TargetHour)
 
 
 def rebuild(start, end, agency=None):
@@ -321,6 +333,29 @@ def backfill(model):
     with transaction.atomic(), connection.cursor() as cursor:
         pending.lock(cursor)
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys + values)}) {select}", params)
+
+
+def backfill_any_reason():
+    """Add the ANY_REASON rows of the reason tables for every rating counted so far (a migration:
+    those tables counted each reason only); ratings still queued are left to the folder."""
+    from erating.base.analysis import pending
+
+    e = _expr()
+    rating, day, month = Rating._meta.db_table, RatingReasonDay._meta.db_table, ReasonMonth._meta.db_table
+    length = "jsonb_array_length" if connection.vendor == "postgresql" else "json_array_length"
+    target = "r.agency_id, r.premise_id, r.target_id, COALESCE(r.officer_id, 0), r.channel, r.flagged"
+    day_keys, _n = TABLES[RatingReasonDay]
+    month_keys, _n = TABLES[ReasonMonth]
+    by_premise = f"d.agency_id, {e['month_of_day']}, d.premise_id, d.channel, d.flagged, d.score, d.reason_id"
+    with transaction.atomic(), connection.cursor() as cursor:
+        pending.lock(cursor)
+        cursor.execute(
+            f"INSERT INTO {day} ({', '.join(day_keys)}, n) SELECT {e['day']}, {target}, r.score, {ANY_REASON}, "
+            f"COUNT(*) FROM {rating} r WHERE {length}(r.reasons) > 0 AND r.id NOT IN "
+            f"(SELECT rating_id FROM {pending.TABLE}) GROUP BY {e['day']}, {target}, r.score", [])
+        cursor.execute(
+            f"INSERT INTO {month} ({', '.join(month_keys)}, n) SELECT {by_premise}, SUM(d.n) FROM {day} d "
+            f"WHERE d.reason_id = {ANY_REASON} GROUP BY {by_premise}", [])
 
 
 def check(start, end, agency=None):

@@ -223,6 +223,12 @@ def for_unit(scope, *, start=EARLIEST, end=None, **ids) -> Criteria:
                     scope_officer=officer, **{f"{name}_id": value for name, value in ids.items()})
 
 
+def public(start, end, **ids) -> Criteria:
+    """A Criteria of unflagged ratings with no user's scope: the public portal's figures (read under
+    scopes_disabled; what may be published is decided by analysis.disclosure, not here)."""
+    return Criteria(start=start, end=end, **{f"{name}_id": value for name, value in ids.items()})
+
+
 def _check_exists(ids, scope_agency, scope_premises, errors):
     """Every id must exist, be inside the scope and agree with the others (a premise of the chosen
     agency, a target of the chosen premise); otherwise "not found", never a hint of what exists."""

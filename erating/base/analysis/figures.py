@@ -7,8 +7,8 @@ All counts come from the aggregate tables, chosen so each answer is exact:
   - per-day series: PremiseDay or RatingDay, by the same rule;
   - heat map: HeatMonth (per agency) for whole months when no premise narrows it, TargetHeatMonth
     for whole months of an officer, target or target kind, else RatingHour;
-  - per-hour series (heat map, hour trend): RatingHour when no filter below the premise applies,
-    else the raw ratings of that target / officer / kind (an indexed, narrow read);
+  - per-hour series (heat map's partial months, hour trend): RatingHour when no filter below the
+    premise applies, else TargetHour (day × hour at target × officer grain);
   - reasons: ReasonMonth (per premise) for whole months when nothing below the premise is asked
     for, else RatingReasonDay.
 A score filter selects count columns (n1..n5), never rows, so it is exact on every table.
@@ -26,6 +26,7 @@ from django_scopes import scopes_disabled
 
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import measures, pending
+from erating.base.analysis.aggregates import ANY_REASON
 from erating.base.models import (
     Agency,
     FollowUpReason,
@@ -38,6 +39,7 @@ from erating.base.models import (
     RatingReasonDay,
     ReasonMonth,
     TargetHeatMonth,
+    TargetHour,
 )
 
 N = [f"n{s}" for s in range(1, 6)]
@@ -163,7 +165,8 @@ def total(c):
 
 
 def _below_premise(c):
-    return c.target_id is not None or c.officer_id is not None or c.kind is not None
+    return (c.target_id is not None or c.officer_id is not None or c.scope_officer is not None
+            or c.kind is not None)
 
 
 def daily(c, group=()):
@@ -177,20 +180,14 @@ def daily(c, group=()):
 
 
 def hourly(c):
-    """-> {(day, hour): Counts}, Malaysia time."""
+    """-> {(day, hour): Counts}, Malaysia time: RatingHour (per premise), or TargetHour when a
+    target, officer or target kind is asked for."""
     pending.fresh()
     out = defaultdict(Counts)
-    if not _below_premise(c):
-        qs = cr.rows(RatingHour, c).filter(day__gte=c.start, day__lte=c.end)
-        for row in _sum_rows(qs, ["day", "hour"]):
-            out[(row[0], row[1])].add(_masked(c, row[2:]))
-        return out
-    for created, score, comment in cr.ratings(c).order_by().values_list("created_at", "score", "comment"):
-        local = created.astimezone(cr.MYT)
-        values = [0] * 10
-        values[score - 1] = 1
-        values[score + 4] = 1 if comment else 0
-        out[(local.date(), local.hour)].add(values)
+    model = TargetHour if _below_premise(c) else RatingHour
+    qs = _filtered(model, c).filter(day__gte=c.start, day__lte=c.end)
+    for row in _sum_rows(qs, ["day", "hour"]):
+        out[(row[0], row[1])].add(_masked(c, row[2:]))
     return out
 
 
@@ -366,11 +363,9 @@ def heatmap(c):
 def reasons(c):
     """-> [(FollowUpReason, count)] most chosen first (reasons of ratings in the score range):
     whole months from ReasonMonth when nothing below the premise is asked for, the rest by day."""
-    pending.fresh()
     per = defaultdict(int)
-    for qs in _reason_parts(c):
-        for reason_id, n in qs.order_by().values_list("reason_id").annotate(Sum("n")):
-            per[reason_id] += n
+    for (reason_id,), n in reasons_by(c, []).items():
+        per[reason_id] += n
     with scopes_disabled():
         labels = {r.id: r for r in FollowUpReason.objects.filter(id__in=per)}
     rows = [(labels.get(rid), n) for rid, n in per.items() if n]
@@ -382,9 +377,20 @@ def reasons_by(c, group):
     """-> {(*group values, reason id): times chosen} (reasons of ratings in the score range), from
     the same tables as reasons(); `group` of fields both reason tables carry (agency_id,
     premise_id, channel)."""
+    return _reason_counts(c, group, exclude=True)
+
+
+def with_reasons(c, group=()):
+    """-> {(*group values,): ratings in the score range that carry at least one reason}, from the
+    reason tables' ANY_REASON rows (each rating once, however many reasons it has)."""
+    return {key[:-1]: n for key, n in _reason_counts(c, group, exclude=False).items() if n}
+
+
+def _reason_counts(c, group, *, exclude):
     pending.fresh()
     per = defaultdict(int)
     for qs in _reason_parts(c):
+        qs = qs.exclude(reason_id=ANY_REASON) if exclude else qs.filter(reason_id=ANY_REASON)
         for *key, n in qs.order_by().values_list(*group, "reason_id").annotate(Sum("n")):
             per[tuple(key)] += n
     return per

@@ -21,7 +21,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.analysis import aggregates
+from erating.base.analysis import aggregates, measures
 from erating.base.models import (
     PendingRating,
     Rating,
@@ -304,11 +304,13 @@ def rising_phrases(c, *, limit=10, min_count=5):
 
 
 def most_praised(premise_id, month, *, minimum=1):
-    """The theme most mentioned in satisfied ratings (4–5) of one premise in one calendar month,
-    leaving out the generic "praise" theme -> (Theme, count) or None (fewer than `minimum`)."""
+    """The theme most mentioned in satisfied (measures.SATISFIED), unflagged ratings of one premise
+    in one calendar month, leaving out the generic "praise" theme -> (Theme, count) or None (fewer
+    than `minimum`). The caller's figures have folded the pending ratings."""
     with scopes_disabled():
         generic = Theme.objects.filter(code="praise").values_list("id", flat=True).first()
-        rows = (ThemeMonth.objects.filter(premise_id=premise_id, month=month.replace(day=1), score__gte=4)
+        rows = (ThemeMonth.objects.filter(premise_id=premise_id, month=month.replace(day=1), flagged=False,
+                                          score__in=measures.SATISFIED)
                 .exclude(theme_id=generic).order_by().values_list("theme_id").annotate(n=Sum("n"))
                 .order_by("-n", "theme_id"))
         first = rows.first()

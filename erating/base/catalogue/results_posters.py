@@ -10,16 +10,17 @@ and shown on the portal under the premise's public results.
 """
 import datetime
 
-from django.db.models import F, Sum
 from django.utils import translation
 from django_scopes import scopes_disabled
 from reportlab.lib.units import mm
 
-from erating.base.analysis import disclosure, pending
+from erating.base.analysis import criteria as cr
+from erating.base.analysis import disclosure
+from erating.base.analysis import figures as engine
 from erating.base.analysis.themes import most_praised
 from erating.base.catalogue.posters import FOOTER, PosterWriter, short_url
 from erating.base.followup import wedid
-from erating.base.models import PremiseMonth, Target
+from erating.base.models import Target
 from erating.base.templatetags.numbers import formatted
 
 MONTHS_MS = ["Januari", "Februari", "Mac", "April", "Mei", "Jun", "Julai", "Ogos", "September", "Oktober",
@@ -40,28 +41,26 @@ def previous_month(month):
     return (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
-def _counts(premise_id, month):
-    """(ratings, satisfied) of the premise's unflagged ratings in one calendar month (aggregates)."""
+def _month(premise_id, month):
+    """The figures engine's Counts of the premise's unflagged ratings in one calendar month."""
+    first = month.replace(day=1)
+    last = (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
     with scopes_disabled():
-        row = (PremiseMonth.objects.filter(premise_id=premise_id, month=month.replace(day=1), flagged=False)
-               .aggregate(total=Sum(F("n1") + F("n2") + F("n3") + F("n4") + F("n5")), satisfied=Sum(F("n4") + F("n5"))))
-    return row["total"] or 0, row["satisfied"] or 0
+        return engine.total(cr.public(first, last, premise=premise_id))
 
 
 def month_results(premise, month):
-    pending.fresh()
     month = month.replace(day=1)
     minimum = minimum_for(premise.agency)
-    total, satisfied = _counts(premise.id, month)
-    before_total, before_satisfied = _counts(premise.id, previous_month(month))
-    shown = total >= minimum and total > 0
-    csat = 100.0 * satisfied / total if shown else None
-    before = 100.0 * before_satisfied / before_total if before_total and before_total >= minimum else None
+    now, before = _month(premise.id, month), _month(premise.id, previous_month(month))
+    shown = now.total >= minimum and now.total > 0
+    csat = now.csat if shown else None
+    earlier = before.csat if before.total and before.total >= minimum else None
     praised = most_praised(premise.id, month)
     with scopes_disabled():
         lines = [line.text for line in wedid.published(premise.id, month)]
-    return {"month": month, "minimum": minimum, "total": total if shown else None, "csat": csat,
-            "change": csat - before if csat is not None and before is not None else None,
+    return {"month": month, "minimum": minimum, "total": now.total if shown else None, "csat": csat,
+            "change": csat - earlier if csat is not None and earlier is not None else None,
             "praised": praised[0] if praised else None, "lines": lines}
 
 

@@ -9,7 +9,7 @@ premise's supervisors (tablets: to the agency's administrators). Run it every mi
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from erating.base.analysis import disclosure, measures
@@ -61,7 +61,7 @@ def fire_low_share(rule, agency, now):
     start = now - datetime.timedelta(minutes=rule.window_minutes)
     rows = list(Rating.objects.filter(agency=agency, created_at__gt=start, created_at__lte=now, flagged=False)
                 .values("premise_id", "target_id")
-                .annotate(total=Count("id"), low=Count("id", filter=Q(score__lte=agency.reasons_max_score))))
+                .annotate(total=Count("id"), low=Count("id", filter=measures.low_q(agency.reasons_max_score))))
     # An officer's own target is one officer: below the agency's minimum it raises no alert of its
     # own, which would show its figures to the supervisors (erating.base.analysis.disclosure).
     own = disclosure.officer_targets(r["target_id"] for r in rows)

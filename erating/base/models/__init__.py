@@ -10,6 +10,7 @@ from erating.base.models.analysis import (
     RatingReasonDay,
     ReasonMonth,
     TargetHeatMonth,
+    TargetHour,
 )
 from erating.base.models.audit import AuditEntry
 from erating.base.models.devices import Device, PairingCode
@@ -30,5 +31,5 @@ __all__ = [
     "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle",
     "OfficerCounter", "PairingCode", "PendingRating", "PeriodicRun", "PolicyPage", "PortalText", "Premise", "PremiseDay",
     "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReasonMonth", "ReportFile", "ReportSchedule", "ReportSettings", "ScheduleSend",
-    "ScoreCaption", "Target", "TargetHeatMonth", "User",
+    "ScoreCaption", "Target", "TargetHeatMonth", "TargetHour", "User",
 ]

@@ -68,7 +68,7 @@ class RatingMonth(_TargetCounts):
 
 class RatingHour(_Counts):
     """Per Malaysia day and hour, per premise: the heat map and hour-grain trends. Filters below
-    the premise (target, officer, target kind) are answered from the raw ratings instead."""
+    the premise (target, officer, target kind) read TargetHour."""
     day = models.DateField()
     hour = models.PositiveSmallIntegerField()
 
@@ -84,7 +84,8 @@ class RatingHour(_Counts):
 
 
 class RatingReasonDay(models.Model):
-    """How often each follow-up reason was chosen, per day, target, officer, channel and score."""
+    """How often each follow-up reason was chosen, per day, target, officer, channel and score;
+    reason_id 0 (aggregates.ANY_REASON) counts the ratings that carry any reason, each once."""
     day = models.DateField()
     agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
     premise = models.ForeignKey("base.Premise", on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -110,7 +111,8 @@ class RatingReasonDay(models.Model):
 
 class ReasonMonth(models.Model):
     """How often each follow-up reason was chosen, per calendar month and premise: the reasons of
-    whole months when nothing below the premise is asked for (else RatingReasonDay)."""
+    whole months when nothing below the premise is asked for (else RatingReasonDay); reason_id 0
+    as there."""
     month = models.DateField()
     agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
     premise = models.ForeignKey("base.Premise", on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -205,6 +207,23 @@ class TargetHeatMonth(_TargetCounts):
 
     def __str__(self):
         return f"TargetHeatMonth {self.month} target {self.target_id}"
+
+
+class TargetHour(_TargetCounts):
+    """Per Malaysia day and hour at target × officer grain: the hour-grain trend of one officer,
+    target or target kind (a day or two) and the partial months of their heat map."""
+    day = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["day", "hour", "agency", "premise", "target", "officer_id", "channel", "flagged"],
+            name="targethour_key")]
+        indexes = [models.Index(fields=["target", "day"], name="targethour_target_day"),
+                   models.Index(fields=["officer_id", "day"], name="targethour_officer_day")]
+
+    def __str__(self):
+        return f"TargetHour {self.day} {self.hour}h target {self.target_id}"
 
 
 class PendingRating(models.Model):

@@ -1,17 +1,20 @@
 """The portal's live figures and public results: aggregate numbers only, computed at most once per
 cache period (never a scan of the ratings table per visit).
 
-public_results() is the one entry point for the results page. Both read the analysis module's
-monthly premise aggregates (erating.base.analysis), kept with every rating INSERT: a period that
-starts on the first of a month (this month, this year) is a sum of whole months there."""
+public_results() is the one entry point for the results page. Both read the figures engine
+(erating.base.analysis.figures) over the aggregate tables, with its definitions (measures.py: the
+satisfaction index is the exact share of scores 4–5; the page rounds it half up, numbers.py);
+analysis.disclosure decides which units may be published."""
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Sum
+from django.db.models import Count
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.analysis import disclosure, pending
-from erating.base.models import Agency, Premise, PremiseMonth
+from erating.base.analysis import criteria as cr
+from erating.base.analysis import disclosure
+from erating.base.analysis import figures as engine
+from erating.base.models import Agency, Premise
 
 FIGURES_KEY = "portal:figures:v1"
 RESULTS_KEY = "portal:results:v1"
@@ -51,7 +54,7 @@ def compute_figures(now=None):
                      .values_list("medium").annotate(n=Count("id")).values_list("medium", "n"))
         taking_part = (Premise.objects.filter(active=True, agency__status=Agency.ACTIVE)
                        .order_by().values("agency_id").distinct().count())
-        year_ratings = sum(total for total, _ in _per_agency(year_start(now), now).values())
+        year_ratings = sum(k.total for k in _per_agency(year_start(now), now).values())
     return {"tablet": media.get(Premise.TABLET, 0), "qr": media.get(Premise.QR, 0),
             "both": media.get(Premise.BOTH, 0), "agencies": taking_part, "ratings_year": year_ratings,
             "year": timezone.localtime(now or clock()).year}
@@ -62,20 +65,19 @@ def live_figures():
 
 
 def _per_agency(since, now=None):
-    """{agency id: (ratings, satisfied)} of unflagged ratings from `since` (the first of a month,
-    Malaysia time) until now, from the monthly aggregates."""
-    pending.fresh()
+    """{agency id: Counts} of the unflagged ratings of active agencies from `since` (the first of a
+    month, Malaysia time) until today, from the figures engine (which folds the pending ratings)."""
+    today = timezone.localtime(now or clock()).date()
+    c = cr.public(timezone.localtime(since).date(), today)
     with scopes_disabled():
-        rows = (PremiseMonth.objects.filter(flagged=False, month__gte=timezone.localtime(since).date(),
-                                            month__lte=month_start(now).date(), agency_id__in=_active_agency_ids())
-                .order_by().values("agency_id")
-                .annotate(total=Sum(F("n1") + F("n2") + F("n3") + F("n4") + F("n5")),
-                          satisfied=Sum(F("n4") + F("n5"))))
-        return {r["agency_id"]: (r["total"], r["satisfied"]) for r in rows if r["total"]}
+        active = set(_active_agency_ids())
+        per = engine.counts(c, ["agency_id"])
+    return {agency_id: k for (agency_id,), k in per.items() if agency_id in active and k.total}
 
 
-def _csat(total, satisfied):
-    return round(100.0 * satisfied / total, 1) if total else None
+def _unit(counts):
+    """The figures of one published unit: exact; the page rounds them (numbers, half up)."""
+    return {"total": counts.total, "satisfied": counts.satisfied, "csat": counts.csat}
 
 
 def _period(counts, agencies, minimum):
@@ -83,43 +85,42 @@ def _period(counts, agencies, minimum):
     agencies that opted out are folded into their parent's totals but not listed, and no published
     figure gives one of them away by subtraction (disclosure.complementary, at both levels)."""
     ministries = {}
-    for agency_id, (total, satisfied) in counts.items():
+    for agency_id, k in counts.items():
         agency = agencies.get(agency_id)
         if agency is None:
             continue
-        m = ministries.setdefault(agency.ministry_id, {"ministry": agency.ministry, "total": 0, "satisfied": 0,
+        m = ministries.setdefault(agency.ministry_id, {"ministry": agency.ministry, "counts": engine.Counts(),
                                                         "agencies": [], "unnamed": 0, "members": {}})
-        m["total"] += total
-        m["satisfied"] += satisfied
-        m["members"][agency_id] = (agency, total, satisfied)
+        m["counts"] += k
+        m["members"][agency_id] = (agency, k)
     for m in ministries.values():
-        named = {pk for pk, (agency, total, _s) in m["members"].items()
-                 if total >= minimum and agency.public_results_named}
-        shown, m["published"] = disclosure.complementary({pk: t for pk, (_a, t, _s) in m["members"].items()}, named)
-        for pk, (agency, total, satisfied) in m.pop("members").items():
+        named = {pk for pk, (agency, k) in m["members"].items() if k.total >= minimum and agency.public_results_named}
+        shown, m["published"] = disclosure.complementary({pk: k.total for pk, (_a, k) in m["members"].items()}, named)
+        for pk, (agency, k) in m.pop("members").items():
             if pk in shown:
-                m["agencies"].append({"name_ms": agency.name_ms, "name_en": agency.name_en, "total": total,
-                                      "satisfied": satisfied, "csat": _csat(total, satisfied)})
+                m["agencies"].append({"name_ms": agency.name_ms, "name_en": agency.name_en, "code": agency.code,
+                                      **_unit(k)})
             else:
                 m["unnamed"] += 1
-    total = sum(m["total"] for m in ministries.values())
-    satisfied = sum(m["satisfied"] for m in ministries.values())
+    whole = engine.Counts()
+    for m in ministries.values():
+        whole += m["counts"]
     listed, national = disclosure.complementary(
-        {pk: m["total"] for pk, m in ministries.items()},
-        {pk for pk, m in ministries.items() if m["total"] >= minimum and m["published"]})
+        {pk: m["counts"].total for pk, m in ministries.items()},
+        {pk for pk, m in ministries.items() if m["counts"].total >= minimum and m["published"]})
     shown = []
     for pk, m in ministries.items():
         if pk not in listed:
             continue
-        m["csat"] = _csat(m["total"], m["satisfied"])
+        m.update(_unit(m.pop("counts")))
         m["agencies"].sort(key=lambda a: (-a["csat"], a["name_ms"]))
         ministry = m.pop("ministry")
-        m.update(name_ms=ministry.name_ms, name_en=ministry.name_en)
+        m.update(name_ms=ministry.name_ms, name_en=ministry.name_en, code=ministry.code)
         shown.append(m)
     shown.sort(key=lambda m: (-m["csat"], m["name_ms"]))
-    return {"total": total, "satisfied": satisfied,
-            "csat": _csat(total, satisfied) if total >= minimum and national else None,
-            "ministries": shown, "hidden_ministries": len(ministries) - len(shown)}
+    published = whole.total >= minimum and national
+    return {"total": whole.total, "satisfied": whole.satisfied, "csat": whole.csat if published else None,
+            "published": published, "ministries": shown, "hidden_ministries": len(ministries) - len(shown)}
 
 
 def compute_results(now=None):

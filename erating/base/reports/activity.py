@@ -10,15 +10,13 @@ from erating.base.analysis import figures
 from erating.base.models import Agency, AuditEntry, FollowUpReason, Premise
 from erating.base.reports.base import DATETIME, INT, Column, Section
 from erating.base.reports.common import names, pick
-from erating.base.reports.criteria import ratings
 
 LOGIN, LOGOUT, FAILED = "login", "logout", "login_failed"
 
 
 def followup(ctx):
-    """Reasons chosen per premise from the engine's reason aggregates; the ratings that carry any
-    reason counted by one GROUP BY (no aggregate holds that count; it read every such rating's
-    reasons into Python)."""
+    """Reasons chosen per premise and the ratings that carry any reason, both from the engine's
+    reason aggregates (figures.reasons_by, figures.with_reasons)."""
     counts = defaultdict(lambda: defaultdict(int))  # (agency, premise name) → reason id → count
     by_premise = figures.reasons_by(ctx.criteria, ["agency_id", "premise_id"])
     premise_names = names(Premise, {premise for _a, premise, _r in by_premise}, "name")
@@ -30,9 +28,7 @@ def followup(ctx):
         if n:
             counts[(agency_id, premise_name(premise))][reason] += n
     with_reasons = defaultdict(int)
-    rows = (ratings(ctx.criteria).exclude(reasons=[]).order_by().values_list("agency_id", "premise_id")
-            .annotate(n=Count("id")))
-    for agency_id, premise, n in rows:
+    for (agency_id, premise), n in figures.with_reasons(ctx.criteria, ["agency_id", "premise_id"]).items():
         with_reasons[(agency_id, premise_name(premise))] += n
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in={k[0] for k in counts})}
     reasons_by_agency = defaultdict(list)

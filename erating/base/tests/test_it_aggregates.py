@@ -56,7 +56,9 @@ def test_writer_and_orm_ratings_are_counted_exactly(world):
         assert (day.n1, day.c1) == (1, 1)
         assert RatingMonth.objects.get(target=home.counter, month=date(2026, 4, 1)).n1 == 1
         assert RatingHour.objects.get(day=date(2026, 4, 1), hour=7, channel="tablet").n5 == 1
-        assert RatingReasonDay.objects.filter(day=date(2026, 4, 1)).count() == 2
+        assert RatingReasonDay.objects.filter(day=date(2026, 4, 1)).count() == 3
+        # The rating with two reasons counts once among the ratings that carry any reason.
+        assert RatingReasonDay.objects.get(day=date(2026, 4, 1), reason_id=aggregates.ANY_REASON).n == 1
 
 
 @pytest.mark.django_db
@@ -71,12 +73,13 @@ def test_check_finds_a_difference_and_rebuild_repairs_it(world):
                                            created_at=timezone.now() - timedelta(days=40))])
     differences = aggregates.check(*FAR)
     assert {d[0] for d in differences} == {"RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "PremiseDay",
-                                           "PremiseMonth", "HeatMonth", "ReasonMonth", "TargetHeatMonth"}
+                                           "PremiseMonth", "HeatMonth", "ReasonMonth", "TargetHeatMonth",
+                                           "TargetHour"}
     with pytest.raises(CommandError):
         call_command("check_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
     call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31", "--agency",
                  str(world.home.agency.id))
-    position = {"RatingHour": 2, "PremiseDay": 0, "PremiseMonth": 0, "HeatMonth": 0,
+    position = {"RatingHour": 2, "TargetHour": 2, "PremiseDay": 0, "PremiseMonth": 0, "HeatMonth": 0,
                 "ReasonMonth": 0, "TargetHeatMonth": 0}  # of the agency in the key
     assert {d[1][position.get(d[0], 1)] for d in aggregates.check(*FAR)} == {world.other.agency.id}
     call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
@@ -168,3 +171,24 @@ def test_a_rating_deleted_before_it_was_folded_is_not_counted(world):
     with scopes_disabled():
         Rating.objects.filter(comment="gone").delete()
     assert pending.fold_all() == 1 and totals() == before and not PendingRating.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_migration_adds_the_ratings_with_any_reason_to_the_reason_tables(world):
+    """Before it the reason tables counted each reason only; the report read the ratings."""
+    from erating.base.models import ReasonMonth
+
+    home = world.home
+    rating_writer.insert_new([row(home.counter, score=1, reasons=[home.reasons[0].id, home.reasons[1].id]),
+                              row(home.service, score=2, reasons=[home.reasons[0].id]), row(home.counter, score=5)])
+    pending.fold_all()
+    with scopes_disabled():
+        RatingReasonDay.objects.filter(reason_id=aggregates.ANY_REASON).delete()
+        ReasonMonth.objects.filter(reason_id=aggregates.ANY_REASON).delete()
+    assert {d[0] for d in aggregates.check(*FAR)} == {"RatingReasonDay", "ReasonMonth"}
+    aggregates.backfill_any_reason()
+    assert aggregates.check(*FAR) == []
+    with scopes_disabled():
+        carrying = sum(bool(reasons) for reasons in Rating.objects.values_list("reasons", flat=True))
+        assert sum(RatingReasonDay.objects.filter(reason_id=aggregates.ANY_REASON).values_list("n", flat=True)) \
+            == carrying >= 2

@@ -111,11 +111,14 @@ def _check(user, report, ctx, sections):
     elif report == "followup":
         with scope(**ctx.dims):
             engine = sum(n for _reason, n in figures.reasons(c))
-        printed = 0
+            carrying = sum(figures.with_reasons(c).values())
+        printed = carried = 0
         for labels, body in by_title.values():
             if "Total reasons" in labels and body:
                 printed += body[-1][labels.index("Total reasons")]  # the section's total row
+                carried += body[-1][labels.index("Ratings with reasons")]
         assert printed == engine == sum(len(set(r.reasons)) for r in rows)
+        assert carried == carrying == sum(bool(r.reasons) for r in rows)
     elif report == "officers":
         with scope(**ctx.dims):
             result = rankings.ranking(c, "officer", show_officers_below_minimum=user.is_agency_admin)
