@@ -54,7 +54,11 @@ def compute_figures(now=None):
                      .values_list("medium").annotate(n=Count("id")).values_list("medium", "n"))
         taking_part = (Premise.objects.filter(active=True, agency__status=Agency.ACTIVE)
                        .order_by().values("agency_id").distinct().count())
-        year_ratings = sum(k.total for k in _per_agency(year_start(now), now).values())
+        agencies = {a.id: a for a in Agency.objects.filter(status=Agency.ACTIVE).select_related("ministry")}
+    # The year's count is the results page's national line: published under the same rule, or not at all
+    # (a national count beside the listed ministries would give a withheld one away by subtraction).
+    year = _period(_per_agency(year_start(now), now), agencies, minimum_ratings())
+    year_ratings = year["total"] if year["published"] else None
     return {"tablet": media.get(Premise.TABLET, 0), "qr": media.get(Premise.QR, 0),
             "both": media.get(Premise.BOTH, 0), "agencies": taking_part, "ratings_year": year_ratings,
             "year": timezone.localtime(now or clock()).year}

@@ -168,6 +168,20 @@ def test_the_national_count_is_withheld_with_the_national_satisfaction(units, se
     load(units, [(1, 5, datetime.datetime(2026, 6, 3, 10, tzinfo=cr.MYT), False)] * 7)
     values = page_values(Client().get("/keputusan/").content.decode())
     assert values["month-h-csat"] == values["month-h-total"] == "–"
+    assert values["year-h-total"] == "–"
+    cache.clear()
+    home = Client().get("/").content.decode()
+    assert 'data-count="ratings"' not in home  # the year's national count would be that agency's
+
+
+def test_the_home_page_counts_the_year_as_the_results_page_publishes_it(units, settings):
+    settings.PUBLIC_RESULTS_MIN_RATINGS = 3
+    load(units, [(0, 5, datetime.datetime(2026, 6, 3, 10, tzinfo=cr.MYT), False)] * 4
+         + [(2, 4, datetime.datetime(2026, 2, 3, 10, tzinfo=cr.MYT), False)] * 5)
+    values = page_values(Client().get("/keputusan/").content.decode())
+    cache.clear()
+    home = Client().get("/").content.decode()
+    assert re.search(r'data-count="ratings">([^<]*)<', home).group(1) == values["year-h-total"] == "9"
 
 
 @SETTINGS
