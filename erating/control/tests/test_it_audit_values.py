@@ -70,7 +70,9 @@ def test_plain_facts_and_lists_keep_their_kind(world, login, settings):
     text = text_of(client.get(reverse("control:audit_list")))
     assert "Format: — → Results posters, 11/2026" in text
     assert "Pages: — → 12,345" in text  # a count is grouped; ids and years are not
-    assert "Filters: — → From: 01/11/2026; Action: Logged in; Page: 1200" in text
+    assert "Filters: — → " in text  # (PostgreSQL's jsonb keeps the keys in its own order)
+    for part in ("From: 01/11/2026", "Action: Logged in", "Page: 1200"):
+        assert part in text.split("Filters: — → ")[1], part
     assert f"Viewing as: — → {world.home.agency.name}" in text
     assert "Revoked: No → Yes" in text and "Revoked at: — → 03/11/2026 15:05" in text  # Kuala Lumpur time
 
