@@ -54,6 +54,14 @@ def login_name(value):
     return account_key(value)
 
 
+# The one answer to "this address is taken", whoever holds it: an account of the same agency, of
+# another agency or a system administrator. Saying which would tell an agency that an address has
+# an account elsewhere (an account oracle); its own staff it can find in its own list.
+ADDRESS_TAKEN = _("This e-mail address cannot be used for a new account. If the person already works in your "
+                  "agency, find them in the staff list; otherwise use their own work address, or ask the system "
+                  "administrator.")
+
+
 def email_problem(value):
     """Why an address may not become an account's address, or "" when it may. Refused: addresses
     that change under normalisation beyond ASCII case (a user could not type them back as they

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erating.base.catalogue.imports import KINDS
 from erating.base.catalogue.targets import EDITABLE_KINDS
-from erating.base.identity import account_key, email_problem
+from erating.base.identity import ADDRESS_TAKEN, account_key, email_problem
 from erating.base.models import Agency, Premise, Target, User
 
 
@@ -118,7 +118,6 @@ class StaffForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         editing = bool(self.instance.pk)
         agency = agency or (self.instance.agency if editing else None)
-        self._agency_id = agency.pk if agency else None  # None: a system administrator seeing every agency
         premises = premise_queryset(agency)
         self.fields["home_premise"].queryset = premises
         self.fields["premises"].queryset = premises
@@ -145,13 +144,9 @@ class StaffForm(forms.ModelForm):
         if email_problem(self.cleaned_data["email"]):  # before lower(): it turns the Kelvin sign into k
             raise forms.ValidationError(email_problem(self.cleaned_data["email"]))
         email = self.cleaned_data["email"].strip().lower()
-        taken = User.objects.filter(email_key=account_key(email)).exclude(pk=self.instance.pk).first()
-        if taken is not None and self._agency_id in (None, taken.agency_id):
-            raise forms.ValidationError(_("An account with this e-mail already exists."))
-        if taken is not None:
-            # Another agency's (or a system administrator's) account: not confirmed to this agency.
-            raise forms.ValidationError(_("This e-mail address cannot be used for this account. Use the person's "
-                                          "own work address, or ask the system administrator."))
+        # The same refusal for every holder of the address (no account oracle, identity.ADDRESS_TAKEN).
+        if User.objects.filter(email_key=account_key(email)).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(ADDRESS_TAKEN)
         return email
 
     def clean(self):

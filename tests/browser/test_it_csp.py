@@ -1,9 +1,10 @@
 """Under the Content-Security-Policy the main pages work in Debian Chromium and the console shows
 no violation: the QR page, the kiosk, the portal, the login form and the back office (htmx)."""
 import pytest
+from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from erating.base.testing import PASSWORD, make_world
+from erating.base.testing import PASSWORD, add_rating, log_in_page, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +76,23 @@ def test_htmx_pages_have_no_policy_violations(world, new_page):
     assert page.evaluate("typeof htmx") == "object"
     assert page.evaluate("htmx.config.includeIndicatorStyles") is False
     assert not [p for p in problems if "Content Security Policy" in p or "CSP violation" in p], problems
+
+
+def test_live_refresh_of_the_dashboard_has_no_policy_violations(world, new_page):
+    """A new rating makes the dashboard's sections reload (htmx swaps, Chart.js redraws): nothing in
+    that path may set a style attribute or insert a <style>, and the CSP stays strict."""
+    page = new_page()
+    problems = watched(page)
+    log_in_page(page, world.home.admin)
+    visit(page, "/control/analysis/")
+    expect(page.locator("#an-live")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert page.locator("canvas").count() > 0  # charts drawn: their canvases carry Chart.js's sizes
+    # The poll (every 3 s) sees the new stamp and the sections reload.
+    section = page.expect_response(lambda r: "/control/analysis/" in r.url and "/stamp/" not in r.url, timeout=15000)
+    with section, scopes_disabled():
+        add_rating(world.home.counter, 2)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    assert not [p for p in problems if "Content Security Policy" in p or "CSP violation" in p], problems
+    assert not problems, problems

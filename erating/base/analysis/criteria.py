@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from erating.base.models import Agency, Ministry, Premise, Rating, Target, User
@@ -213,6 +214,16 @@ def parse(data: Mapping, *, user, scope=None) -> Criteria:
                     premise_id=ids["premise"], target_id=ids["target"], officer_id=ids["officer"], kind=kind,
                     channel=channel, score_min=smin, score_max=smax, include_flagged=flagged,
                     scope_agency=scope_agency, scope_premises=scope_premises, scope_officer=scope_officer)
+
+
+def period_text(c):
+    """The period figures are for, in words to show beside them: "Last 30 days (07/11/2026 –
+    06/12/2026)", or for a unit's all-time figures "All ratings up to 06/12/2026"."""
+    end = date_format(c.end, "d/m/Y")
+    if c.start <= EARLIEST:
+        return _("All ratings up to %(end)s") % {"end": end}
+    dates = f"{date_format(c.start, 'd/m/Y')} – {end}"
+    return dates if c.preset == "custom" else f"{preset_label(c.preset)} ({dates})"
 
 
 def for_unit(scope, *, start=EARLIEST, end=None, **ids) -> Criteria:

@@ -10,11 +10,12 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes.exceptions import ScopeError
+
+from erating.base.auditlog import keys
 
 # Every action the code records. A test checks that each log_action() call site is listed here.
 ACTIONS = {
@@ -118,33 +119,6 @@ OBJECT_TYPES = {
     "PortalText": gettext_lazy("Portal texts and contact details"),
 }
 
-# Keys of `changes` that are not model fields, or whose model label reads poorly out of context.
-FIELDS = {
-    "administrator": gettext_lazy("Administrator"),
-    "sent": gettext_lazy("E-mail sent"),
-    "format": gettext_lazy("Format"),
-    "filters": gettext_lazy("Filters"),
-    "count": gettext_lazy("Number"),
-    "created": gettext_lazy("Created"),
-    "updated": gettext_lazy("Updated"),
-    "file": gettext_lazy("File"),
-    "sha256": gettext_lazy("File fingerprint (SHA-256)"),
-    "home_premise": gettext_lazy("Home premise"),
-    "counters": gettext_lazy("Counters"),
-    "premises": gettext_lazy("Supervised premises"),
-    "kiosk_pin": gettext_lazy("Tablet PIN"),
-    "pairing_code": gettext_lazy("Pairing code"),
-    "ip": gettext_lazy("Network address"),
-    "email": gettext_lazy("E-mail"),
-    "reason": gettext_lazy("Reason"),
-    "captions": gettext_lazy("Captions"),
-    "logo": gettext_lazy("Logo"),
-}
-# Keys whose values are ids of rows of another model.
-REFERENCES = {"home_premise": "Premise", "premises": "Premise", "counters": "Target", "premise_id": "Premise",
-              "pairing_code": "PairingCode", "ministry": "Ministry", "agency": "Agency", "target": "Target",
-              "target_id": "Target", "premise": "Premise"}
-
 # object type → (url name, kwarg, roles that may open it)
 SYSADMIN, ADMIN = "sysadmin", "agencyadmin"
 LINKS = {
@@ -190,12 +164,23 @@ def _field(model, key):
 
 
 def field_label(model, key):
-    if key in FIELDS:
-        return str(FIELDS[key])
+    known = keys.label(key)
+    if known is not None:
+        return known
     field = _field(model, key)
     if field is not None and hasattr(field, "verbose_name"):
         return capfirst(str(field.verbose_name))
     return capfirst(key.replace("_", " "))
+
+
+def labelled(model, key):
+    """Whether `key` has a label of its own (the mapping, or a model field's verbose_name set by
+    hand) rather than the fallback made from the key."""
+    if keys.label(key) is not None:
+        return True
+    field = _field(model, key)
+    name = getattr(field, "verbose_name", None)
+    return field is not None and (isinstance(name, Promise) or str(name) != field.name.replace("_", " "))
 
 
 class _Names:
@@ -223,30 +208,19 @@ class _Names:
         return self.found.get((model_name, int(value)), str(value)) if str(value).isdigit() else str(value)
 
 
-def _plain(value):
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, (int, float)):
-        return number_format(value, force_grouping=True)
-    if isinstance(value, list):
-        return ", ".join(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
-    return str(value)
-
-
 def _value(model, key, value, names):
-    if key in REFERENCES and value not in (None, "", []):
-        ref = REFERENCES[key]
-        return ", ".join(names.name(ref, v) for v in (value if isinstance(value, list) else [value]))
     field = _field(model, key)
-    if field is not None and field.choices and not isinstance(value, (list, dict)):
-        return str(dict(field.flatchoices).get(value, _plain(value)))
+    if field is not None and field.choices and not isinstance(value, (list, dict)) and not keys.empty(value):
+        return str(dict(field.flatchoices).get(value, keys.plain(value)))
+    if keys.key_for(key) is not None:
+        return keys.value(key, value, names)
     if isinstance(field, models.BooleanField) and value in (0, 1):
-        return _plain(bool(value))
-    return _plain(value)
+        return keys.plain(bool(value))
+    if isinstance(field, models.DateTimeField):
+        return keys.as_datetime(value) or keys.plain(value)
+    if isinstance(field, models.DateField):
+        return keys.as_date(value) or keys.plain(value)
+    return keys.plain(value)
 
 
 def _pairs(changes):
@@ -303,9 +277,9 @@ def describe_entries(entries, viewer=None):
     names = _Names()
     for e in entries:
         for key, before, after, _is_change in _pairs(e.changes):
-            if key in REFERENCES:
-                names.want(REFERENCES[key], before)
-                names.want(REFERENCES[key], after)
+            for raw in (before, after):
+                for model_name, ids in keys.references(key, raw):
+                    names.want(model_name, ids)
     names.load()
     urls = _links(entries, viewer) if viewer is not None else {}
     rows = []

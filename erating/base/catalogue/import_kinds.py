@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from erating.base.catalogue.officers import bulk_create_officers
-from erating.base.identity import account_key, email_problem
+from erating.base.identity import ADDRESS_TAKEN, account_key, email_problem
 from erating.base.models import Premise, Target, User
 from erating.base.models.tenancy import STATES
 
@@ -206,7 +206,7 @@ class OfficerKind:
                     r.error(row, "email", _("Duplicate e-mail: also in row %(other)s.") % {"other": seen[key]})
             account = accounts.get(key)
             if account is not None and (account.agency_id != agency.pk or account.role != User.OFFICER):
-                r.error(row, "email", _("This e-mail already belongs to another account."))
+                r.error(row, "email", str(ADDRESS_TAKEN))  # whoever holds it: no account oracle
             name = r.text(row, v, "full_name", 150)
             staff_number = r.text(row, {"staff_number": (v["staff_number"] or "").strip()}, "staff_number", 30,
                                   required=False)

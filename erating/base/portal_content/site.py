@@ -39,7 +39,7 @@ def search_faq(entries, q):
     return [e for e in entries if all(w in _fold(f"{e.question} {e.answer}") for w in words)]
 
 
-def last_updated(page, article=None):
+def last_updated(page, article=None, premise=None):
     """The date a portal page's content last changed, computed from the content itself (the
     published rows it shows, the portal's texts, the manuals' build, a policy's revision date),
     for the "last updated" line government sites carry. None when there is nothing to date."""
@@ -55,6 +55,16 @@ def last_updated(page, article=None):
         return timezone.localdate(article.updated_at)
     if page == "results":  # live figures, recomputed as ratings arrive
         return timezone.localdate()
+    if page == "premise_results" and premise is not None:
+        # Last whole month's figures, final on the 1st; a "we did" line published since dates it later.
+        from django_scopes import scopes_disabled
+
+        from erating.base.models import WeDidLine
+        with scopes_disabled():  # published lines are public
+            published = (WeDidLine.objects.filter(premise=premise, status=WeDidLine.PUBLISHED)
+                         .aggregate(m=Max("published_at"))["m"])
+        first = timezone.localdate().replace(day=1)
+        return max(first, timezone.localdate(published)) if published else first
     text = [PortalText.objects.filter(pk=1).values_list("updated_at", flat=True).first()]
     sources = {
         "home": [NewsArticle], "news": [NewsArticle], "faq": [FaqEntry], "gallery": [GalleryItem],

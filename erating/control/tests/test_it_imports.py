@@ -197,7 +197,7 @@ def test_it_reports_row_level_errors_and_changes_nothing(world, login):
     assert errors == {(4, "email"), (5, "email"), (6, "email"), (6, "full_name"), (6, "premise_code"),
                       (6, "language"), (7, "counters")}
     page = response.content.decode()
-    assert "Duplicate e-mail: also in row 3." in page and "already belongs to another account" in page
+    assert "Duplicate e-mail: also in row 3." in page and "cannot be used for a new account" in page
     assert counts() == before
     duplicate_codes = upload(client, "premises", csv_bytes([["code", "name", "state", "address", "medium"],
                                                             ["a1", "A", "SGR", "", ""], ["A1", "B", "SGR", "", ""]]))

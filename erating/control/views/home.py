@@ -10,10 +10,11 @@ from erating.control.permissions import ANY_ROLE, role_required
 RECENT_DAYS = 30
 
 
-def summary_of(head):
-    # Exact figures: the templates show them (numbers filters, rounded half up), as the dashboard.
+def summary_of(head, c):
+    # Exact figures: the templates show them (numbers filters, rounded half up), as the dashboard;
+    # with the period they are for, said beside them.
     return {"total": head["ratings"], "csat": head["csat"], "mean": head["mean"], "low": head["low"],
-            "low_label": head["low_label"]}
+            "low_label": head["low_label"], "period": cr.period_text(c)}
 
 
 def _ranking(c, dimension):
@@ -27,7 +28,7 @@ def home(request):
     user = request.user
     c = cr.parse({"period": "30d"}, user=user, scope=request.scope)
     head = figures.headline(c)
-    context = {"days": RECENT_DAYS, "summary": summary_of(head), "analysis": True,
+    context = {"days": RECENT_DAYS, "summary": summary_of(head, c), "analysis": True,
                "distribution": [(s, head["distribution"][s - 1]) for s in range(5, 0, -1)]}
     if user.is_officer:
         context.update(target=Target.objects.filter(officer=user).first(), comments=figures.latest_comments(c))

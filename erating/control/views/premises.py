@@ -42,7 +42,7 @@ def premise_detail(request, premise_id):
     context = {
         "premise": premise,
         "targets": premise.targets.all(),
-        "summary": summary_of(figures.summary(c)),
+        "summary": summary_of(figures.summary(c), c),
         "ranking": rankings.top(c, "target"),
         "nav": "premises",
     }

@@ -45,7 +45,7 @@ def target_detail(request, target_id):
     target = get_object_or_404(Target.objects.select_related("premise", "agency", "officer"), pk=target_id)
     c = cr.for_unit(request.scope, premise=target.premise_id, target=target.pk)
     return render(request, "control/targets/detail.html", {
-        "target": target, "summary": summary_of(figures.summary(c)), "nav": "targets",
+        "target": target, "summary": summary_of(figures.summary(c), c), "nav": "targets",
         "staff": target.officer_links.select_related("officer") if target.kind == Target.COUNTER else []})
 
 

@@ -49,4 +49,5 @@ def page_updated(context):
     page = getattr(request, "portal_page", None)
     if page is None or context.get("preview"):
         return None
-    return last_updated(page, article=context.get("article") if page == "article" else None)
+    return last_updated(page, article=context.get("article") if page == "article" else None,
+                        premise=context.get("premise") if page == "premise_results" else None)

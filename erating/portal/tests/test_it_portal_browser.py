@@ -2,14 +2,15 @@
 and fits the screen; the FAQ accordion and its search work from the keyboard."""
 import os
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from django_scopes import scopes_disabled
 
-from erating.base.models import FaqEntry, NewsArticle
+from erating.base.models import FaqEntry
 from erating.base.portal_content.demo import build_portal_demo
 from erating.base.testing import make_world
-from erating.portal.pages import PAGES
+from erating.portal.tests.public_pages import public_paths, publish_a_premise
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,9 +26,10 @@ def portal(settings, tmp_path):
 
     cache.clear()
     settings.MEDIA_ROOT = tmp_path
-    make_world()
+    world = make_world()
     with scopes_disabled():
         build_portal_demo()
+    publish_a_premise(world)
     yield
     cache.clear()
 
@@ -40,12 +42,7 @@ def axe_violations(page):
 
 
 def paths():
-    slug = NewsArticle.objects.published().first().slug
-    for page, pair in PAGES.items():
-        for lang, path in zip(("ms", "en"), pair, strict=True):
-            if "<slug:agency_code>" in path:  # a premise's own results: test_it_portal_premise_results.py
-                continue
-            yield page, lang, "/" + path.replace("<slug:slug>", slug)
+    return list(public_paths())  # every page, its parameters filled from the data (none skipped)
 
 
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -60,10 +57,16 @@ def test_it_shows_every_page_accessibly_in_both_languages(portal, new_page, size
         if overflow > 0:
             problems.append(f"{path}: {overflow}px sideways scroll")
         problems += [f"{path} {size}: {v}" for v in axe_violations(page)]
+        if name == "premise_results":  # its results poster, linked from the page, is served too
+            poster = page.locator("a[href*='format=pdf']")
+            assert poster.count() == 1, path
+            answer = page.request.get(urljoin(page.url, poster.get_attribute("href")))
+            assert answer.status == 200 and answer.headers["content-type"] == "application/pdf", path
         if SHOTS:
             page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
             page.wait_for_timeout(150)
             page.screenshot(path=f"{SHOTS}/{name}-{lang}-{size[0]}.png", full_page=True)
+    assert "premise_results" in {name for name, _lang, _path in paths()}
     assert not problems, "\n".join(problems)
 
 
