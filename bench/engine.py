@@ -61,6 +61,8 @@ def prepare(ratings):
         if not exists:
             conn.execute(f"CREATE DATABASE {DB}")
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
+    # The production settings serve hashed static names (error pages included): they need the manifest.
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env(), check=True)
     with psycopg.connect(f"{PG}/{DB}", autocommit=True) as conn:
         have = conn.execute("SELECT count(*) FROM base_rating").fetchone()[0]
     if have != ratings:
