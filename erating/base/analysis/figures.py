@@ -21,7 +21,7 @@ condition once (criteria.rows).
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django_scopes import scopes_disabled
 
 from erating.base.analysis import criteria as cr
@@ -122,6 +122,12 @@ def _whole_months(c):
     return first, last
 
 
+def edge_days(qs, c, first, after):
+    """The days of the period outside the whole months [first, after), as two index ranges: an
+    exclusion of the middle would read every day of the period from the day table."""
+    return qs.filter(Q(day__gte=c.start, day__lt=first) | Q(day__gte=after, day__lte=c.end))
+
+
 def _sum_rows(qs, group):
     if not group:  # values_list() without fields would mean every field
         sums = qs.aggregate(*[Sum(f) for f in N + C])
@@ -150,8 +156,7 @@ def counts(c, group=(), kind=None):
     if months:
         first, after = months
         parts.append(_filtered(month_model, c, kind).filter(month__gte=first, month__lt=after))
-        day_q = _filtered(day_model, c, kind).filter(day__gte=c.start, day__lte=c.end)
-        parts.append(day_q.exclude(day__gte=first, day__lt=after))
+        parts.append(edge_days(_filtered(day_model, c, kind), c, first, after))
     else:
         parts.append(_filtered(day_model, c, kind).filter(day__gte=c.start, day__lte=c.end))
     for qs in parts:
@@ -317,13 +322,15 @@ def monthly(c, group=(), kind=None):
     month_model, day_model = _tables(c, group, kind)
     out = defaultdict(Counts)
     months = _whole_months(c)
-    day_q = _filtered(day_model, c, kind).filter(day__gte=c.start, day__lte=c.end)
+    day_q = _filtered(day_model, c, kind)
     if months:
         first, after = months
         qs = _filtered(month_model, c, kind).filter(month__gte=first, month__lt=after)
         for row in _sum_rows(qs, ["month", *group]):
             out[(row[0], *row[1:1 + width])].add(_masked(c, row[1 + width:]))
-        day_q = day_q.exclude(day__gte=first, day__lt=after)
+        day_q = edge_days(day_q, c, first, after)
+    else:
+        day_q = day_q.filter(day__gte=c.start, day__lte=c.end)
     for row in _sum_rows(day_q, ["day", *group]):
         out[(row[0].replace(day=1), *row[1:1 + width])].add(_masked(c, row[1 + width:]))
     return out
@@ -398,15 +405,15 @@ def _reason_counts(c, group, *, exclude):
 
 def _reason_parts(c):
     scores = {"score__gte": c.score_min, "score__lte": c.score_max}
-    days = cr.rows(RatingReasonDay, c).filter(day__gte=c.start, day__lte=c.end, **scores)
+    days = cr.rows(RatingReasonDay, c).filter(**scores)
     if c.kind is not None:
         days = days.filter(target__kind=c.kind)
     months = _whole_months(c)
     if not months or c.kind is not None or _below_premise(c):
-        return [days]
+        return [days.filter(day__gte=c.start, day__lte=c.end)]
     first, after = months
     return [cr.rows(ReasonMonth, c).filter(month__gte=first, month__lt=after, **scores),
-            days.exclude(day__gte=first, day__lt=after)]
+            edge_days(days, c, first, after)]
 
 
 # --- comments and live stamp --------------------------------------------------------------------

@@ -209,15 +209,15 @@ def _parts(c):
 
     pending.fresh()  # the engine folds, not its callers
     scores = {"score__gte": c.score_min, "score__lte": c.score_max}
-    days = cr.rows(ThemeDay, c).filter(day__gte=c.start, day__lte=c.end, **scores)
+    days = cr.rows(ThemeDay, c).filter(**scores)
     if c.kind is not None:
         days = days.filter(target__kind=c.kind)
     months = figures._whole_months(c)
     if not months or c.kind is not None or figures._below_premise(c):
-        return [days]
+        return [days.filter(day__gte=c.start, day__lte=c.end)]
     first, after = months
     return [cr.rows(ThemeMonth, c).filter(month__gte=first, month__lt=after, **scores),
-            days.exclude(day__gte=first, day__lt=after)]
+            figures.edge_days(days, c, first, after)]
 
 
 def _per_theme(c):
