@@ -1,0 +1,129 @@
+"""Row-level listings (detailed, low, user log) as PDF with Typst: the same layout as the
+WeasyPrint reports (pdf_out.py: letterhead, title and criteria, columns sized by pdf_out._widths,
+header row repeated, "page N of M", Noto fonts embedded, Tamil and Chinese shaped, tagged), laid
+out by a compiled typesetter rather than box by box in Python: a table cell costs WeasyPrint about
+1 ms, which made a 20,000-row listing take minutes (README, "Reports").
+
+Each part of at most PART_ROWS rows is compiled in a child process (typst_child.py); more than one
+part are joined into one tagged file (pdf_join.py)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from erating.base.reports import pdf_join
+
+# Rows compiled in one child process (its memory: about 0.15 MB a row above 80 MB).
+PART_ROWS = 1000
+FAMILIES = ["Noto Sans", "Noto Sans Tamil", "Noto Sans CJK SC"]
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@cache
+def font_files():
+    """The Noto files for the families, regular and bold, where fontconfig finds them."""
+    files = []
+    for family in FAMILIES:
+        for style in ("Regular", "Bold"):
+            try:
+                path = subprocess.run(["fc-match", "-f", "%{file}", f"{family}:style={style}"], capture_output=True,
+                                      text=True, timeout=10).stdout
+            except (OSError, subprocess.SubprocessError):
+                path = ""
+            if "Noto" in os.path.basename(path) and path not in files:
+                files.append(path)
+    return files
+
+
+def page_label():
+    """'Page %(page)s of %(total)s' in the report's language, split around the two numbers."""
+    marked = _("Page %(page)s of %(total)s") % {"page": "\x00", "total": "\x01"}
+    before, rest = marked.split("\x00")
+    between, after = rest.split("\x01")
+    return [before, between, after]
+
+
+def write(out, head, prepared, logo_path, processes):
+    """Lay out the prepared sections (pdf_out.prepare) and write the PDF to `out` (a path or a
+    binary file object)."""
+    parts = _parts(prepared)
+    with tempfile.TemporaryDirectory() as tmp:
+        logo = None
+        if logo_path:
+            logo = "logo" + Path(logo_path).suffix.lower()
+        dirs = []
+        for n, blocks in enumerate(parts):
+            folder = Path(tmp) / f"part{n}"
+            folder.mkdir()
+            if logo:
+                shutil.copyfile(logo_path, folder / logo)
+            doc = {"title": head.title, "agency": head.agency_name, "lang": head.language, "landscape": head.wide,
+                   "logo": logo, "logo_alt": _("Logo"), "generated": head.generated_line, "fonts": FAMILIES,
+                   "font_files": font_files(), "numbered": len(parts) == 1, "page_label": page_label(),
+                   "title_block": n == 0, "criteria": head.criteria_lines, "blocks": blocks}
+            with open(folder / "doc.json", "w", encoding="utf-8") as f:
+                json.dump(doc, f, ensure_ascii=False)
+            dirs.append(folder)
+        del parts
+        _compile(dirs, processes)
+        files = [str(d / "out.pdf") for d in dirs]
+        if len(files) == 1:
+            if hasattr(out, "write"):
+                with open(files[0], "rb") as f:
+                    shutil.copyfileobj(f, out)
+            else:
+                shutil.copyfile(files[0], out)
+            return
+        pdf_join.join(files, out, head)
+
+
+def _parts(prepared):
+    """The sections as parts of at most PART_ROWS table rows; a section's heading and lines open
+    its first block only."""
+    parts, current, rows = [], [], 0
+    if not prepared:
+        return [[]]
+    for section in prepared:
+        cells = section.cells or []
+        start = 0
+        while True:
+            if current and rows >= PART_ROWS:
+                parts.append(current)
+                current, rows = [], 0
+            take = cells[start:start + PART_ROWS - rows]
+            table = None
+            if section.cells is not None and take:
+                table = {"widths": section.widths, "font": section.font_pt, "right": section.right,
+                         "head": section.labels, "rows": take}
+            current.append({"heading": section.title if start == 0 else None,
+                            "lines": [text for _kind, text in section.lines] if start == 0 else [], "table": table})
+            rows += len(take)
+            start += len(take)
+            if start >= len(cells):
+                break
+    parts.append(current)
+    return parts
+
+
+def _compile(dirs, processes):
+    """Each part in a child process, at most `processes` at once, in order of the parts."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    pending, running = list(dirs), []
+    while pending or running:
+        while pending and len(running) < processes:
+            folder = pending.pop(0)
+            running.append((folder, subprocess.Popen([sys.executable, "-m", "erating.base.reports.typst_child",
+                                                      str(folder)], cwd=ROOT, env=env, stderr=subprocess.PIPE)))
+        folder, proc = running.pop(0)
+        _stdout, stderr = proc.communicate()
+        if proc.returncode != 0:
+            for _folder, other in running:
+                other.kill()
+                other.wait()
+            raise RuntimeError(f"PDF part {folder.name} failed: {stderr.decode(errors='replace')[-2000:]}")
