@@ -71,16 +71,19 @@ def write(out, head, prepared, logo_path, processes):
                 json.dump(doc, f, ensure_ascii=False)
             dirs.append(folder)
         del parts
-        _compile(dirs, processes)
-        files = [str(d / "out.pdf") for d in dirs]
-        if len(files) == 1:
+        if len(dirs) == 1:
+            _compile(dirs, processes)
             if hasattr(out, "write"):
-                with open(files[0], "rb") as f:
+                with open(dirs[0] / "out.pdf", "rb") as f:
                     shutil.copyfileobj(f, out)
             else:
-                shutil.copyfile(files[0], out)
+                shutil.copyfile(dirs[0] / "out.pdf", out)
             return
-        pdf_join.join(files, out, head)
+        # Each part joined as soon as it is written, while the next ones are laid out.
+        with pdf_join.Joiner(out, head) as joiner:
+            for folder in _compiled(dirs, processes):
+                joiner.add(str(folder / "out.pdf"))
+                shutil.rmtree(folder)
 
 
 def _parts(prepared):
@@ -112,18 +115,33 @@ def _parts(prepared):
 
 
 def _compile(dirs, processes):
-    """Each part in a child process, at most `processes` at once, in order of the parts."""
+    for _folder in _compiled(dirs, processes):
+        pass
+
+
+def _compiled(dirs, processes):
+    """Each part in a child process, at most `processes` at once: yields each part's folder,
+    in order, once its out.pdf is written."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     pending, running = list(dirs), []
-    while pending or running:
+
+    def start():
         while pending and len(running) < processes:
             folder = pending.pop(0)
-            running.append((folder, subprocess.Popen([sys.executable, "-m", "erating.base.reports.typst_child",
-                                                      str(folder)], cwd=ROOT, env=env, stderr=subprocess.PIPE)))
-        folder, proc = running.pop(0)
-        _stdout, stderr = proc.communicate()
-        if proc.returncode != 0:
-            for _folder, other in running:
-                other.kill()
-                other.wait()
-            raise RuntimeError(f"PDF part {folder.name} failed: {stderr.decode(errors='replace')[-2000:]}")
+            running.append((folder, subprocess.Popen(
+                [sys.executable, "-m", "erating.base.reports.typst_child", str(folder)], cwd=ROOT, env=env,
+                stderr=subprocess.PIPE)))
+
+    try:
+        while pending or running:
+            start()
+            folder, proc = running.pop(0)
+            _stdout, stderr = proc.communicate()
+            if proc.returncode != 0:
+                raise RuntimeError(f"PDF part {folder.name} failed: {stderr.decode(errors='replace')[-2000:]}")
+            start()  # the next part laid out while the caller joins this one
+            yield folder
+    finally:
+        for _folder, other in running:
+            other.kill()
+            other.wait()
