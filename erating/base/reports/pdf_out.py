@@ -8,8 +8,9 @@ title; "page N of M"; table header rows repeated on every page; columns sized to
 and long text wrapped at word boundaries; columns that hold one value on every row (ministry and
 agency in one agency's report) said once above the table; ids without thousands separators;
 DD/MM/YYYY and 24-hour Malaysia time in both languages. Charts are inline SVG in the dashboard's
-colours. ReportLab stays for posters and manuals; reports are WeasyPrint only (README, "Reports":
-a 20,000-row detailed PDF measured).
+colours. Row-level listings (detailed, low, user log) are laid out by Typst in the same layout
+(pdf_listing.py: WeasyPrint's box-by-box layout in Python cost about 1 ms a table cell); the
+composed reports by WeasyPrint. ReportLab stays for posters and manuals (README, "Reports").
 """
 import base64
 import logging
@@ -33,7 +34,7 @@ from erating.base.templatetags.numbers import formatted
 logger = logging.getLogger(__name__)
 # A PDF is read, not processed: beyond this a section belongs in CSV or XLSX.
 PDF_MAX_ROWS = 20_000
-# A PDF of more rows is built by a background task (about 8 ms a row: README, "Reports").
+# A PDF of more rows is built by a background task (README, "Reports").
 PDF_INLINE_ROWS = 2_000
 # Rows laid out in one WeasyPrint pass (memory: about 0.25 MB a row until the part is written).
 CHUNK_ROWS = 800
