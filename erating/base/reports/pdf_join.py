@@ -15,6 +15,7 @@ import io
 import re
 import subprocess
 import uuid
+import zlib
 
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 # join's own placeholder names (/Zz...: a reference to an object the join writes).
 TOKEN = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f\s]*>|(\d+) (\d+) R|/Zz([A-Za-z]+)(\d*)", re.S)
 INHERITED = ("/MediaBox", "/CropBox", "/Resources", "/Rotate")
+PACKED = 200
 
 
 def join(files, out, head):
@@ -46,7 +48,7 @@ class Joiner:
         self.page_refs, self.kids, self.nums, self.ids = [], [], [], []
         self.role_map, self.class_map = {}, {}
         self.next_key = 0
-        self.stamp_refs, self.sizes, self.parts = [], [], 0
+        self.stamp_refs, self.sizes, self.parts, self.batch = [], [], 0, []
         self.emit(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         self.open_ref, self.close_ref = self.reserve(), self.reserve()
         self.put(self.open_ref, b"<< /Length 2 >>", b"q\n")
@@ -81,17 +83,44 @@ class Joiner:
         self.position += len(data)
 
     def put(self, number, body, stream=None):
+        if stream is None:
+            self._pack(number, body)
+            return
         self.offsets[number] = self.position
-        data = b"%d 0 obj\n%s" % (number, body)
-        if stream is not None:
-            data += b"\nstream\n" + stream + b"\nendstream"
-        self.emit(data + b"\nendobj\n")
+        self.emit(b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (number, body, stream))
 
     def put_raw(self, number, body, tail):
         """An object copied from a file: its dictionary renumbered, its stream (`tail`, from the
         keyword `stream` on) as it was."""
+        if not tail:
+            self._pack(number, body)
+            return
         self.offsets[number] = self.position
         self.emit(b"%d 0 obj\n%s%s\nendobj\n" % (number, body, tail))
+
+    def _pack(self, number, body):
+        """Objects other than streams go compressed into object streams of PACKED each: the
+        structure tree (an element per table cell) is most of a listing's file, as plain text."""
+        self.batch.append((number, body))
+        if len(self.batch) >= PACKED:
+            self._flush()
+
+    def _flush(self):
+        if not self.batch:
+            return
+        number, self.batch = self.reserve(), self.batch
+        header, bodies, at = [], [], 0
+        for index, (member, body) in enumerate(self.batch):
+            header.append(b"%d %d" % (member, at))
+            bodies.append(body)
+            at += len(body) + 1
+            self.offsets[member] = (number, index)
+        head = b" ".join(header) + b"\n"
+        data = zlib.compress(head + b"\n".join(bodies) + b"\n", 6)
+        self.batch = []
+        self.offsets[number] = self.position
+        self.emit(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n%s"
+                  b"\nendstream\nendobj\n" % (number, len(header), len(head), len(data), data))
 
     def _part(self, part, prefix, path):
         from pikepdf import Array, Dictionary, Name, Stream, String
@@ -297,16 +326,24 @@ class Joiner:
                               b"/Lang %s /Metadata %s /ViewerPreferences << /DisplayDocTitle true >> >>" % (
                                   ref(self.pages_ref), ref(tree_ref), _unparse(String(head.language)),
                                   ref(metadata_ref)))
+        self._flush()
+        xref = self.reserve()
         size = self.next
-        start = self.position
-        lines = [b"xref\n0 %d\n" % size, b"0000000000 65535 f \n"]
+        start = self.offsets[xref] = self.position
+        rows = [b"\x00\x00\x00\x00\x00\xff\xff"]  # object 0: free
         for number in range(1, size):
-            offset = self.offsets.get(number)
-            lines.append(b"%010d 00000 n \n" % offset if offset is not None else b"0000000000 65535 f \n")
-        self.emit(b"".join(lines))
+            where = self.offsets.get(number)
+            if where is None:
+                rows.append(b"\x00\x00\x00\x00\x00\x00\x00")
+            elif isinstance(where, tuple):  # in an object stream: its number and the index there
+                rows.append(b"\x02" + where[0].to_bytes(4, "big") + where[1].to_bytes(2, "big"))
+            else:
+                rows.append(b"\x01" + where.to_bytes(4, "big") + b"\x00\x00")
+        data = zlib.compress(b"".join(rows))
         file_id = uuid.uuid4().hex.encode()
-        self.emit(b"trailer\n<< /Size %d /Root %s /Info %s /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
-            size, ref(catalog_ref), ref(info_ref), file_id, file_id, start))
+        self.emit(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root %s /Info %s /ID [<%s> <%s>] "
+                  b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % (
+                      xref, size, ref(catalog_ref), ref(info_ref), file_id, file_id, len(data), data, start))
 
 
 class _PlainFile:
