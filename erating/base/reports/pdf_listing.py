@@ -8,6 +8,7 @@ Each part of at most PART_ROWS rows is compiled in a child process (typst_child.
 part are joined into one tagged file (pdf_join.py)."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,9 @@ from erating.base.reports import pdf_join
 # Rows compiled in one child process (its memory: about 0.15 MB a row above 80 MB).
 PART_ROWS = 1000
 FAMILIES = ["Noto Sans", "Noto Sans Tamil", "Noto Sans CJK SC"]
+LONG_WORD = 24
+# Latin letters and digits: Chinese breaks between any two characters, a URL at its slashes.
+LONG = re.compile(r"[0-9A-Za-z_\u00C0-\u024F]{%d,}" % (LONG_WORD + 1))
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -103,7 +107,7 @@ def _parts(prepared):
             table = None
             if section.cells is not None and take:
                 table = {"widths": section.widths, "font": section.font_pt, "right": section.right,
-                         "head": section.labels, "rows": take}
+                         "head": section.labels, "rows": [[_breakable(v) for v in row] for row in take]}
             current.append({"heading": section.title if start == 0 else None,
                             "lines": [text for _kind, text in section.lines] if start == 0 else [], "table": table})
             rows += len(take)
@@ -112,6 +116,16 @@ def _parts(prepared):
                 break
     parts.append(current)
     return parts
+
+
+def _breakable(text):
+    """A word longer than any column is sized for (pdf_out._widths: 24 characters) gets a break
+    opportunity (a zero-width space, invisible; copied with the text) every 20 characters: Typst
+    breaks only where Unicode allows, and would run such a word into the next column or off the
+    page."""
+    if len(text) <= LONG_WORD or not LONG.search(text):
+        return text
+    return LONG.sub(lambda m: "\u200b".join(m.group(0)[i:i + 20] for i in range(0, len(m.group(0)), 20)), text)
 
 
 def _compile(dirs, processes):

@@ -320,3 +320,22 @@ def test_it_joins_a_long_listing_into_one_tagged_pdf(documents, tmp_path, monkey
         assert label.format(n, total) in page.extract_text()
     assert notdef_glyphs(reader) == 0
     assert overlapping(pdf_words(path)) == []
+
+
+def test_it_wraps_a_word_longer_than_its_column_in_a_listing(tmp_path):
+    """A listing's comment with a word longer than any column (a code, a run of letters) wraps
+    inside its column: nothing runs past the right margin or into another column."""
+    from erating.base.reports import pdf_out
+
+    word = "Sangat" + "a" * 200 + "t"
+    rows = [(80000 + i, word if i % 2 else COMMENTS[i % 4], "Kaunter") for i in range(6)]
+    head = Heading(title="Ujian", agency_name="Jabatan Ujian", language="ms", generated_line="Dijana", wide=True)
+    path = tmp_path / "word.pdf"
+    pdf_out.write(str(path), [Section("Jadual", [Column("ID", INT, plain=True), Column("Ulasan"),
+                                                 Column("Dinilai")], iter(rows))], head, listing=True)
+    words = pdf_words(path)
+    width = float(PdfReader(path).pages[0].mediabox.width)
+    assert max(w[3] for w in words) <= width - 12 * 72 / 25.4 + 0.5  # the right margin: 12 mm
+    assert overlapping(words) == []
+    assert squeeze(word) in squeeze(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True,
+                                                   text=True, check=True).stdout.replace("\u200b", ""))
