@@ -23,6 +23,7 @@ from erating.base.reports import pdf_join
 # Rows compiled in one child process (its memory: about 0.15 MB a row above 80 MB).
 PART_ROWS = 1000
 FAMILIES = ["Noto Sans", "Noto Sans Tamil", "Noto Sans CJK SC"]
+PART_TIMEOUT = 600  # seconds: a part takes about one on an idle machine
 LONG_WORD = 24
 # Latin letters and digits: Chinese breaks between any two characters, a URL at its slashes.
 LONG = re.compile(r"[0-9A-Za-z_\u00C0-\u024F]{%d,}" % (LONG_WORD + 1))
@@ -150,7 +151,12 @@ def _compiled(dirs, processes):
         while pending or running:
             start()
             folder, proc = running.pop(0)
-            _stdout, stderr = proc.communicate()
+            try:
+                _stdout, stderr = proc.communicate(timeout=PART_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                raise RuntimeError(f"PDF part {folder.name} took over {PART_TIMEOUT} s") from None
             if proc.returncode != 0:
                 raise RuntimeError(f"PDF part {folder.name} failed: {stderr.decode(errors='replace')[-2000:]}")
             start()  # the next part laid out while the caller joins this one
