@@ -12,7 +12,15 @@ then the memory check at 10 million: CSV, XLSX (split across sheets of at most 1
 and COPY again (after a warm-up COPY) on the analysis benchmark's database (BENCH_REPORTS_BIG_DB, default
 erating_bench_analysis, loaded by bench.analysis with 10M ratings; skipped, and said so, if absent).
 Targets: CSV <= 1.5x COPY's time, XLSX of 1M rows <= 60 s, peak RSS <= 256 MB and no higher at
-10M than at 1M, summary PDF <= 5 s."""
+10M than at 1M, summary PDF <= 5 s.
+
+`python -m bench.reports pdf` measures the long PDF on BENCH_REPORTS_PDF_DB (default BENCH_REPORTS_DB;
+e.g. erating_bench_engine, 10M ratings): the detailed report of one agency over the run of days
+whose ratings come closest to 20,000 (the PDF's row limit, not above), written as the background task
+writes it (Typst parts in child processes, joined), its peak RSS the largest sum of the task's and its
+children's resident memory (sampled every 50 ms); beside it, in the same run, the first 800 rows of the
+same report through the WeasyPrint layout the long listings used before (one part of the old path,
+which laid out 25 such parts for 20,000 rows) and through the new one. Target: <= 60 s, <= 512 MB."""
 import json
 import os
 import subprocess
@@ -67,6 +75,112 @@ def run(ratings=None):
             result["big"][s]["peak_rss_mb"] <= max(256, result[s]["peak_rss_mb"] * 1.1) for s in ("csv", "xlsx"))
     print(f"  CSV / COPY = {result['csv_vs_copy']}x; targets: {result['targets']}", flush=True)
     return result
+
+
+def run_pdf():
+    """The long PDF against its same-run baselines (see the module's docstring)."""
+    import datetime
+
+    db = os.environ.get("BENCH_REPORTS_PDF_DB", DB)
+    print(f"reports PDF on {db} ({datetime.datetime.now():%Y-%m-%d %H:%M}, load {_load()})", flush=True)
+    result = {"db": db}
+    for step in ("pdf-listing", "pdf-old-part", "pdf-new-part"):
+        result[step] = r = _child(step, db=db, timeout=7200)
+        print(f"  {step:13s} {r['seconds']:7.1f} s  peak RSS {r['peak_rss_mb']:5.0f} MB  rows {r['rows']:,}  pages "
+              f"{r['pages']}  load {r['load']}", flush=True)
+    listing = result["pdf-listing"]
+    result["targets"] = {"pdf_20000_le_60s": listing["seconds"] <= 60, "pdf_rss_le_512mb": listing["peak_rss_mb"] <= 512}
+    print(f"  targets: {result['targets']}", flush=True)
+    return result
+
+
+def _load():
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+class _TreeRss:
+    """The largest sum of this process's and its children's resident memory, sampled (the long
+    PDF is laid out in child processes: the task's own peak would leave them out)."""
+
+    def __init__(self):
+        import threading
+
+        self.peak, self.done = 0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+    def _run(self):
+        me, page = os.getpid(), os.sysconf("SC_PAGE_SIZE")
+        while not self.done.wait(0.05):
+            total = 0
+            for name in os.listdir("/proc"):
+                if not name.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{name}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(name) == me or int(fields[1]) == me:  # fields[1]: the parent's pid
+                    total += int(fields[21]) * page  # rss in pages
+            self.peak = max(self.peak, total)
+
+
+def _listing_request():
+    """The detailed PDF closest to 20,000 rows (the PDF's row limit, not above): of all agencies,
+    the run of consecutive days whose ratings come nearest."""
+    from django.db import connection
+
+    from erating.base.reports.pdf_out import PDF_MAX_ROWS
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT agency_id, (created_at AT TIME ZONE 'Asia/Kuala_Lumpur')::date, count(*) "
+                       "FROM base_rating GROUP BY 1, 2 ORDER BY 1, 2")
+        days = {}
+        for agency, day, count in cursor.fetchall():
+            days.setdefault(agency, []).append((day, count))
+    best = (0, None, None, None)
+    for agency, counts in days.items():
+        total, first = 0, 0
+        for last in range(len(counts)):  # the widest window ending at `last` within the limit
+            total += counts[last][1]
+            while total > PDF_MAX_ROWS:
+                total -= counts[first][1]
+                first += 1
+            if total > best[0]:
+                best = (total, agency, counts[first][0], counts[last][0])
+    _rows, agency, start, end = best
+    return _request("detailed", "pdf", start=start.isoformat(), end=end.isoformat(), agency=str(agency))
+
+
+def _pdf_step(step, path, req):
+    """-> (rows, pages): the long listing as the background task writes it, or its first 800
+    rows through the old (WeasyPrint) or the new (Typst) layout."""
+    import itertools
+
+    from pypdf import PdfReader
+
+    from erating.base.reports import pdf_out
+    from erating.base.reports.run import bound, estimate_rows, heading, sections, write_file
+
+    if step == "pdf-listing":
+        rows = estimate_rows(req)
+        write_file(req, path)
+    else:
+        with bound(req.ctx):
+            parts = list(sections(req))
+            for section in parts:
+                section.rows = list(itertools.islice(section.rows, 800))
+            rows = sum(len(section.rows) for section in parts)
+            pdf_out.write(path, parts, heading(req), listing=step == "pdf-new-part")
+    return rows, len(PdfReader(path).pages)
 
 
 def _big():
@@ -129,7 +243,7 @@ def _setup(count):
     return {"ratings": total, "load_seconds": time.perf_counter() - started}
 
 
-def _request(report, fmt):
+def _request(report, fmt, **data):
     from erating.base.models import User
     from erating.base.reports.run import prepare
     from erating.base.scoping import dimensions_for
@@ -138,7 +252,7 @@ def _request(report, fmt):
     # split: beyond 1,048,576 rows an XLSX continues on further sheets (the 10M check).
     return prepare(admin, dimensions_for(admin), {"report": report, "fmt": fmt, "period": "custom",
                                                   "start": _first_day(), "end": _last_day(), "flagged": "1",
-                                                  "language": "ms", "split": "1"})
+                                                  "language": "ms", "split": "1", **data})
 
 
 def _first_day():
@@ -163,6 +277,17 @@ def _measure(step):
 
     with tempfile.NamedTemporaryFile(delete=False, suffix="." + step) as out:
         pass
+    if step.startswith("pdf-"):
+        try:
+            req = _listing_request()  # the agency and days chosen before the clock starts
+            started = time.perf_counter()
+            with _TreeRss() as tree:
+                rows, pages = _pdf_step(step, out.name, req)
+            return {"seconds": round(time.perf_counter() - started, 2), "rows": rows, "pages": pages,
+                    "peak_rss_mb": round(max(tree.peak / 2**20, _peak_mb()), 1), "load": _load(),
+                    "mb": os.path.getsize(out.name) / 1e6}
+        finally:
+            os.remove(out.name)
     started = time.perf_counter()
     try:
         if step == "csv":
@@ -239,5 +364,7 @@ if __name__ == "__main__":
             print(json.dumps(_setup(int(sys.argv[3]))))
         else:
             print(json.dumps(_measure(step)))
+    elif sys.argv[1:2] == ["pdf"]:
+        print(json.dumps(run_pdf()))
     else:
         print(json.dumps(run(*(sys.argv[1:2]))))

@@ -8,25 +8,25 @@ title; "page N of M"; table header rows repeated on every page; columns sized to
 and long text wrapped at word boundaries; columns that hold one value on every row (ministry and
 agency in one agency's report) said once above the table; ids without thousands separators;
 DD/MM/YYYY and 24-hour Malaysia time in both languages. Charts are inline SVG in the dashboard's
-colours. ReportLab stays for posters and manuals; reports are WeasyPrint only (README, "Reports":
-a 20,000-row detailed PDF measured).
+colours. Row-level listings (detailed, low, user log) are laid out by Typst in the same layout
+(pdf_listing.py: WeasyPrint's box-by-box layout in Python cost about 1 ms a table cell); the
+composed reports by WeasyPrint. ReportLab stays for posters and manuals (README, "Reports").
 """
 import base64
-import io
 import logging
 import mimetypes
 import multiprocessing
 import os
-import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from erating.base.reports import pdf_chart
+from erating.base.reports import pdf_chart, pdf_join
 from erating.base.reports.base import DATE, DATETIME, FLOAT, INT, NUM, PCT, TEXT, TooManyRows, local_naive
 from erating.base.reports.pdf_chart import FONTS
 from erating.base.templatetags.numbers import formatted
@@ -34,7 +34,7 @@ from erating.base.templatetags.numbers import formatted
 logger = logging.getLogger(__name__)
 # A PDF is read, not processed: beyond this a section belongs in CSV or XLSX.
 PDF_MAX_ROWS = 20_000
-# A PDF of more rows is built by a background task (about 8 ms a row: README, "Reports").
+# A PDF of more rows is built by a background task (README, "Reports").
 PDF_INLINE_ROWS = 2_000
 # Rows laid out in one WeasyPrint pass (memory: about 0.25 MB a row until the part is written).
 CHUNK_ROWS = 800
@@ -144,20 +144,43 @@ figcaption {{ font-weight: bold; font-size: 8.5pt; color: {NAVY}; margin-bottom:
 """
 
 
-def write(out, sections, head):
+@dataclass
+class Prepared:
+    """A section ready to print, whichever renderer lays it out."""
+    title: str
+    lines: list  # [(css class, text)]: constant columns said once, the note
+    chart: str = ""  # inline SVG (the WeasyPrint reports)
+    labels: list = None
+    header: str = ""  # the table's <thead> (the WeasyPrint reports)
+    widths: list = None  # percent of the line
+    font_pt: float = 7.0
+    right: list = None  # numeric columns, aligned right
+    classes: list = None
+    cells: list = None  # the rows as printed; None: no table
+
+
+def write(out, sections, head, *, listing=False):
     """Lay out every section and write the PDF to `out` (a path or a binary file object).
 
-    WeasyPrint keeps every page's layout until it writes (about 0.25 MB a table row), so a long
-    report is laid out in parts of at most CHUNK_ROWS rows, each written to a temporary PDF; the
-    parts are then joined and "page N of M" stamped on each page (pypdf, ReportLab). A document
-    of one part is tagged (structure tree); a joined one keeps its title and language but not
-    the structure tree (pypdf does not merge them): README, "Reports"."""
+    A row-level listing (`listing`) is laid out by Typst (pdf_listing.py); the other reports by
+    WeasyPrint, which keeps every page's layout until it writes (about 0.25 MB a table row), so
+    a long report is laid out in parts of at most CHUNK_ROWS rows, each written to a temporary
+    tagged PDF; the parts are then joined into one tagged file, "page N of M" stamped on each
+    page (pdf_join.py)."""
+    avail = (297 if head.wide else 210) - 24
+    prepared = [prepare(section, avail) for section in sections]
+    if listing:
+        from erating.base.reports import pdf_listing
+
+        pdf_listing.write(out, head, prepared, head.logo_path, pdf_processes())
+        return
     blocks = [(f"<h1>{escape(head.title)}</h1>", 0)]
     if head.criteria_lines:
         blocks.append(('<ul class="criteria">' + "".join(f"<li>{escape(line)}</li>" for line in head.criteria_lines)
                        + "</ul>", 0))
-    for section in sections:
-        blocks.extend(_section(section, (297 if head.wide else 210) - 24))
+    for section in prepared:
+        blocks.extend(_html_blocks(section))
+    del prepared
     parts, current, rows = [], [], 0
     for html, n in blocks:
         if current and rows + n > CHUNK_ROWS:
@@ -167,11 +190,11 @@ def write(out, sections, head):
         rows += n
     parts.append(current)
     if len(parts) == 1:
-        _render(_document(head, parts[0], numbered=True), out, True)
+        _render(_document(head, parts[0], numbered=True), out)
         return
     with tempfile.TemporaryDirectory() as tmp:
         files = [os.path.join(tmp, f"part{i}.pdf") for i in range(len(parts))]
-        jobs = [(_document(head, part, numbered=False), path, False) for part, path in zip(parts, files)]
+        jobs = [(_document(head, part, numbered=False), path) for part, path in zip(parts, files)]
         del parts
         workers = min(pdf_processes(), len(jobs))
         if workers > 1:
@@ -183,13 +206,13 @@ def write(out, sections, head):
         else:
             for job in jobs:
                 _render_job(job)
-        _join(files, out, head)
+        pdf_join.join(files, out, head)
 
 
 def pdf_processes():
-    """Processes laying out the parts of a long PDF (REPORT_PDF_PROCESSES, default 1: forking is
-    safe in a single-threaded task worker, which is where long PDFs are built, not in a threaded
-    app server)."""
+    """Processes laying out the parts of a long PDF at once (REPORT_PDF_PROCESSES, default 1:
+    each holds one part's layout in memory; WeasyPrint's are forked, which is safe in a
+    single-threaded task worker, where long PDFs are built, not in a threaded app server)."""
     return max(1, int(getattr(settings, "REPORT_PDF_PROCESSES", 1) or 1))
 
 
@@ -197,10 +220,10 @@ def _render_job(job):
     _render(*job)
 
 
-def _render(document, out, tagged):
+def _render(document, out):
     from weasyprint import HTML
 
-    HTML(string=document, url_fetcher=_refuse_fetch).write_pdf(out, pdf_tags=tagged)
+    HTML(string=document, url_fetcher=_refuse_fetch).write_pdf(out, pdf_tags=True)
 
 
 def _document(head, body, *, numbered):
@@ -214,53 +237,9 @@ def _document(head, body, *, numbered):
     return document
 
 
-def _join(files, out, head):
-    """The parts as one PDF, each page stamped "page N of M" where the single-part layout puts it."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas
-
-    writer = PdfWriter()
-    for path in files:
-        writer.append(PdfReader(path))
-    total = len(writer.pages)
-    font = _footer_font()
-    for number, page in enumerate(writer.pages, 1):
-        width, height = float(page.mediabox.width), float(page.mediabox.height)
-        stamp = io.BytesIO()
-        c = canvas.Canvas(stamp, pagesize=(width, height))
-        c.setFont(font, 7)
-        c.setFillColorRGB(0x55 / 255, 0x55 / 255, 0x55 / 255)
-        c.drawRightString(width - 12 * mm, 6.5 * mm, _("Page %(page)s of %(total)s") % {"page": number, "total": total})
-        c.save()
-        page.merge_page(PdfReader(stamp).pages[0])
-    writer.add_metadata({"/Title": head.title, "/Author": head.agency_name})
-    writer._root_object[NameObject("/Lang")] = TextStringObject(head.language)
-    writer.write(out)
-
-
-def _footer_font():
-    """Noto Sans for the stamped page numbers, as the rest of the page (Helvetica where it is missing)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if "NotoSans" in pdfmetrics.getRegisteredFontNames():
-        return "NotoSans"
-    try:  # fontconfig knows where the Debian package put it
-        path = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans:style=Regular"], capture_output=True,
-                              text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        path = ""
-    if path.endswith(".ttf") and "NotoSans-" in path:
-        pdfmetrics.registerFont(TTFont("NotoSans", path))
-        return "NotoSans"
-    return "Helvetica"
-
-
-def _section(section, avail_mm):
-    """-> [(HTML, rows)]: the section's heading, notes, chart and table in blocks of at most
-    CHUNK_ROWS rows (each table block repeats the header row)."""
+def prepare(section, avail_mm):
+    """The section as printed: its constant columns said once above the table, the cells
+    formatted, the columns' widths and the table's font size."""
     rows = []
     for row in section.rows:
         if len(rows) >= PDF_MAX_ROWS:
@@ -276,25 +255,38 @@ def _section(section, avail_mm):
                 keep.remove(i)
                 if rows[0][i] not in (None, ""):
                     fixed.append(f"{col.label}: {fmt(rows[0][i], col.kind)}")
-    parts = [f"<h2>{escape(section.title)}</h2>"]
+    lines = []
     if fixed:
-        parts.append(f'<p class="fixed">{escape(" · ".join(fixed))}</p>')
+        lines.append(("fixed", " · ".join(fixed)))
     if section.note:
-        parts.append(f'<p class="note">{escape(section.note)}</p>')
-    if section.chart and rows:
-        parts.append(pdf_chart.bars(section, rows, avail_mm, fmt))
+        lines.append(("note", section.note))
+    chart = pdf_chart.bars(section, rows, avail_mm, fmt) if section.chart and rows else ""
     if not rows:
-        parts.append(f'<p class="note">{escape(_("No ratings match these criteria."))}</p>')
-        return [("".join(parts), 0)]
-    kinds = [columns[i].kind for i in keep]
-    plain = [columns[i].plain for i in keep]
-    cells = [[fmt(r[i], k, plain=p) for i, k, p in zip(keep, kinds, plain)] for r in rows]
+        lines.append(("note", _("No ratings match these criteria.")))
+        return Prepared(section.title, lines)
+    kept = [columns[i] for i in keep]
+    kinds = [c.kind for c in kept]
+    cells = [[fmt(r[i], k, plain=c.plain) for i, k, c in zip(keep, kinds, kept)] for r in rows]
     del rows
-    widths, font_pt = _widths([columns[i] for i in keep], cells, avail_mm)
-    table = (f'<table style="font-size:{font_pt}pt"><colgroup>'
-             + "".join(f'<col style="width:{w:.2f}%">' for w in widths) + "</colgroup>"
-             + _thead([columns[i] for i in keep]) + "<tbody>")
-    classes = [' class="n"' if k in NUMERIC else ' class="t"' if k in (DATETIME, DATE) else "" for k in kinds]
+    widths, font_pt = _widths(kept, cells, avail_mm)
+    return Prepared(section.title, lines, chart=chart, labels=[str(c.label) for c in kept], header=_thead(kept),
+                    widths=widths, font_pt=font_pt, right=[k in NUMERIC for k in kinds],
+                    classes=[' class="n"' if k in NUMERIC else ' class="t"' if k in (DATETIME, DATE) else ""
+                             for k in kinds], cells=cells)
+
+
+def _html_blocks(section):
+    """-> [(HTML, rows)]: the section's heading, lines, chart and table in blocks of at most
+    CHUNK_ROWS rows (each table block repeats the header row)."""
+    parts = [f"<h2>{escape(section.title)}</h2>"]
+    parts += [f'<p class="{kind}">{escape(text)}</p>' for kind, text in section.lines]
+    parts.append(section.chart)
+    if section.cells is None:
+        return [("".join(parts), 0)]
+    table = (f'<table style="font-size:{section.font_pt}pt"><colgroup>'
+             + "".join(f'<col style="width:{w:.2f}%">' for w in section.widths) + "</colgroup>"
+             + section.header + "<tbody>")
+    classes, cells = section.classes, section.cells
     blocks = []
     for start in range(0, len(cells), CHUNK_ROWS):
         body = ["".join(parts) if start == 0 else "", table]

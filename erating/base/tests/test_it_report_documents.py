@@ -22,7 +22,7 @@ from erating.base.reports.base import INT, Column, Heading, Section
 from erating.base.reports.pdf_out import fmt
 from erating.base.reports.registry import REPORTS
 from erating.base.testing import add_rating
-from erating.base.tests.reports_helpers import FIRST_ROW, csv_rows, run
+from erating.base.tests.reports_helpers import FIRST_ROW, csv_rows, expected, run
 
 pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (make system-deps)")]
@@ -110,6 +110,45 @@ def notdef_glyphs(reader):
     return count
 
 
+
+
+def structure(path):
+    """The tagged structure of a PDF read with pikepdf: {"rows": TR elements inside table bodies,
+    "unresolved": pages whose /StructParents key is not in the /ParentTree, "stray": elements whose
+    /P is not their parent or whose /Pg is no page of the file, "documents": Document elements}."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        assert root.MarkInfo.Marked is True
+        tree = root.StructTreeRoot
+        keys = set()
+        stack = [tree.ParentTree]
+        while stack:
+            node = stack.pop()
+            nums = node.get("/Nums", [])
+            keys |= {int(nums[i]) for i in range(0, len(nums), 2)}
+            stack += list(node.get("/Kids", []))
+        pages = {page.obj.objgen for page in pdf.pages}
+        found = {"rows": 0, "unresolved": 0, "stray": 0, "documents": 0}
+        for page in pdf.pages:
+            if int(page.obj.get("/StructParents", -1)) not in keys:
+                found["unresolved"] += 1
+        kids = tree.K if isinstance(tree.K, pikepdf.Array) else [tree.K]
+        stack = [(kid, tree, False) for kid in kids]
+        while stack:
+            element, parent, in_body = stack.pop()
+            if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
+                continue
+            kind = str(element.S)
+            found["documents"] += kind == "/Document"
+            found["rows"] += kind == "/TR" and in_body
+            if element.P.objgen != parent.objgen or ("/Pg" in element and element.Pg.objgen not in pages):
+                found["stray"] += 1
+            children = element.get("/K")
+            children = children if isinstance(children, pikepdf.Array) else [children]
+            stack += [(child, element, in_body or kind == "/TBody") for child in children if child is not None]
+        return found
 
 
 def user_for(world, slug):
@@ -247,3 +286,56 @@ def test_it_lays_out_a_long_table_in_parts_and_numbers_every_page(tmp_path, sett
     assert ids == list(range(70000, 70130))  # every row once, in order across the parts
     assert reader.trailer["/Root"]["/Lang"] == "ms" and reader.metadata.title == "Ujian"
     assert notdef_glyphs(reader) == 0
+    # One tagged file: one Document element holding every part's table rows.
+    assert structure(path) == {"rows": 130, "unresolved": 0, "stray": 0, "documents": 1}
+
+
+@pytest.mark.parametrize("language", ["ms", "en"])
+def test_it_joins_a_long_listing_into_one_tagged_pdf(documents, tmp_path, monkeypatch, language):
+    """A row-level listing longer than a part (Typst, pdf_listing.PART_ROWS) is laid out in parts
+    and joined: one structure tree whose table rows are the report's rows, every page's marked
+    content resolving, title and language set, every comment readable and "page N of M" on
+    every page."""
+    from erating.base.reports import pdf_listing
+
+    world, query = documents
+    monkeypatch.setattr(pdf_listing, "PART_ROWS", 3)
+    data = run(world.home.admin, {**query, "report": "detailed", "fmt": "pdf", "language": language}, tmp_path)
+    path = tmp_path / "joined.pdf"
+    path.write_bytes(data)
+    start, end = (datetime.date.fromisoformat(query[k]) for k in ("start", "end"))
+    rows = len(expected({world.home.agency.id}, start, end))  # read row by row in Python
+    assert rows > 2 * pdf_listing.PART_ROWS  # three parts at least
+    assert structure(path) == {"rows": rows, "unresolved": 0, "stray": 0, "documents": 1}
+    reader = PdfReader(path)
+    assert reader.trailer["/Root"]["/Lang"] == language
+    with override(language):
+        assert reader.metadata.title == str(REPORTS["detailed"].title)
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    for comment in COMMENTS:
+        assert squeeze(text).count(squeeze(comment)) == 2, comment
+    total = len(reader.pages)
+    label = "Page {} of {}" if language == "en" else "Halaman {} daripada {}"
+    for n, page in enumerate(reader.pages, 1):
+        assert label.format(n, total) in page.extract_text()
+    assert notdef_glyphs(reader) == 0
+    assert overlapping(pdf_words(path)) == []
+
+
+def test_it_wraps_a_word_longer_than_its_column_in_a_listing(tmp_path):
+    """A listing's comment with a word longer than any column (a code, a run of letters) wraps
+    inside its column: nothing runs past the right margin or into another column."""
+    from erating.base.reports import pdf_out
+
+    word = "Sangat" + "a" * 200 + "t"
+    rows = [(80000 + i, word if i % 2 else COMMENTS[i % 4], "Kaunter") for i in range(6)]
+    head = Heading(title="Ujian", agency_name="Jabatan Ujian", language="ms", generated_line="Dijana", wide=True)
+    path = tmp_path / "word.pdf"
+    pdf_out.write(str(path), [Section("Jadual", [Column("ID", INT, plain=True), Column("Ulasan"),
+                                                 Column("Dinilai")], iter(rows))], head, listing=True)
+    words = pdf_words(path)
+    width = float(PdfReader(path).pages[0].mediabox.width)
+    assert max(w[3] for w in words) <= width - 12 * 72 / 25.4 + 0.5  # the right margin: 12 mm
+    assert overlapping(words) == []
+    assert squeeze(word) in squeeze(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True,
+                                                   text=True, check=True).stdout.replace("\u200b", ""))
