@@ -11,14 +11,17 @@ faces are fetched once per part from memory, never from a file or a server named
 """
 import logging
 import mimetypes
+import multiprocessing
 import os
 import re
 import subprocess
 import tempfile
 import unicodedata
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from functools import cache
 from html import escape
 
+from erating.base.catalogue import poster_render
 from erating.base.catalogue.qrcodes import BORDER, make_qr
 from erating.base.ingest.rating_form import face_for
 from erating.base.reports.pdf_chart import FONTS
@@ -28,6 +31,7 @@ logger = logging.getLogger(__name__)
 PAGES_PER_PART = 50
 MONO = '"Noto Sans Mono", "Noto Sans Mono CJK SC", monospace'
 NAVY, GREY = "#0A3373", "#4D4D4D"
+FACE_RADIUS, FACE_STEP = 9, 34  # mm on the A4 poster
 
 
 def esc(text):
@@ -39,14 +43,21 @@ def qr_svg(target):
     return make_qr(target).svg_inline(border=BORDER, omitsize=True, dark="#000")
 
 
-def face_svg(score):
-    """One smiley as on the QR page and the kiosk (rating_form's 48-unit drawing)."""
-    face = face_for(score)
-    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48">'
-            f'<circle cx="24" cy="24" r="22" fill="{face["colour"]}"/>'
-            '<circle cx="17" cy="19" r="3" fill="#fff"/><circle cx="31" cy="19" r="3" fill="#fff"/>'
-            f'<path d="{face["mouth"]}" fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round"/>'
-            "</svg>").encode()
+def faces_svg(scores):
+    """The row of smileys a form shows, best first, as on the QR page and the kiosk (rating_form's
+    48-unit drawing): one image per form, FACE_STEP mm a face."""
+    unit = FACE_RADIUS / 22  # the drawing's circle has radius 22
+    faces = []
+    for n, score in enumerate(scores):
+        face = face_for(score)
+        x, y = FACE_STEP * (n + 0.5) - 24 * unit, FACE_RADIUS - 24 * unit
+        faces.append(f'<g transform="translate({x:.3f} {y:.3f}) scale({unit:.5f})">'
+                     f'<circle cx="24" cy="24" r="22" fill="{face["colour"]}"/>'
+                     '<circle cx="17" cy="19" r="3" fill="#fff"/><circle cx="31" cy="19" r="3" fill="#fff"/>'
+                     f'<path d="{face["mouth"]}" fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round"/>'
+                     "</g>")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {FACE_STEP * len(scores)} {2 * FACE_RADIUS}">'
+            + "".join(faces) + "</svg>").encode()
 
 
 # -- fitting a line ----------------------------------------------------------------------------
@@ -96,19 +107,12 @@ def fit_pt(text, largest, smallest, width_mm, bold=False, mono=False):
 
 
 # -- writing -----------------------------------------------------------------------------------
-def _fetcher(resources):
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+def processes():
+    """Processes laying out the parts of a bulk poster PDF side by side (POSTER_PDF_PROCESSES);
+    started with "spawn", which is safe in a threaded app server, only when there are two parts."""
+    from django.conf import settings
 
-    class Fetcher(URLFetcher):
-        # Only what the page builder put in `resources` (logo, faces): nothing in a name or a
-        # line can make the renderer read a file or call a server.
-        def fetch(self, url, headers=None):
-            if url in resources:
-                data, mime = resources[url]
-                return URLFetcherResponse(url, data, {"Content-Type": mime})
-            raise ValueError("posters fetch no external resources")
-
-    return Fetcher()
+    return max(1, int(getattr(settings, "POSTER_PDF_PROCESSES", 1) or 1))
 
 
 class PageWriter:
@@ -121,6 +125,7 @@ class PageWriter:
         self.resources, self.logos = {}, {}
         self.pages = 0
         self._part, self._files, self._tmp = [], [], None
+        self._pool, self._pending = None, []
 
     def add(self, html):
         self._part.append(html)
@@ -133,18 +138,24 @@ class PageWriter:
                 f"<title>{esc(self.title)}</title><meta name=author content=eRating><style>{self.css}</style>"
                 f"</head><body>{''.join(pages)}</body></html>")
 
-    def _render(self, pages, target):
-        from weasyprint import HTML
-
-        HTML(string=self._document(pages), url_fetcher=_fetcher(self.resources)).write_pdf(target)
-
     def _flush(self):
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory()  # removed in close()
         path = os.path.join(self._tmp.name, f"part{len(self._files)}.pdf")
-        self._render(self._part, path)
-        self._files.append(path)
+        document = self._document(self._part)
         self._part = []
+        self._files.append(path)
+        workers = processes()
+        if workers == 1:
+            poster_render.render(document, self.resources, path)
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        # At most one part waiting per process: pages are built no faster than they are laid out,
+        # so memory stays flat.
+        while sum(not f.done() for f in self._pending) >= workers:
+            wait(self._pending, return_when=FIRST_COMPLETED)
+        self._pending.append(self._pool.submit(poster_render.render, document, self.resources, path))
 
     def close(self, empty_page):
         """Write the PDF; `empty_page` (HTML) stands in when no page was added."""
@@ -152,12 +163,16 @@ class PageWriter:
             self._part = [empty_page]
         try:
             if not self._files:  # one part: straight to the output
-                self._render(self._part, self.out)
+                poster_render.render(self._document(self._part), self.resources, self.out)
                 return
             if self._part:
                 self._flush()
+            for future in self._pending:
+                future.result()
             self._join()
         finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
             if self._tmp is not None:
                 self._tmp.cleanup()
 
@@ -185,11 +200,12 @@ html {{ font-family: {FONTS}; color: #1A1A1A; }}
 body {{ margin: 0; }}
 section.poster {{ position: relative; overflow: hidden; text-align: center; }}
 section.poster + section.poster {{ break-before: page; }}
-.band {{ background: {NAVY}; color: #fff; display: flex; align-items: center; text-align: left;
-  padding: 6mm 14mm; min-height: 22.5mm; }}
-.band .logo {{ flex: none; width: 30mm; height: 22.5mm; margin-right: 5mm; background: #fff;
-  border-radius: 2mm; display: flex; align-items: center; justify-content: center; }}
-.band .logo img {{ max-width: 26mm; max-height: 18.5mm; }}
+.band {{ background: {NAVY}; color: #fff; text-align: left; position: relative; padding: 6mm 14mm;
+  min-height: 22.5mm; }}
+.band.logo {{ padding-left: 49mm; }}
+.band .logo {{ position: absolute; left: 14mm; top: 6mm; width: 30mm; height: 22.5mm; background: #fff;
+  border-radius: 2mm; text-align: center; line-height: 22.5mm; }}
+.band .logo img {{ max-width: 26mm; max-height: 18.5mm; vertical-align: middle; }}
 .band p {{ margin: 0; }}
 .band .agency {{ font-weight: bold; font-size: 17pt; line-height: 1.24; }}
 .band .agency-en {{ font-size: 11pt; line-height: 1.3; }}
@@ -200,7 +216,7 @@ section.poster + section.poster {{ break-before: page; }}
 .mono {{ font-family: {MONO}; }}
 .qr svg {{ display: block; }}
 footer {{ position: absolute; left: 0; right: 0; bottom: 0; height: 12mm; background: {NAVY}; color: #fff;
-  font-size: 7.5pt; display: flex; align-items: center; justify-content: center; }}
+  font-size: 7.5pt; line-height: 12mm; }}
 """
 
 
@@ -210,8 +226,9 @@ def band(agency, premise, logo_url):
     if agency.name_en and agency.name_en != agency.name_ms:
         names.append(f'<p class="agency-en">{esc(agency.name_en)}</p>')
     names.append(f'<p class="premise">{esc(premise.name)}</p>')
-    logo = f'<div class="logo"><img src="{logo_url}" alt=""></div>' if logo_url else ""
-    return f'<div class="band">{logo}<div>{"".join(names)}</div></div>'
+    if logo_url:
+        return f'<div class="band logo"><div class="logo"><img src="{logo_url}" alt=""></div>{"".join(names)}</div>'
+    return f'<div class="band">{"".join(names)}</div>'
 
 
 def logo_url(writer, agency):
@@ -232,10 +249,10 @@ def logo_url(writer, agency):
     return writer.logos[agency.pk]
 
 
-def face_url(writer, score):
-    url = f"erating:face/{score}"
+def faces_url(writer, scores):
+    url = "erating:faces/" + "-".join(map(str, scores))
     if url not in writer.resources:
-        writer.resources[url] = (face_svg(score), "image/svg+xml")
+        writer.resources[url] = (faces_svg(scores), "image/svg+xml")
     return url
 
 

@@ -36,10 +36,9 @@ CSS = BASE_CSS + """
 .frame { width: 110mm; height: 110mm; box-sizing: border-box; margin: 5mm auto 0; padding: 2.3mm;
   border: 2pt solid #0A3373; border-radius: 4mm; }
 .frame .qr svg { width: 104mm; height: 104mm; margin: 0.7mm 0 0 0.7mm; }
-.faces { margin: 5mm 0 0; }
-.face { display: inline-block; width: 34mm; vertical-align: top; }
-.face img { width: 18mm; height: 18mm; display: block; margin: 0 auto; }
-.face span { display: block; font-size: 9pt; line-height: 1.2; max-height: 2.4em; overflow: hidden;
+.faces { margin: 5mm auto 0; }
+.faces img { display: block; height: 18mm; }
+.faces span { float: left; width: 31mm; font-size: 9pt; line-height: 1.2; max-height: 2.4em; overflow: hidden;
   margin: 1.5mm 1.5mm 0; color: #262626; }
 .instr { font-size: 10.5pt; line-height: 1.25; margin: 4mm 18mm 0; }
 .instr + .instr { margin-top: 1mm; }
@@ -100,9 +99,11 @@ class PosterWriter:
         return poster_pdf.band(agency, premise, poster_pdf.logo_url(self.pdf, agency))
 
     def faces(self, agency):
-        return '<div class="faces">' + "".join(
-            f'<div class="face"><img src="{poster_pdf.face_url(self.pdf, score)}" alt=""><span>{esc(caption)}</span>'
-            "</div>" for score, caption in self._captions(agency).items()) + "</div>"
+        captions = self._captions(agency)
+        width = poster_pdf.FACE_STEP * len(captions)
+        return (f'<div class="faces" style="width:{width * self.k:.2f}mm"><img style="width:{width * self.k:.2f}mm" '
+                f'src="{poster_pdf.faces_url(self.pdf, list(captions))}" alt="">'
+                + "".join(f"<span>{esc(caption)}</span>" for caption in captions.values()) + "</div>")
 
     def add(self, target):
         agency, premise = target.agency, target.premise
