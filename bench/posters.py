@@ -26,11 +26,11 @@ def run(targets=TARGETS):
             print(proc.stdout, proc.stderr, file=sys.stderr)
             raise RuntimeError("poster benchmark child failed")
         result = json.loads(proc.stdout.strip().splitlines()[-1])
-    result["within_budget"] = (result["seconds"] <= 30 and result["peak_rss_mb"] <= 300
-                               and result["workers_peak_rss_mb"] <= 300)
-    print(f"bulk posters: {result['pages']} pages in {result['seconds']:.1f} s ({result['cpu_seconds']:.1f} s CPU, "
-          f"{result['processes']} layout process(es)), peak RSS {result['peak_rss_mb']:.0f} MB (before rendering "
-          f"{result['rss_before_mb']:.0f} MB; each worker at most {result['workers_peak_rss_mb']:.0f} MB), "
+    result["within_budget"] = result["seconds"] <= 30 and max(result["peak_rss_mb"], result["workers_peak_rss_mb"]) <= 300
+    workers = (f"; each of {result['processes']} layout processes at most {result['workers_peak_rss_mb']:.0f} MB"
+               if result["processes"] > 1 else "")
+    print(f"bulk posters: {result['pages']} pages in {result['seconds']:.1f} s ({result['cpu_seconds']:.1f} s CPU), "
+          f"peak RSS {result['peak_rss_mb']:.0f} MB (before rendering {result['rss_before_mb']:.0f} MB{workers}), "
           f"PDF {result['pdf_mb']:.1f} MB; baseline (bare QR + one line per page, same run) "
           f"{result['baseline_seconds']:.1f} s ({result['baseline_cpu_seconds']:.1f} s CPU)", flush=True)
     return result
@@ -73,7 +73,8 @@ def child(tmp, count):
         pages = posters.write_posters(posters.poster_targets(Target.objects.filter(agency=agency)), out, "A4")
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # Parts laid out in worker processes (POSTER_PDF_PROCESSES): the largest of them.
+    # Parts laid out in worker processes (POSTER_PDF_PROCESSES): the largest of them (with one
+    # process, only fc-match's short-lived fork, which counts the pages it shares with this one).
     workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     decoded = _decode_page(pdf, pages // 2 or 1, tmp)
     with scopes_disabled():

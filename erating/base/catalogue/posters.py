@@ -36,10 +36,10 @@ CSS = BASE_CSS + """
 .frame { width: 110mm; height: 110mm; box-sizing: border-box; margin: 5mm auto 0; padding: 2.3mm;
   border: 2pt solid #0A3373; border-radius: 4mm; }
 .frame .qr svg { width: 104mm; height: 104mm; margin: 0.7mm 0 0 0.7mm; }
-.faces { margin: 5mm auto 0; }
+.faces { margin: 5mm auto 0; display: flow-root; }
 .faces img { display: block; height: 18mm; }
-.faces span { float: left; width: 31mm; font-size: 9pt; line-height: 1.2; max-height: 2.4em; overflow: hidden;
-  margin: 1.5mm 1.5mm 0; color: #262626; }
+.faces span { float: left; width: 33.9mm; box-sizing: border-box; padding: 0 1.5mm; margin-top: 1.5mm;
+  font-size: 9pt; line-height: 1.2; max-height: 2.4em; overflow: hidden; color: #262626; }
 .instr { font-size: 10.5pt; line-height: 1.25; margin: 4mm 18mm 0; }
 .instr + .instr { margin-top: 1mm; }
 .visit { font-size: 10pt; margin: 2mm 18mm 0; }

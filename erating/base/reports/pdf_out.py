@@ -8,8 +8,8 @@ title; "page N of M"; table header rows repeated on every page; columns sized to
 and long text wrapped at word boundaries; columns that hold one value on every row (ministry and
 agency in one agency's report) said once above the table; ids without thousands separators;
 DD/MM/YYYY and 24-hour Malaysia time in both languages. Charts are inline SVG in the dashboard's
-colours. ReportLab stays for posters and manuals; reports are WeasyPrint only (README, "Reports":
-a 20,000-row detailed PDF measured).
+colours. Posters are laid out the same way (catalogue/poster_pdf.py); ReportLab stays for the
+manuals; reports are WeasyPrint only (README, "Reports": a 20,000-row detailed PDF measured).
 """
 import base64
 import io

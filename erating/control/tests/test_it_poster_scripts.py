@@ -77,6 +77,15 @@ def page_text(path, page=None):
                                   check=True).stdout)
 
 
+def word_tops(path):
+    """{word: top of its first box, in points from the page's top} from pdftotext -bbox."""
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    tops = {}
+    for top, word in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html):
+        tops.setdefault(word, round(float(top), 1))
+    return tops
+
+
 def missing_glyphs(reader):
     """How many characters the pages draw with a glyph their font lacks (glyph 0, .notdef): two-byte
     CIDs of a composite font (Identity-H), or a simple TrueType font's codes through its own cmap."""
@@ -155,6 +164,10 @@ def test_a_qr_poster_prints_every_script(scripts, login, tmp_path, size):
         assert squeeze(expected) in text, expected
     check_fonts(path)
     assert decode(data, 1, tmp_path) == url_of(h.counter)
+    # The captions stand in one row under the faces, the instructions below them all.
+    tops = word_tops(path)
+    assert tops["Cemerlang"] == tops["Memuaskan"] == tops["Tidak"]
+    assert tops["Imbas"] > max(tops["Cemerlang"], tops["Sederhana"], tops["Kurang"], tops["Tidak"]) + 5
 
 
 @pytest.mark.parametrize("processes", [1, 2])
