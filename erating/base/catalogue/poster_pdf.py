@@ -11,15 +11,16 @@ faces are fetched once per part from memory, never from a file or a server named
 """
 import logging
 import mimetypes
-import multiprocessing
 import os
+import pickle
 import re
 import subprocess
+import sys
 import tempfile
 import unicodedata
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from functools import cache
 from html import escape
+from pathlib import Path
 
 from erating.base.catalogue import poster_render
 from erating.base.catalogue.qrcodes import BORDER, make_qr
@@ -108,8 +109,8 @@ def fit_pt(text, largest, smallest, width_mm, bold=False, mono=False):
 
 # -- writing -----------------------------------------------------------------------------------
 def processes():
-    """Processes laying out the parts of a bulk poster PDF side by side (POSTER_PDF_PROCESSES);
-    started with "spawn", which is safe in a threaded app server, only when there are two parts."""
+    """Processes laying out the parts of a bulk poster PDF side by side (POSTER_PDF_PROCESSES),
+    each a fresh interpreter running poster_render, only when there are two parts or more."""
     from django.conf import settings
 
     return max(1, int(getattr(settings, "POSTER_PDF_PROCESSES", 1) or 1))
@@ -125,7 +126,7 @@ class PageWriter:
         self.resources, self.logos = {}, {}
         self.pages = 0
         self._part, self._files, self._tmp = [], [], None
-        self._pool, self._pending = None, []
+        self._workers = []
 
     def add(self, html):
         self._part.append(html)
@@ -149,13 +150,19 @@ class PageWriter:
         if workers == 1:
             poster_render.render(document, self.resources, path)
             return
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-        # At most one part waiting per process: pages are built no faster than they are laid out,
-        # so memory stays flat.
-        while sum(not f.done() for f in self._pending) >= workers:
-            wait(self._pending, return_when=FIRST_COMPLETED)
-        self._pending.append(self._pool.submit(poster_render.render, document, self.resources, path))
+        # At most one part laid out per process: pages are built no faster than they are laid
+        # out, so memory stays flat.
+        running = [worker for worker, _path in self._workers if worker.poll() is None]
+        if len(running) >= workers:
+            running[0].wait()
+        with open(f"{path}.job", "wb") as fh:
+            pickle.dump((document, self.resources), fh)
+        root = str(Path(poster_render.__file__).resolve().parents[3])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        with open(f"{path}.log", "wb") as log:
+            self._workers.append((subprocess.Popen(
+                [sys.executable, "-m", "erating.base.catalogue.poster_render", f"{path}.job", path],
+                cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log), path))
 
     def close(self, empty_page):
         """Write the PDF; `empty_page` (HTML) stands in when no page was added."""
@@ -167,12 +174,16 @@ class PageWriter:
                 return
             if self._part:
                 self._flush()
-            for future in self._pending:
-                future.result()
+            for worker, path in self._workers:
+                if worker.wait() != 0:
+                    with open(f"{path}.log", "rb") as log:
+                        raise RuntimeError(f"poster part failed: {log.read()[-2000:].decode(errors='replace')}")
             self._join()
         finally:
-            if self._pool is not None:
-                self._pool.shutdown(cancel_futures=True)
+            for worker, _path in self._workers:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait()
             if self._tmp is not None:
                 self._tmp.cleanup()
 

@@ -1,5 +1,8 @@
-"""One part of a poster PDF, HTML to PDF with WeasyPrint. Free of Django so that a worker process
-started afresh (multiprocessing "spawn": safe under a threaded app server) imports only this."""
+"""One part of a poster PDF, HTML to PDF with WeasyPrint. Free of Django: a bulk run lays out its
+parts side by side in fresh interpreters (`python -m erating.base.catalogue.poster_render JOB PDF`),
+which import only this (no fork of a threaded app server, no re-import of its main module)."""
+import pickle
+import sys
 
 
 def render(document, resources, target):
@@ -18,3 +21,15 @@ def render(document, resources, target):
             raise ValueError("posters fetch no external resources")
 
     HTML(string=document, url_fetcher=Fetcher()).write_pdf(target)
+
+
+def main(job, target):
+    """Render a part written by poster_pdf.PageWriter (a pickle of (document, resources) in its own
+    temporary directory) to `target`."""
+    with open(job, "rb") as fh:
+        document, resources = pickle.load(fh)
+    render(document, resources, target)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
