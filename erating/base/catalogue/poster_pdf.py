@@ -5,7 +5,8 @@ ReportLab cannot do it: it embeds TrueType outlines only, and Debian's Noto Sans
 
 Each poster is one page of HTML. WeasyPrint keeps every page's layout until it writes, so a whole
 agency's posters are laid out PAGES_PER_PART pages at a time, each part written to a temporary
-PDF, and the parts joined (pypdf): memory stays flat however many targets the agency has.
+PDF, and the parts joined (pypdf): the layout's memory stays flat however many targets the agency
+has (the join keeps each page's objects, a few kilobytes).
 The QR code is inline SVG from segno (vector, crisp at any printer resolution); the logo and the
 faces are fetched once per part from memory, never from a file or a server named in the text.
 """
