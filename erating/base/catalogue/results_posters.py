@@ -12,12 +12,13 @@ import datetime
 
 from django.utils import translation
 from django_scopes import scopes_disabled
-from reportlab.lib.units import mm
 
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import disclosure
 from erating.base.analysis import figures as engine
 from erating.base.analysis.themes import most_praised
+from erating.base.catalogue import poster_pdf
+from erating.base.catalogue.poster_pdf import BASE_CSS, esc
 from erating.base.catalogue.posters import FOOTER, PosterWriter, short_url
 from erating.base.followup import wedid
 from erating.base.models import Target
@@ -97,61 +98,73 @@ def signed_points(change):
     return ("+" if change > 0 else "−" if change < 0 else "±") + _pct(abs(change))
 
 
+CSS = BASE_CSS + """
+.title { font-weight: bold; font-size: 22pt; line-height: 1.25; margin: 5mm 18mm 0; }
+.sub { font-size: 14pt; line-height: 1.25; margin: 0 18mm; }
+.few { font-weight: bold; font-size: 16pt; line-height: 1.25; margin: 8mm 18mm 0; }
+.few-en { font-size: 12pt; line-height: 1.25; margin: 0 18mm; }
+.csat { font-weight: bold; font-size: 54pt; line-height: 1.1; margin: 6mm 18mm 0; }
+.of { font-size: 13pt; line-height: 1.25; margin: 0 18mm; }
+.of-en { font-size: 11pt; line-height: 1.25; margin: 0 18mm; }
+.change { font-size: 11pt; line-height: 1.25; margin: 2mm 18mm 0; }
+.praised { font-weight: bold; font-size: 13pt; line-height: 1.25; margin: 5mm 18mm 0; }
+.wedid { font-weight: bold; font-size: 14pt; line-height: 1.25; margin: 6mm 18mm 0; }
+ul.lines { text-align: left; font-size: 11.5pt; line-height: 1.3; margin: 1mm 18mm 0; padding: 0 0 0 5mm; }
+ul.lines li { margin-top: 1mm; }
+.qr { margin: 6mm auto 0; width: 70mm; }
+.qr svg { width: 70mm; height: 70mm; }
+.rate { font-weight: bold; font-size: 12pt; margin: 2mm 18mm 0; }
+.url { font-size: 11pt; margin: 0.5mm 18mm 0; }
+.empty { font-weight: bold; font-size: 14pt; padding-top: 140mm; }
+"""
+
+
 class ResultsPosterWriter(PosterWriter):
+    title = "eRating results posters"
+    css = CSS
+
     def __init__(self, out, month):
         super().__init__(out, "A4")
         self.month = month.replace(day=1)
-        self.canvas.setTitle("eRating results posters")
 
     def add(self, premise):
-        c, w, h = self.canvas, self.width, self.height
         results = month_results(premise, self.month)
         ms_month, en_month = month_label(self.month)
-        y = self._band(premise.agency, premise, h)
-        y = self._text_block([f"Keputusan penilaian {ms_month}"], self.bold, 22, y - 5 * mm, colour=self.NAVY)
-        y = self._text_block([f"Rating results, {en_month}"], self.regular, 14, y, colour=self.GREY)
+        parts = [self.band(premise.agency, premise),
+                 f'<p class="title navy">Keputusan penilaian {esc(ms_month)}</p>',
+                 f'<p class="sub grey">Rating results, {esc(en_month)}</p>']
         if results["csat"] is None:
-            y = self._text_block(["Terlalu sedikit penilaian bulan ini untuk diterbitkan."], self.bold, 16, y - 8 * mm)
-            y = self._text_block([f"Too few ratings this month to publish (fewer than {results['minimum']})."],
-                                 self.regular, 12, y, colour=self.GREY)
+            parts += ['<p class="few">Terlalu sedikit penilaian bulan ini untuk diterbitkan.</p>',
+                      f'<p class="few-en grey">Too few ratings this month to publish (fewer than '
+                      f'{results["minimum"]}).</p>']
         else:
-            y = self._text_block([f"{_pct(results['csat'])}%"], self.bold, 54, y - 6 * mm, colour=self.NAVY)
             count = formatted(results["total"], 0)
-            y = self._text_block([f"pelanggan berpuas hati, daripada {count} penilaian"], self.regular, 13, y)
-            y = self._text_block([f"of customers satisfied, from {count} ratings"], self.regular, 11, y,
-                                 colour=self.GREY)
+            parts += [f'<p class="csat navy">{_pct(results["csat"])}%</p>',
+                      f'<p class="of">pelanggan berpuas hati, daripada {count} penilaian</p>',
+                      f'<p class="of-en grey">of customers satisfied, from {count} ratings</p>']
             if results["change"] is not None:
                 points = signed_points(results["change"])
-                y = self._text_block([f"{points} mata berbanding bulan lepas · {points} points on last month"],
-                                     self.regular, 11, y - 2 * mm)
+                parts.append(f'<p class="change">{points} mata berbanding bulan lepas · {points} points on last month'
+                             "</p>")
         if results["praised"] is not None:
             theme = results["praised"]
-            y = self._text_block([f"Paling dipuji: {theme.name_ms} · Most praised: {theme.name_en}"],
-                                 self.bold, 13, y - 5 * mm)
+            parts.append(f'<p class="praised">Paling dipuji: {esc(theme.name_ms)} · Most praised: {esc(theme.name_en)}'
+                         "</p>")
         if results["lines"]:
-            y = self._text_block(["Anda berkata, kami bertindak · You said, we did"], self.bold, 14, y - 6 * mm,
-                                 colour=self.NAVY)
-            for line in results["lines"]:
-                y = self._text_block([f"• {line}"], self.regular, 11.5, y - 1 * mm, centred=False)
+            parts.append('<p class="wedid navy">Anda berkata, kami bertindak · You said, we did</p>'
+                         '<ul class="lines">' + "".join(f"<li>{esc(line)}</li>" for line in results["lines"])
+                         + "</ul>")
         target = rating_target(premise)
         if target is not None:
-            side = min(70 * mm, y - 40 * mm)
-            self._qr(target, (w - side) / 2, y - 6 * mm - side, side)
-            y = self._text_block(["Nilaikan perkhidmatan kami · Rate our service"], self.bold, 12, y - 8 * mm - side)
-            self._text_block([short_url(target)], self.mono, 11, y)
-        c.setFillColorRGB(*self.NAVY)
-        c.rect(0, 0, w, 12 * mm, stroke=0, fill=1)
-        c.setFont(self.regular, 7.5)
-        c.setFillColorRGB(1, 1, 1)
-        c.drawCentredString(w / 2, 4.8 * mm, FOOTER)
-        c.showPage()
-        self.pages += 1
+            parts += [f'<div class="qr">{poster_pdf.qr_svg(target)}</div>',
+                      '<p class="rate">Nilaikan perkhidmatan kami · Rate our service</p>',
+                      f'<p class="url mono">{esc(short_url(target))}</p>']
+        parts.append(poster_pdf.footer(FOOTER))
+        self.pdf.add(f'<section class="poster">{"".join(parts)}</section>')
 
     def close(self):
-        if self.pages == 0:
-            self._text_block(["Tiada premis aktif. / No active premises."], self.bold, 14, self.height / 2)
-            self.canvas.showPage()
-        self.canvas.save()
+        self.pdf.close('<section class="poster"><p class="empty">Tiada premis aktif. / No active premises.</p>'
+                       "</section>")
 
 
 def write_results_posters(premises, month, out):

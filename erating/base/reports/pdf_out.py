@@ -10,7 +10,8 @@ agency in one agency's report) said once above the table; ids without thousands 
 DD/MM/YYYY and 24-hour Malaysia time in both languages. Charts are inline SVG in the dashboard's
 colours. Row-level listings (detailed, low, user log) are laid out by Typst in the same layout
 (pdf_listing.py: WeasyPrint's box-by-box layout in Python cost about 1 ms a table cell); the
-composed reports by WeasyPrint. ReportLab stays for posters and manuals (README, "Reports").
+composed reports and the posters (catalogue/poster_pdf.py) by WeasyPrint. ReportLab stays for the
+manuals (README, "Reports").
 """
 import base64
 import logging
