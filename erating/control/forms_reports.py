@@ -22,7 +22,7 @@ FORMAT_CHOICES = [("pdf", "PDF"), ("xlsx", "XLSX"), ("csv", "CSV")]
 LANGUAGE_CHOICES = [("ms", "Bahasa Melayu"), ("en", "English")]
 # Names as the criteria service (erating.base.analysis.criteria) reads them.
 CRITERIA_KEYS = ("period", "start", "end", "ministry", "agency", "premise", "target", "officer", "kind", "channel",
-                 "score_min", "score_max", "flagged", "year", "levels", "split", "language")
+                 "score_min", "score_max", "flagged", "year", "levels", "split", "phrases", "language")
 
 
 class ReportForm(forms.Form):
@@ -55,6 +55,8 @@ class ReportForm(forms.Form):
                                             help_text=_("None chosen: the agency's low-score threshold."))
     split = forms.BooleanField(label=_("Split across several sheets when an XLSX sheet would be too long"),
                                required=False)
+    phrases = forms.BooleanField(label=_("Rising phrases (summary report)"), required=False,
+                                 help_text=_("Read from the latest comments of each period: takes longer."))
 
     def __init__(self, user, dims, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,8 +105,9 @@ class ReportForm(forms.Form):
             out["period"] = "custom" if ("start" in out or "end" in out) else "30d"
         if out["period"] != "custom":
             out.pop("start", None), out.pop("end", None)
-        if out.get("split"):
-            out["split"] = "1"
+        for flag in ("split", "phrases"):
+            if out.get(flag):
+                out[flag] = "1"
         return out
 
 

@@ -49,11 +49,17 @@ def _levels(data, criteria):
     return sorted(set(levels))  # none chosen: each agency's low-score threshold (detail.low_ratings)
 
 
-def _split(data, criteria):
-    return str(data.get("split", "")) in ("1", "on", "true", "True")
+def _flag(name):
+    return lambda data, criteria: str(data.get(name, "")) in ("1", "on", "true", "True")
+
+
+_split = _flag("split")
 
 
 YEAR = Option("year", _year, _within_year)
 LEVELS = Option("levels", _levels)
 SPLIT = Option("split", _split)  # every report: an XLSX sheet too long continues on another
+# The summary's rising phrases read comments themselves (a sample of the latest), not the
+# aggregates: asked for, not paid by every summary.
+PHRASES = Option("phrases", _flag("phrases"))
 COMMON = (SPLIT,)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erating.base.models import User
 from erating.base.reports import activity, aggregate, detail, summary
-from erating.base.reports.options import LEVELS, YEAR
+from erating.base.reports.options import LEVELS, PHRASES, YEAR
 
 ALL = (User.SYSTEM_ADMIN, User.AGENCY_ADMIN, User.SUPERVISOR, User.OFFICER)
 ANALYSTS = (User.SYSTEM_ADMIN, User.AGENCY_ADMIN, User.SUPERVISOR)
@@ -44,7 +44,7 @@ REPORTS = {r.slug: r for r in [
            multi=True, about_ratings=False, files=("log-pengguna", "user-activity")),
     Report("low", _("Less than satisfactory and unsatisfactory (Kurang & Tidak Memuaskan)"), detail.low, ANALYSTS,
            row_level=True, wide=True, options=(LEVELS,), files=("kurang-dan-tidak-memuaskan", "low-ratings")),
-    Report("summary", _("Summary for managers"), summary.summary, ANALYSTS, multi=True,
+    Report("summary", _("Summary for managers"), summary.summary, ANALYSTS, multi=True, options=(PHRASES,),
            files=("ringkasan-pengurusan", "summary")),
     Report("officers", _("By officer"), aggregate.by_officer, ALL, wide=True,
            files=("mengikut-pegawai", "by-officer")),

@@ -82,7 +82,8 @@ def _one_decimal(value):
 def _themes(ctx):
     """What the comments are about, as on the Analysis page (the same figures, same Criteria):
     themes by count and share of the commented ratings with the change against the previous
-    period, then the phrases whose share grew most, found without the taxonomy."""
+    period; when asked for (the `phrases` option), the phrases whose share grew most, found
+    without the taxonomy in a sample of the latest comments."""
     found = theme_figures.themes(ctx.criteria)
     rows = [(pick(ctx, r["theme"].name_ms, r["theme"].name_en), r["n"], r["share"],
              r["previous_share"], _one_decimal(r["change"])) for r in found["rows"]]
@@ -93,6 +94,8 @@ def _themes(ctx):
                   rows, count=len(rows), chart=Chart(_("Comments by theme"), label_col=0, value_cols=[1]),
                   note=_("Share of the %(n)s commented ratings; a comment can carry several themes.")
                   % {"n": found["commented"]})
+    if not ctx.options.get("phrases"):
+        return
     rising = theme_figures.rising_phrases(ctx.criteria)
     rows = [(r["phrase"], r["n"], r["share"], r["previous_share"],
              _one_decimal(r["change"])) for r in rising["rows"]]

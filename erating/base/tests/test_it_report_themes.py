@@ -46,7 +46,14 @@ def test_the_summary_lists_themes_with_share_and_change(commented, tmp_path):
     # 1 of 2 = 50.0 %: -7.1 points.
     # XLSX keeps exact shares (its display format rounds them half up); the change is at its shown precision.
     assert rows["Facilities and cleanliness"][1:] == (3, pytest.approx(300 / 7), 50.0, -7.1)
-    assert "Rising phrases" in book.sheetnames
+    assert "Rising phrases" not in book.sheetnames  # an option: it reads comments, not the aggregates
+
+
+def test_the_summary_lists_rising_phrases_when_asked(commented, tmp_path):
+    world, today = commented
+    book = run(world.home.admin, {**query(today), "phrases": "1"}, tmp_path)
+    cells = " ".join(str(c) for r in book["Rising phrases"].iter_rows(values_only=True) for c in r if c)
+    assert "Phrase Comments Share of comments (%)" in cells
 
 
 def test_the_summary_themes_stay_in_the_supervisors_scope_and_language(commented, tmp_path):

@@ -27,6 +27,20 @@ def test_the_section_lists_themes_with_their_share(commented, login):
     # home: 5 commented ratings (3 from the world, 2 above); 2 about the toilets = 40.0 %; no
     # comment in the week before, so no change
     assert "Kemudahan dan kebersihan</a></th><td>2</td><td>40.0</td><td>–</td>" in page.replace("\n", "")
+    assert "an-phrases-title" not in page  # the rising phrases are a request of their own
+
+
+def test_the_rising_phrases_are_their_own_section_in_scope(commented, login):
+    with scopes_disabled():
+        for _ in range(5):
+            add_rating(commented.home.counter, 2, comment="Barisan panjang sungguh")
+            add_rating(commented.other.counter, 2, comment="Parkir penuh")
+    pending.fold_all()
+    client = login(commented.home.admin)
+    page = client.get(reverse("control:analysis_phrases"), {"period": "7d"}).content.decode()
+    assert "an-phrases-title" in page
+    assert "barisan panjang" in page.lower()
+    assert "parkir" not in page.lower()  # another agency's comments
 
 
 @pytest.mark.parametrize("role, shown, hidden", [

@@ -18,7 +18,7 @@ from erating.base.models import Agency, FollowUpReason, Ministry, Premise, Targe
 from erating.control.permissions import ANY_ROLE, role_required
 from erating.control.views import analysis_charts as charts
 
-SECTIONS = ("summary", "trend", "heatmap", "reasons", "themes", "rankings", "comments")
+SECTIONS = ("summary", "trend", "heatmap", "reasons", "themes", "phrases", "rankings", "comments")
 ID_FIELDS = {"ministry", "agency", "premise", "target", "officer"}
 
 
@@ -77,6 +77,8 @@ def _section(name, request, ctx):
         return charts.reasons(c)
     if name == "themes":
         return charts.themes(c, ctx["query"])
+    if name == "phrases":  # its own request: it reads comments, where the themes read the aggregates
+        return charts.phrases(c)
     if name == "rankings":
         return {} if ctx["personal"] else charts.rankings(c, national=ctx["national"],
                                                           show_officers=ctx["show_officers"])

@@ -214,7 +214,7 @@ def _signed(value):
 
 def themes(c, query):
     """What the comments are about: themes by count and share of commented ratings, the change
-    against the previous period (percentage points), each linked to its comments; rising phrases."""
+    against the previous period (percentage points), each linked to its comments."""
     found = theme_figures.themes(c)
     rows = [{"label": r["theme"].name, "code": r["theme"].code, "n": num(r["n"]), "share": num(r["share"], 1),
              "change": _signed(r["change"]), "previous": num(r["previous_n"]), "value": r["n"],
@@ -225,8 +225,12 @@ def themes(c, query):
             "n": num(found["commented"]), "label": shown[0]["label"], "share": shown[0]["share"]}
     else:
         text = _("No comment in this period mentions a theme.")
+    return {"rows": rows, "text": text, "commented": num(found["commented"])}
+
+
+def phrases(c):
+    """Phrases whose share of comments grew most against the previous period (a sample of the latest)."""
     rising = theme_figures.rising_phrases(c)
-    phrases = [{"phrase": r["phrase"], "n": num(r["n"]), "share": num(r["share"], 1),
-                "change": _signed(r["change"])} for r in rising["rows"]]
-    return {"rows": rows, "text": text, "commented": num(found["commented"]), "phrases": phrases,
-            "sampled": rising["sampled"], "sample": num(rising["sample"])}
+    rows = [{"phrase": r["phrase"], "n": num(r["n"]), "share": num(r["share"], 1),
+             "change": _signed(r["change"])} for r in rising["rows"]]
+    return {"phrases": rows, "sampled": rising["sampled"], "sample": num(rising["sample"])}
