@@ -103,7 +103,11 @@ class RatingReasonDay(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["day", "agency", "premise", "target", "officer_id", "channel", "flagged", "score", "reason_id"],
             name="ratingreasonday_key")]
-        indexes = [models.Index(fields=["agency", "day"], name="ratingreasonday_agency_day")]
+        # A premise's, counter's or officer's reasons over a year read their own days, not the agency's.
+        indexes = [models.Index(fields=["agency", "day"], name="ratingreasonday_agency_day"),
+                   models.Index(fields=["premise", "day"], name="ratingreasonday_premise_day"),
+                   models.Index(fields=["target", "day"], name="ratingreasonday_target_day"),
+                   models.Index(fields=["officer_id", "day"], name="ratingreasonday_officer_day")]
 
     def __str__(self):
         return f"RatingReasonDay {self.day} agency {self.agency_id}"

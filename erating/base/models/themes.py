@@ -84,7 +84,11 @@ class ThemeDay(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["day", "agency", "premise", "target", "officer_id", "channel", "flagged", "score", "theme_id"],
             name="themeday_key")]
-        indexes = [models.Index(fields=["agency", "day"], name="themeday_agency_day")]
+        # As the reasons' day table: a premise's, counter's or officer's themes read their own days.
+        indexes = [models.Index(fields=["agency", "day"], name="themeday_agency_day"),
+                   models.Index(fields=["premise", "day"], name="themeday_premise_day"),
+                   models.Index(fields=["target", "day"], name="themeday_target_day"),
+                   models.Index(fields=["officer_id", "day"], name="themeday_officer_day")]
 
     def __str__(self):
         return f"ThemeDay {self.day} agency {self.agency_id}"
