@@ -1,5 +1,6 @@
-"""The PDF's bar charts: inline SVG in the dashboard's colours (a score's own colour on the
-distribution's rows), values written with the table's own formatter."""
+"""The PDF's bar charts: SVG in the dashboard's colours (a score's own colour on the
+distribution's rows), values written with the table's own formatter; drawn by Typst as an image
+under its caption (listing.typ)."""
 from html import escape
 
 from erating.base.reports.base import PCT
@@ -10,7 +11,8 @@ SCORE_COLOURS = {5: "#15803d", 4: "#4d7c0f", 3: "#a16207", 2: "#c2410c", 1: "#b9
 
 
 def bars(section, rows, avail_mm, fmt):
-    """A horizontal bar chart as SVG: one bar per row (the first max_bars), labels on the left."""
+    """A horizontal bar chart: (SVG document, caption, width in mm): one bar per row (the first
+    max_bars), labels on the left."""
     spec = section.chart
     shown = rows[: spec.max_bars]
     column = section.columns[spec.value_cols[0]]
@@ -36,12 +38,12 @@ def bars(section, rows, avail_mm, fmt):
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{fill}" stroke="{stroke}" '
             f'stroke-width="0.8"/><text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}" font-size="9">{escape(text)}'
             "</text>")
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" '
+    svg = (f'<?xml version="1.0" encoding="UTF-8"?><svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" '
            f'viewBox="0 0 {width:.0f} {height}" role="img" aria-label="{escape(spec.title)}" '
            f'font-family=\'{FONTS.replace(chr(34), "")}\'>'
            f'<line x1="{label_w}" y1="0" x2="{label_w}" y2="{height}" stroke="#71717a" stroke-width="0.8"/>'
            f"{''.join(items)}</svg>")
-    return f"<figure><figcaption>{escape(spec.title)}</figcaption>{svg}</figure>"
+    return svg, spec.title, width * 25.4 / 96
 
 
 def score_of(label):

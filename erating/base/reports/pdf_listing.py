@@ -1,8 +1,8 @@
-"""Row-level listings (detailed, low, user log) as PDF with Typst: the same layout as the
-WeasyPrint reports (pdf_out.py: letterhead, title and criteria, columns sized by pdf_out._widths,
-header row repeated, "page N of M", Noto fonts embedded, Tamil and Chinese shaped, tagged), laid
-out by a compiled typesetter rather than box by box in Python: a table cell costs WeasyPrint about
-1 ms, which made a 20,000-row listing take minutes (README, "Reports").
+"""Every report as PDF with Typst (pdf_out.py prepares the sections: letterhead, title and
+criteria, columns sized by pdf_out._widths, header rows repeated, grouped headers, bar charts,
+"page N of M", Noto fonts embedded, Tamil and Chinese shaped, tagged), laid out by a compiled
+typesetter rather than box by box in Python: a table cell cost WeasyPrint about 1 ms, which made
+a 20,000-row listing take minutes and the national summary 14 s (README, "Reports").
 
 Each part of at most PART_ROWS rows is compiled in a child process (typst_child.py); more than one
 part are joined into one tagged file (pdf_join.py)."""
@@ -68,6 +68,12 @@ def write(out, head, prepared, logo_path, processes):
             folder.mkdir()
             if logo:
                 shutil.copyfile(logo_path, folder / logo)
+            for i, block in enumerate(blocks):
+                chart = block.get("chart")
+                if chart:  # an SVG file beside doc.json, drawn under its caption
+                    name = f"chart{i}.svg"
+                    (folder / name).write_text(chart.pop("svg"), encoding="utf-8")
+                    chart["file"] = name
             doc = {"title": head.title, "agency": head.agency_name, "lang": head.language, "landscape": head.wide,
                    "logo": logo, "logo_alt": _("Logo"), "generated": head.generated_line, "fonts": FAMILIES,
                    "font_files": font_files(), "numbered": len(parts) == 1, "page_label": page_label(),
@@ -108,9 +114,16 @@ def _parts(prepared):
             table = None
             if section.cells is not None and take:
                 table = {"widths": section.widths, "font": section.font_pt, "right": section.right,
-                         "head": section.labels, "rows": [[_breakable(v) for v in row] for row in take]}
+                         "head": [[{"label": label, "colspan": cols, "rowspan": span, "right": right, "group": group}
+                                   for label, cols, span, right, group in row] for row in section.header],
+                         "rows": [[_breakable(v) for v in row] for row in take]}
+            chart = None
+            if start == 0 and section.chart:
+                svg, caption, width_mm = section.chart
+                chart = {"svg": svg, "caption": caption, "width_mm": round(width_mm, 2)}
             current.append({"heading": section.title if start == 0 else None,
-                            "lines": [text for _kind, text in section.lines] if start == 0 else [], "table": table})
+                            "lines": [{"kind": kind, "text": text} for kind, text in section.lines] if start == 0
+                            else [], "chart": chart, "table": table})
             rows += len(take)
             start += len(take)
             if start >= len(cells):

@@ -1,4 +1,4 @@
-"""Compiles one part of a row-level listing (pdf_listing.py) in a process of its own:
+"""Compiles one part of a report's PDF (pdf_listing.py) in a process of its own:
 `python -m erating.base.reports.typst_child DIR` reads DIR/doc.json, writes DIR/out.pdf.
 
 Typst keeps what it computed in caches for the life of its process (each 1,000-row part
