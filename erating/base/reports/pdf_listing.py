@@ -68,12 +68,6 @@ def write(out, head, prepared, logo_path, processes):
             folder.mkdir()
             if logo:
                 shutil.copyfile(logo_path, folder / logo)
-            for i, block in enumerate(blocks):
-                chart = block.get("chart")
-                if chart:  # an SVG file beside doc.json, drawn under its caption
-                    name = f"chart{i}.svg"
-                    (folder / name).write_text(chart.pop("svg"), encoding="utf-8")
-                    chart["file"] = name
             doc = {"title": head.title, "agency": head.agency_name, "lang": head.language, "landscape": head.wide,
                    "logo": logo, "logo_alt": _("Logo"), "generated": head.generated_line, "fonts": FAMILIES,
                    "font_files": font_files(), "numbered": len(parts) == 1, "page_label": page_label(),
@@ -117,10 +111,7 @@ def _parts(prepared):
                          "head": [[{"label": label, "colspan": cols, "rowspan": span, "right": right, "group": group}
                                    for label, cols, span, right, group in row] for row in section.header],
                          "rows": [[_breakable(v) for v in row] for row in take]}
-            chart = None
-            if start == 0 and section.chart:
-                svg, caption, width_mm = section.chart
-                chart = {"svg": svg, "caption": caption, "width_mm": round(width_mm, 2)}
+            chart = section.chart if start == 0 else None
             current.append({"heading": section.title if start == 0 else None,
                             "lines": [{"kind": kind, "text": text} for kind, text in section.lines] if start == 0
                             else [], "chart": chart, "table": table})

@@ -8,7 +8,7 @@ title; "page N of M"; table header rows repeated on every page (two when columns
 a month over its count and share); columns sized to their content and long text wrapped at word
 boundaries; columns that hold one value on every row (ministry and agency in one agency's report)
 said once above the table; ids without thousands separators; DD/MM/YYYY and 24-hour Malaysia time
-in both languages; bar charts as SVG in the dashboard's colours (pdf_chart.py). One renderer for
+in both languages; bar charts in the dashboard's colours (pdf_chart.py). One renderer for
 every report: WeasyPrint, which laid the composed reports out box by box in Python, took about
 1 ms a table cell (README, "Reports"); it stays for the posters (catalogue/poster_pdf.py).
 ReportLab stays for the manuals.
@@ -63,15 +63,14 @@ def fmt(value, kind, *, plain=False):
 
 @dataclass
 class Prepared:
-    """A section ready to print, whichever renderer lays it out."""
+    """A section ready to print (pdf_listing.py lays it out)."""
     title: str
-    lines: list  # [(css class, text)]: constant columns said once, the note
-    chart: tuple = None  # (SVG, caption, width in mm): pdf_chart.bars
+    lines: list  # [(kind, text)], kind "fixed" (constant columns said once) or "note"
+    chart: dict = None  # a bar chart's caption and geometry: pdf_chart.bars
     header: list = None  # the table's header rows: _header
     widths: list = None  # percent of the line
     font_pt: float = 7.0
     right: list = None  # numeric columns, aligned right
-    classes: list = None
     cells: list = None  # the rows as printed; None: no table
 
 

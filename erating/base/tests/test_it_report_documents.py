@@ -442,3 +442,23 @@ def test_it_prints_each_month_over_its_count_and_share(documents, tmp_path, lang
     assert [kind for kind, _a, _c in head] == ["/TR", "/TR"]
     spans = [attributes.get("/ColSpan") for kind, attributes, _c in head[0][2] if kind == "/TH"]
     assert spans.count(2) == len(months)
+
+
+def test_it_shapes_a_tamil_label_in_a_chart(tmp_path):
+    """A chart's labels are shaped as the table's are: a Tamil name (conjuncts, vowel signs) reads
+    back whole from the chart as from the table, no glyph missing."""
+    from erating.base.reports import pdf_out
+    from erating.base.reports.base import PCT, Chart
+
+    names = [COMMENTS[3].split(",")[1].strip(), "登记服务 Kaunter"]  # ஸ்ரீ க்ஷேத்திரம் நன்றி.
+    rows = [(names[0], 5, 80.0), (names[1], 3, 40.5)]
+    section = Section("Jadual", [Column("Nama"), Column("Bil.", INT), Column("Kepuasan (%)", PCT)], iter(rows),
+                      chart=Chart("Kepuasan (%)", label_col=0, value_cols=[2]))
+    head = Heading(title="Ujian", agency_name="Jabatan Ujian", language="ms", generated_line="Dijana")
+    path = tmp_path / "chart.pdf"
+    pdf_out.write(str(path), [section], head)
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    for name in names:
+        assert squeeze(text).count(squeeze(name)) == 2, name  # the chart's label and the table's cell
+    assert notdef_glyphs(PdfReader(path)) == 0
+    assert overlapping(pdf_words(path)) == []
