@@ -29,6 +29,7 @@ MONO = ["Noto Sans Mono CJK SC"]  # in the CJK collection pdf_listing.font_files
 FACE_RADIUS, FACE_STEP = 9, 34  # mm on the A4 poster
 # Pages laid out in one Typst process: its memory grows by about 0.3 MB a poster.
 PAGES_PER_PART = 250
+LOGO_MM = (26, 18.5)  # the largest logo in the band's white box
 LOGO_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
 
 
@@ -70,8 +71,8 @@ class PageWriter:
     def _open_part(self):
         folder = Path(self._tmp.name) / f"part{len(self.folders)}"
         folder.mkdir()
-        for name in filter(None, self.logos.values()):
-            shutil.copyfile(self.folders[0] / name, folder / name)
+        for logo in filter(None, self.logos.values()):
+            shutil.copyfile(self.folders[0] / logo["file"], folder / logo["file"])
         self._close_part()
         self.folders.append(folder)
         self._pages = open(folder / "pages.json", "w", encoding="utf-8")  # noqa: SIM115 (closed in _close_part)
@@ -100,8 +101,8 @@ class PageWriter:
         return key
 
     def logo(self, agency):
-        """The file name of the agency's logo in the part's folder, or None (no logo, or not a
-        picture Typst reads)."""
+        """The agency's logo ({file: name in the part's folder, width, height: mm on A4}), or None
+        (no logo, or not a picture Typst reads)."""
         if agency.pk not in self.logos:
             if self._pages is None:
                 self._open_part()
@@ -112,12 +113,15 @@ class PageWriter:
 
                     with agency.logo.open("rb") as fh:
                         data = fh.read()
-                    kind = Image.open(io.BytesIO(data)).format
-                    if kind in LOGO_FORMATS:
-                        name = f"logo-{agency.pk}{LOGO_FORMATS[kind]}"
+                    image = Image.open(io.BytesIO(data))
+                    if image.format in LOGO_FORMATS:
+                        name = f"logo-{agency.pk}{LOGO_FORMATS[image.format]}"
                         for folder in (self.folders[0], self.folders[-1]):
                             (folder / name).write_bytes(data)
-                        self.logos[agency.pk] = name
+                        # Its size at 96 pixels an inch, as on the HTML poster, at most 26 x 18.5 mm.
+                        width, height = (side * 25.4 / 96 for side in image.size)
+                        scale = min(1, LOGO_MM[0] / width, LOGO_MM[1] / height)
+                        self.logos[agency.pk] = {"file": name, "width": width * scale, "height": height * scale}
                 except Exception:  # noqa: BLE001 - a missing or broken logo must not stop the print run
                     logger.warning("Agency %s logo unreadable; poster printed without it", agency.pk)
         return self.logos[agency.pk]

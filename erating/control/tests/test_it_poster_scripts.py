@@ -4,8 +4,8 @@ posters (one and bulk): pdftotext finds each unchanged, every font is embedded, 
 drawn with a glyph its font lacks (.notdef), and the QR code still decodes to the right URL.
 
 The Tamil texts avoid vowel signs written in two parts or before the consonant (ொ, ோ, ெ, ே, ை):
-WeasyPrint maps each glyph to one text, so such a glyph shared by two clusters copies back wrong
-from the PDF although it prints right (README, "Reports"). The conjuncts ஸ்ரீ and க்ஷ are in."""
+such a glyph shared by two clusters may copy back wrong from the PDF although it prints right
+(README, "Reports"). The conjuncts ஸ்ரீ and க்ஷ are in."""
 import datetime
 import io
 import re
