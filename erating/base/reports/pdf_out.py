@@ -9,8 +9,8 @@ and long text wrapped at word boundaries; columns that hold one value on every r
 agency in one agency's report) said once above the table; ids without thousands separators;
 DD/MM/YYYY and 24-hour Malaysia time in both languages. Charts are inline SVG in the dashboard's
 colours. Row-level listings (detailed, low, user log) are laid out by Typst in the same layout
-(pdf_listing.py: WeasyPrint's box-by-box layout in Python cost about 1 ms a table cell); the
-composed reports and the posters (catalogue/poster_pdf.py) by WeasyPrint. ReportLab stays for the
+(pdf_listing.py: WeasyPrint's box-by-box layout in Python cost about 1 ms a table cell), as are
+the posters (catalogue/poster_pdf.py); the composed reports by WeasyPrint. ReportLab stays for the
 manuals (README, "Reports").
 """
 import base64
