@@ -317,9 +317,6 @@ REPORT_FILE_HOURS = int(os.environ.get("REPORT_FILE_HOURS", "72"))
 REPORT_ATTACH_MAX_BYTES = int(os.environ.get("REPORT_ATTACH_MAX_BYTES", str(5 * 1024 * 1024)))
 # Processes laying out the parts of a long PDF side by side (forked; for single-threaded task workers).
 REPORT_PDF_PROCESSES = int(os.environ.get("REPORT_PDF_PROCESSES", "1"))
-# Processes laying out the parts of a bulk poster PDF side by side (fresh interpreters: safe in the
-# threaded app server; each part pays an interpreter's start, so it pays only on idle cores).
-POSTER_PDF_PROCESSES = int(os.environ.get("POSTER_PDF_PROCESSES", "1"))
 
 # Rating capture abuse limits (erating/base/ingest/limits.py): one phone rates one target once
 # per window; submissions per IP address per minute; bursts above the max in the burst window

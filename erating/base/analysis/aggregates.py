@@ -320,10 +320,10 @@ def rebuild(start, end, agency=None):
                            _params(model, start, end, agency))
         # The pending ratings dropped above are counted here, so their themes must be too.
         themes.recount(cursor, start, end, agency)
-        _analyze(cursor, (*ORDER, RatingTheme, ThemeDay, ThemeMonth))
+        analyze(cursor, (*ORDER, RatingTheme, ThemeDay, ThemeMonth))
 
 
-def _analyze(cursor, models):
+def analyze(cursor, models):
     """Fresh planner statistics after a bulk change: with stale ones (autovacuum off, or not yet
     run) PostgreSQL takes a day range of thousands of rows for a few dozen and nests loops over it."""
     if connection.vendor == "postgresql":
@@ -345,7 +345,7 @@ def backfill(model):
     with transaction.atomic(), connection.cursor() as cursor:
         pending.lock(cursor)
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys + values)}) {select}", params)
-        _analyze(cursor, [model])
+        analyze(cursor, [model])
 
 
 def backfill_any_reason():

@@ -158,6 +158,8 @@ def rebuild(start, end, agency_id=None, job=None):
             with transaction.atomic(), connection.cursor() as cursor:
                 pending.lock(cursor)
                 recount(cursor, month, last, agency_id, job)
+    with connection.cursor() as cursor:
+        aggregates.analyze(cursor, (RatingTheme, ThemeDay, ThemeMonth))
     if job is not None:
         job.finished_at = timezone.now()
         job.save(update_fields=["finished_at"])

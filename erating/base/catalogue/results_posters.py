@@ -18,8 +18,7 @@ from erating.base.analysis import disclosure
 from erating.base.analysis import figures as engine
 from erating.base.analysis.themes import most_praised
 from erating.base.catalogue import poster_pdf
-from erating.base.catalogue.poster_pdf import BASE_CSS, esc
-from erating.base.catalogue.posters import FOOTER, PosterWriter, short_url
+from erating.base.catalogue.posters import PosterWriter, short_url
 from erating.base.followup import wedid
 from erating.base.models import Target
 from erating.base.templatetags.numbers import formatted
@@ -98,73 +97,43 @@ def signed_points(change):
     return ("+" if change > 0 else "−" if change < 0 else "±") + _pct(abs(change))
 
 
-CSS = BASE_CSS + """
-.title { font-weight: bold; font-size: 22pt; line-height: 1.25; margin: 5mm 18mm 0; }
-.sub { font-size: 14pt; line-height: 1.25; margin: 0 18mm; }
-.few { font-weight: bold; font-size: 16pt; line-height: 1.25; margin: 8mm 18mm 0; }
-.few-en { font-size: 12pt; line-height: 1.25; margin: 0 18mm; }
-.csat { font-weight: bold; font-size: 54pt; line-height: 1.1; margin: 6mm 18mm 0; }
-.of { font-size: 13pt; line-height: 1.25; margin: 0 18mm; }
-.of-en { font-size: 11pt; line-height: 1.25; margin: 0 18mm; }
-.change { font-size: 11pt; line-height: 1.25; margin: 2mm 18mm 0; }
-.praised { font-weight: bold; font-size: 13pt; line-height: 1.25; margin: 5mm 18mm 0; }
-.wedid { font-weight: bold; font-size: 14pt; line-height: 1.25; margin: 6mm 18mm 0; }
-ul.lines { text-align: left; font-size: 11.5pt; line-height: 1.3; margin: 1mm 18mm 0; padding: 0 0 0 5mm; }
-ul.lines li { margin-top: 1mm; }
-.qr { margin: 6mm auto 0; width: 70mm; }
-.qr svg { width: 70mm; height: 70mm; }
-.rate { font-weight: bold; font-size: 12pt; margin: 2mm 18mm 0; }
-.url { font-size: 11pt; margin: 0.5mm 18mm 0; }
-.empty { font-weight: bold; font-size: 14pt; padding-top: 140mm; }
-"""
-
-
 class ResultsPosterWriter(PosterWriter):
     title = "eRating results posters"
-    css = CSS
+    empty = "Tiada premis aktif. / No active premises."
 
     def __init__(self, out, month):
-        super().__init__(out, "A4")
         self.month = month.replace(day=1)
+        super().__init__(out, "A4")
+
+    def texts(self):
+        return {"wedid": "Anda berkata, kami bertindak · You said, we did",
+                "rate": "Nilaikan perkhidmatan kami · Rate our service"}
 
     def add(self, premise):
         results = month_results(premise, self.month)
         ms_month, en_month = month_label(self.month)
-        parts = [self.band(premise.agency, premise),
-                 f'<p class="title navy">Keputusan penilaian {esc(ms_month)}</p>',
-                 f'<p class="sub grey">Rating results, {esc(en_month)}</p>']
+        page = {"kind": "results", "band": self.band(premise.agency, premise),
+                "title": f"Keputusan penilaian {ms_month}", "sub": f"Rating results, {en_month}", "csat": None,
+                "few": None, "of": None, "change": None, "praised": None, "lines": results["lines"], "qr": None,
+                "url": None}
         if results["csat"] is None:
-            parts += ['<p class="few">Terlalu sedikit penilaian bulan ini untuk diterbitkan.</p>',
-                      f'<p class="few-en grey">Too few ratings this month to publish (fewer than '
-                      f'{results["minimum"]}).</p>']
+            page["few"] = ["Terlalu sedikit penilaian bulan ini untuk diterbitkan.",
+                           f"Too few ratings this month to publish (fewer than {results['minimum']})."]
         else:
             count = formatted(results["total"], 0)
-            parts += [f'<p class="csat navy">{_pct(results["csat"])}%</p>',
-                      f'<p class="of">pelanggan berpuas hati, daripada {count} penilaian</p>',
-                      f'<p class="of-en grey">of customers satisfied, from {count} ratings</p>']
+            page["csat"] = f"{_pct(results['csat'])}%"
+            page["of"] = [f"pelanggan berpuas hati, daripada {count} penilaian",
+                          f"of customers satisfied, from {count} ratings"]
             if results["change"] is not None:
                 points = signed_points(results["change"])
-                parts.append(f'<p class="change">{points} mata berbanding bulan lepas · {points} points on last month'
-                             "</p>")
+                page["change"] = f"{points} mata berbanding bulan lepas · {points} points on last month"
         if results["praised"] is not None:
             theme = results["praised"]
-            parts.append(f'<p class="praised">Paling dipuji: {esc(theme.name_ms)} · Most praised: {esc(theme.name_en)}'
-                         "</p>")
-        if results["lines"]:
-            parts.append('<p class="wedid navy">Anda berkata, kami bertindak · You said, we did</p>'
-                         '<ul class="lines">' + "".join(f"<li>{esc(line)}</li>" for line in results["lines"])
-                         + "</ul>")
+            page["praised"] = f"Paling dipuji: {theme.name_ms} · Most praised: {theme.name_en}"
         target = rating_target(premise)
         if target is not None:
-            parts += [f'<div class="qr">{poster_pdf.qr_svg(target)}</div>',
-                      '<p class="rate">Nilaikan perkhidmatan kami · Rate our service</p>',
-                      f'<p class="url mono">{esc(short_url(target))}</p>']
-        parts.append(poster_pdf.footer(FOOTER))
-        self.pdf.add(f'<section class="poster">{"".join(parts)}</section>')
-
-    def close(self):
-        self.pdf.close('<section class="poster"><p class="empty">Tiada premis aktif. / No active premises.</p>'
-                       "</section>")
+            page["qr"], page["url"] = poster_pdf.qr_svg(target), short_url(target)
+        self.pdf.add(page)
 
 
 def write_results_posters(premises, month, out):

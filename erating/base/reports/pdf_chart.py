@@ -5,8 +5,6 @@ its SVG renderer shapes text character by character, which broke Tamil labels (v
 dropped), where its own text engine shapes them as in the tables."""
 from erating.base.reports.base import PCT
 
-# The posters' CSS font list (catalogue/poster_pdf.py).
-FONTS = '"Noto Sans", "Noto Sans Tamil", "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", sans-serif'
 PRIMARY, PRIMARY_FILL = "#1d4ed8", "#93c5fd"
 SCORE_COLOURS = {5: "#15803d", 4: "#4d7c0f", 3: "#a16207", 2: "#c2410c", 1: "#b91c1c"}
 AXIS = "#71717a"

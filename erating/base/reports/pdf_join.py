@@ -35,9 +35,11 @@ def join(files, out, head):
 
 class Joiner:
     """Parts added one by one as each is ready (the next may be laid out meanwhile); the
-    document-level objects and the stamps, which need the page count, written on leaving."""
+    document-level objects and the stamps, which need the page count, written on leaving.
+    numbered=False: no "page N of M" (a poster is a page of its own); each page's stamp is empty."""
 
-    def __init__(self, out, head):
+    def __init__(self, out, head, numbered=True):
+        self.numbered = numbered
         self.file = None
         if not hasattr(out, "write"):
             out = self.file = open(out, "wb")  # noqa: SIM115 (closed on leaving)
@@ -245,6 +247,10 @@ class Joiner:
     def _stamps(self):
         """'Page N of M' for every page, each a form XObject (drawn by ReportLab in Noto Sans, as
         the footer around it) under the number its page reserved."""
+        if not self.numbered:
+            for number in self.stamp_refs:
+                self.put(number, b"<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Length 0 >>", b"")
+            return
         from pikepdf import Pdf, Stream
         from reportlab.lib.units import mm
         from reportlab.pdfgen import canvas

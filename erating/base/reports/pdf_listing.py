@@ -77,7 +77,7 @@ def write(out, head, prepared, logo_path, processes):
             dirs.append(folder)
         del parts
         if len(dirs) == 1:
-            _compile(dirs, processes)
+            compile_parts(dirs, processes)
             if hasattr(out, "write"):
                 with open(dirs[0] / "out.pdf", "rb") as f:
                     shutil.copyfileobj(f, out)
@@ -86,7 +86,7 @@ def write(out, head, prepared, logo_path, processes):
             return
         # Each part joined as soon as it is written, while the next ones are laid out.
         with pdf_join.Joiner(out, head) as joiner:
-            for folder in _compiled(dirs, processes):
+            for folder in compiled(dirs, processes):
                 joiner.add(str(folder / "out.pdf"))
                 shutil.rmtree(folder)
 
@@ -133,12 +133,13 @@ def _breakable(text):
     return LONG.sub(lambda m: "\u200b".join(m.group(0)[i:i + 20] for i in range(0, len(m.group(0)), 20)), text)
 
 
-def _compile(dirs, processes):
-    for _folder in _compiled(dirs, processes):
+def compile_parts(dirs, processes, template=None):
+    """Compile each folder's doc.json with `template` (by default listing.typ) to its out.pdf."""
+    for _folder in compiled(dirs, processes, template):
         pass
 
 
-def _compiled(dirs, processes):
+def compiled(dirs, processes, template=None):
     """Each part in a child process, at most `processes` at once: yields each part's folder,
     in order, once its out.pdf is written."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -148,7 +149,9 @@ def _compiled(dirs, processes):
         while pending and len(running) < processes:
             folder = pending.pop(0)
             running.append((folder, subprocess.Popen(
-                [sys.executable, "-m", "erating.base.reports.typst_child", str(folder)], cwd=ROOT, env=env,
+                [sys.executable, "-m", "erating.base.reports.typst_child", str(folder), *([str(template)] if template
+                                                                                          else [])],
+                cwd=ROOT, env=env,
                 stderr=subprocess.PIPE)))
 
     try:

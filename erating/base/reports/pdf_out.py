@@ -8,10 +8,10 @@ title; "page N of M"; table header rows repeated on every page (two when columns
 a month over its count and share); columns sized to their content and long text wrapped at word
 boundaries; columns that hold one value on every row (ministry and agency in one agency's report)
 said once above the table; ids without thousands separators; DD/MM/YYYY and 24-hour Malaysia time
-in both languages; bar charts in the dashboard's colours (pdf_chart.py). One renderer for
-every report: WeasyPrint, which laid the composed reports out box by box in Python, took about
-1 ms a table cell (README, "Reports"); it stays for the posters (catalogue/poster_pdf.py).
-ReportLab stays for the manuals.
+in both languages; bar charts in the dashboard's colours (pdf_chart.py). One renderer for every
+report, as for the posters (catalogue/poster_pdf.py): WeasyPrint, which laid the composed reports
+out box by box in Python, took about 1 ms a table cell (README, "Reports"). ReportLab stays for
+the manuals.
 """
 from dataclasses import dataclass
 from decimal import Decimal

@@ -1,5 +1,7 @@
-"""Compiles one part of a report's PDF (pdf_listing.py) in a process of its own:
-`python -m erating.base.reports.typst_child DIR` reads DIR/doc.json, writes DIR/out.pdf.
+"""Compiles one part of a report's PDF (pdf_listing.py), or a bulk poster PDF
+(catalogue/poster_pdf.py), in a process of its own: `python -m erating.base.reports.typst_child DIR
+[TEMPLATE]` reads DIR/doc.json (and what TEMPLATE, by default listing.typ, reads beside it),
+writes DIR/out.pdf.
 
 Typst keeps what it computed in caches for the life of its process (each 1,000-row part
 adds about 140 MB that a later part does not reuse); a process per part gives it all back
@@ -11,11 +13,11 @@ from pathlib import Path
 TEMPLATE = Path(__file__).with_name("listing.typ")
 
 
-def compile_part(root):
+def compile_part(root, template=TEMPLATE):
     import typst
 
     root = Path(root)
-    (root / "main.typ").write_bytes(TEMPLATE.read_bytes())
+    (root / "main.typ").write_bytes(Path(template).read_bytes())
     with open(root / "doc.json", encoding="utf-8") as f:
         doc = json.load(f)
     # Only the Noto files the report names (Typst reads fonts from folders: one of links to
@@ -25,7 +27,7 @@ def compile_part(root):
     for path in doc["font_files"]:
         (folder / Path(path).name).symlink_to(path)
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(folder)])
-    missing = set(doc["fonts"]) - set(fonts.families())
+    missing = (set(doc["fonts"]) | set(doc.get("mono", ()))) - set(fonts.families())
     if missing:
         raise SystemExit(f"fonts not found: {sorted(missing)} (make system-deps installs them)")
     compiler = typst.Compiler(root=str(root), font_paths=fonts)
@@ -36,4 +38,4 @@ def compile_part(root):
 
 
 if __name__ == "__main__":
-    compile_part(sys.argv[1])
+    compile_part(*sys.argv[1:3])
