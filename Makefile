@@ -1,5 +1,5 @@
 # The two commands: `make run` (the Debian packages the app needs when missing: Chromium for the
-# manuals' screens, the Noto fonts and Pango for PDFs; then the app on SQLite with demo data, a task worker, the periodic
+# manuals' screens, the Noto fonts for PDFs; then the app on SQLite with demo data, a task worker, the periodic
 # scheduler and the aggregate folder; Ctrl-C stops them all) and `make test` (everything).
 SHELL := /bin/bash
 VENV := .venv
@@ -59,7 +59,7 @@ system-deps:
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
-	for pkg in fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do \
+	for pkg in fonts-noto-core fonts-noto-cjk; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi

@@ -1,16 +1,20 @@
-"""The PDF's bar charts: inline SVG in the dashboard's colours (a score's own colour on the
-distribution's rows), values written with the table's own formatter."""
-from html import escape
-
+"""The PDF's bar charts in the dashboard's colours (a score's own colour on the distribution's
+rows), values written with the table's own formatter: the bars' geometry, drawn by Typst as a
+figure under its caption (listing.typ). Typst draws them itself rather than from an SVG image:
+its SVG renderer shapes text character by character, which broke Tamil labels (vowel signs
+dropped), where its own text engine shapes them as in the tables."""
 from erating.base.reports.base import PCT
 
-FONTS = '"Noto Sans", "Noto Sans Tamil", "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", sans-serif'
 PRIMARY, PRIMARY_FILL = "#1d4ed8", "#93c5fd"
 SCORE_COLOURS = {5: "#15803d", 4: "#4d7c0f", 3: "#a16207", 2: "#c2410c", 1: "#b91c1c"}
+AXIS = "#71717a"
+PX = 25.4 / 96  # the chart's first design was SVG at 96 px an inch: its sizes kept, in mm
 
 
 def bars(section, rows, avail_mm, fmt):
-    """A horizontal bar chart as SVG: one bar per row (the first max_bars), labels on the left."""
+    """A horizontal bar chart, one bar per row (the first max_bars), labels on the left:
+    {"caption", "label_mm", "plot_mm", "bar_mm", "gap_mm", "font_pt", "axis", "bars": [{"label",
+    "text", "w_mm", "fill", "stroke"}]}."""
     spec = section.chart
     shown = rows[: spec.max_bars]
     column = section.columns[spec.value_cols[0]]
@@ -20,28 +24,18 @@ def bars(section, rows, avail_mm, fmt):
     top = max(values, default=0) or 1
     if column.kind == PCT:
         top = 100
-    width = min(avail_mm, 180) * 3.78  # px at 96 dpi
+    width = min(avail_mm, 180) / PX
     label_w, bar_h, gap = 250, 13, 5
     plot_w = width - label_w - 50
-    height = len(shown) * (bar_h + gap) + 6
     items = []
-    for n, (label, value, row) in enumerate(zip(labels, values, shown)):
-        y = 3 + n * (bar_h + gap)
-        w = max(plot_w * value / top, 0.5)
+    for label, value, row in zip(labels, values, shown):
         score = score_of(row[spec.label_col]) if spec.label_col == 0 else None
         fill, stroke = (SCORE_COLOURS[score], SCORE_COLOURS[score]) if score else (PRIMARY_FILL, PRIMARY)
-        text = fmt(row[spec.value_cols[0]], column.kind)
-        items.append(
-            f'<text x="{label_w - 6}" y="{y + bar_h - 3}" text-anchor="end" font-size="9">{escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{fill}" stroke="{stroke}" '
-            f'stroke-width="0.8"/><text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}" font-size="9">{escape(text)}'
-            "</text>")
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" '
-           f'viewBox="0 0 {width:.0f} {height}" role="img" aria-label="{escape(spec.title)}" '
-           f'font-family=\'{FONTS.replace(chr(34), "")}\'>'
-           f'<line x1="{label_w}" y1="0" x2="{label_w}" y2="{height}" stroke="#71717a" stroke-width="0.8"/>'
-           f"{''.join(items)}</svg>")
-    return f"<figure><figcaption>{escape(spec.title)}</figcaption>{svg}</figure>"
+        items.append({"label": label, "text": fmt(row[spec.value_cols[0]], column.kind),
+                      "w_mm": round(max(plot_w * value / top, 0.5) * PX, 2), "fill": fill, "stroke": stroke})
+    return {"caption": spec.title, "label_mm": round(label_w * PX, 2), "plot_mm": round((width - label_w) * PX, 2),
+            "bar_mm": round(bar_h * PX, 2), "gap_mm": round(gap * PX, 2), "font_pt": 9 * 0.75, "axis": AXIS,
+            "bars": items}
 
 
 def score_of(label):

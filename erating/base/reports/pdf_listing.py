@@ -1,8 +1,8 @@
-"""Row-level listings (detailed, low, user log) as PDF with Typst: the same layout as the
-WeasyPrint reports (pdf_out.py: letterhead, title and criteria, columns sized by pdf_out._widths,
-header row repeated, "page N of M", Noto fonts embedded, Tamil and Chinese shaped, tagged), laid
-out by a compiled typesetter rather than box by box in Python: a table cell costs WeasyPrint about
-1 ms, which made a 20,000-row listing take minutes (README, "Reports").
+"""Every report as PDF with Typst (pdf_out.py prepares the sections: letterhead, title and
+criteria, columns sized by pdf_out._widths, header rows repeated, grouped headers, bar charts,
+"page N of M", Noto fonts embedded, Tamil and Chinese shaped, tagged), laid out by a compiled
+typesetter rather than box by box in Python: a table cell cost WeasyPrint about 1 ms, which made
+a 20,000-row listing take minutes and the national summary 14 s (README, "Reports").
 
 Each part of at most PART_ROWS rows is compiled in a child process (typst_child.py); more than one
 part are joined into one tagged file (pdf_join.py)."""
@@ -108,9 +108,13 @@ def _parts(prepared):
             table = None
             if section.cells is not None and take:
                 table = {"widths": section.widths, "font": section.font_pt, "right": section.right,
-                         "head": section.labels, "rows": [[_breakable(v) for v in row] for row in take]}
+                         "head": [[{"label": label, "colspan": cols, "rowspan": span, "right": right, "group": group}
+                                   for label, cols, span, right, group in row] for row in section.header],
+                         "rows": [[_breakable(v) for v in row] for row in take]}
+            chart = section.chart if start == 0 else None
             current.append({"heading": section.title if start == 0 else None,
-                            "lines": [text for _kind, text in section.lines] if start == 0 else [], "table": table})
+                            "lines": [{"kind": kind, "text": text} for kind, text in section.lines] if start == 0
+                            else [], "chart": chart, "table": table})
             rows += len(take)
             start += len(take)
             if start >= len(cells):

@@ -166,7 +166,7 @@ def _xlsx(req, sections, out):
 
 
 def _pdf(req, sections, out):
-    pdf_out.write(out, sections, heading(req), listing=req.report.row_level)
+    pdf_out.write(out, sections, heading(req))
 
 
 # One render per format, fed by the report's one build.

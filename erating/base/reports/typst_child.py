@@ -1,4 +1,4 @@
-"""Compiles one part of a row-level listing (pdf_listing.py), or a bulk poster PDF
+"""Compiles one part of a report's PDF (pdf_listing.py), or a bulk poster PDF
 (catalogue/poster_pdf.py), in a process of its own: `python -m erating.base.reports.typst_child DIR
 [TEMPLATE]` reads DIR/doc.json (and what TEMPLATE, by default listing.typ, reads beside it),
 writes DIR/out.pdf.
