@@ -58,6 +58,7 @@ system-deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v fc-match >/dev/null || missing="$$missing fontconfig"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	for pkg in fonts-noto-core fonts-noto-cjk; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \

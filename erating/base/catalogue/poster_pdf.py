@@ -21,11 +21,11 @@ from types import SimpleNamespace
 from erating.base.catalogue.qrcodes import BORDER, make_qr
 from erating.base.ingest.rating_form import face_for
 from erating.base.reports import pdf_join, pdf_listing
+from erating.base.reports.fonts import FAMILIES, font_files
 
 logger = logging.getLogger(__name__)
 TEMPLATE = Path(__file__).with_name("poster.typ")
-FAMILIES = ["Noto Sans", "Noto Sans Tamil", "Noto Sans CJK SC"]
-MONO = ["Noto Sans Mono CJK SC"]  # in the CJK collection pdf_listing.font_files() links
+MONO = ["Noto Sans Mono CJK SC"]  # in the CJK collection fonts.font_files() links
 FACE_RADIUS, FACE_STEP = 9, 34  # mm on the A4 poster
 # Pages laid out in one Typst process: its memory grows by about 0.3 MB a poster.
 PAGES_PER_PART = 250
@@ -65,7 +65,7 @@ class PageWriter:
         self.out, self.title, self.language, self.pages = out, title, language, 0
         self._tmp = tempfile.TemporaryDirectory()  # removed in close()
         self.doc = {"title": title, "lang": language, "width": size_mm[0], "height": size_mm[1], "k": k,
-                    "fonts": FAMILIES, "mono": MONO, "font_files": pdf_listing.font_files(), "faces": {}, **texts}
+                    "fonts": FAMILIES, "mono": MONO, "font_files": font_files(), "faces": {}, **texts}
         self.logos, self.folders, self._pages = {}, [], None
 
     def _open_part(self):

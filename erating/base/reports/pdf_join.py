@@ -13,11 +13,12 @@ are copied with their numbers shifted), so memory holds one part, not the whole 
 library that merges in memory held about 2 GB for 20,000 tagged rows."""
 import io
 import re
-import subprocess
 import uuid
 import zlib
 
 from django.utils.translation import gettext as _
+
+from erating.base.reports import fonts
 
 # A literal or hex string (skipped: text is not renumbered), an indirect reference, or one of the
 # join's own placeholder names (/Zz...: a reference to an object the join writes).
@@ -490,11 +491,7 @@ def _footer_font():
 
     if "NotoSans" in pdfmetrics.getRegisteredFontNames():
         return "NotoSans"
-    try:  # fontconfig knows where the Debian package put it
-        path = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans:style=Regular"], capture_output=True,
-                              text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        path = ""
+    path = fonts.noto_file("Noto Sans") or ""
     if path.endswith(".ttf") and "NotoSans-" in path:
         pdfmetrics.registerFont(TTFont("NotoSans", path))
         return "NotoSans"

@@ -13,37 +13,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from functools import cache
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from erating.base.reports import pdf_join
+from erating.base.reports.fonts import FAMILIES, font_files
 
 # Rows compiled in one child process (its memory: about 0.15 MB a row above 80 MB).
 PART_ROWS = 1000
-FAMILIES = ["Noto Sans", "Noto Sans Tamil", "Noto Sans CJK SC"]
 PART_TIMEOUT = 600  # seconds: a part takes about one on an idle machine
 LONG_WORD = 24
 # Latin letters and digits: Chinese breaks between any two characters, a URL at its slashes.
 LONG = re.compile(r"[0-9A-Za-z_\u00C0-\u024F]{%d,}" % (LONG_WORD + 1))
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@cache
-def font_files():
-    """The Noto files for the families, regular and bold, where fontconfig finds them."""
-    files = []
-    for family in FAMILIES:
-        for style in ("Regular", "Bold"):
-            try:
-                path = subprocess.run(["fc-match", "-f", "%{file}", f"{family}:style={style}"], capture_output=True,
-                                      text=True, timeout=10).stdout
-            except (OSError, subprocess.SubprocessError):
-                path = ""
-            if "Noto" in os.path.basename(path) and path not in files:
-                files.append(path)
-    return files
 
 
 def page_label():
