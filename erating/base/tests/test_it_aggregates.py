@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.analysis import aggregates, pending
+from erating.base.analysis import aggregate_check, aggregates, pending
 from erating.base.ingest import writer as rating_writer
 from erating.base.models import PendingRating, Rating, RatingDay, RatingHour, RatingMonth, RatingReasonDay
 from erating.base.testing import add_rating, make_world
@@ -49,7 +49,7 @@ def test_writer_and_orm_ratings_are_counted_exactly(world):
     assert len(created) == 3
     assert rating_writer.insert_new(rows[:1]) == set()  # a repeat is not counted again
     add_rating(home.service, 3, comment="ok")
-    assert aggregates.check(*FAR) == []
+    assert aggregate_check.check(*FAR) == []
     with scopes_disabled():
         assert totals() == Rating.objects.count()
         day = RatingDay.objects.get(target=home.counter, day=date(2026, 4, 1))
@@ -71,7 +71,7 @@ def test_check_finds_a_difference_and_rebuild_repairs_it(world):
                                            target=world.other.counter, score=2, channel="qr",
                                            reasons=[world.other.reasons[1].id], idempotency_key=uuid.uuid4(),
                                            created_at=timezone.now() - timedelta(days=40))])
-    differences = aggregates.check(*FAR)
+    differences = aggregate_check.check(*FAR)
     assert {d[0] for d in differences} == {"RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "PremiseDay",
                                            "PremiseMonth", "HeatMonth", "ReasonMonth", "TargetHeatMonth",
                                            "TargetHour"}
@@ -81,9 +81,9 @@ def test_check_finds_a_difference_and_rebuild_repairs_it(world):
                  str(world.home.agency.id))
     position = {"RatingHour": 2, "TargetHour": 2, "PremiseDay": 0, "PremiseMonth": 0, "HeatMonth": 0,
                 "ReasonMonth": 0, "TargetHeatMonth": 0}  # of the agency in the key
-    assert {d[1][position.get(d[0], 1)] for d in aggregates.check(*FAR)} == {world.other.agency.id}
+    assert {d[1][position.get(d[0], 1)] for d in aggregate_check.check(*FAR)} == {world.other.agency.id}
     call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
-    assert aggregates.check(*FAR) == []
+    assert aggregate_check.check(*FAR) == []
     call_command("check_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
 
 
@@ -132,7 +132,7 @@ def test_concurrent_ingest_on_postgresql_stays_exact():
     for t in folders:
         t.join()
     assert errors == [] and sum(folded) > 0  # the folders worked during the ingest
-    assert aggregates.check(*FAR) == []
+    assert aggregate_check.check(*FAR) == []
     with scopes_disabled():
         assert totals() == Rating.objects.count() == 8 + 8 * 15 * 4 + 5
 
@@ -145,7 +145,7 @@ def test_a_rating_waits_in_the_queue_until_folded_and_is_counted_once(world):
     assert PendingRating.objects.count() == 2 and totals() == before
     assert pending.fold(limit=1) == 1 and totals() == before + 1 and PendingRating.objects.count() == 1
     assert pending.fold_all() == 1 and pending.fold_all() == 0
-    assert totals() == before + 2 and aggregates.check(*FAR) == []
+    assert totals() == before + 2 and aggregate_check.check(*FAR) == []
 
 
 @pytest.mark.django_db
@@ -160,7 +160,7 @@ def test_a_rebuild_forgets_the_pending_ratings_it_counts_itself(world):
         others = list(Rating.objects.filter(agency=world.other.agency, created_at=now).values_list("id", flat=True))
     assert list(PendingRating.objects.values_list("rating_id", flat=True)) == others
     call_command("fold_aggregates", "--once")
-    assert aggregates.check(*FAR) == [] and not PendingRating.objects.exists()
+    assert aggregate_check.check(*FAR) == [] and not PendingRating.objects.exists()
 
 
 @pytest.mark.django_db
@@ -185,9 +185,9 @@ def test_the_migration_adds_the_ratings_with_any_reason_to_the_reason_tables(wor
     with scopes_disabled():
         RatingReasonDay.objects.filter(reason_id=aggregates.ANY_REASON).delete()
         ReasonMonth.objects.filter(reason_id=aggregates.ANY_REASON).delete()
-    assert {d[0] for d in aggregates.check(*FAR)} == {"RatingReasonDay", "ReasonMonth"}
+    assert {d[0] for d in aggregate_check.check(*FAR)} == {"RatingReasonDay", "ReasonMonth"}
     aggregates.backfill_any_reason()
-    assert aggregates.check(*FAR) == []
+    assert aggregate_check.check(*FAR) == []
     with scopes_disabled():
         carrying = sum(bool(reasons) for reasons in Rating.objects.values_list("reasons", flat=True))
         assert sum(RatingReasonDay.objects.filter(reason_id=aggregates.ANY_REASON).values_list("n", flat=True)) \

@@ -12,8 +12,8 @@ from django_scopes import scope, scopes_disabled
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from erating.base.analysis import aggregate_check, figures, measures, pending, rankings
 from erating.base.analysis import criteria as cr
-from erating.base.analysis import figures, measures, pending, rankings
 from erating.base.ingest import writer as rating_writer
 from erating.base.models import Rating, User
 from erating.base.scoping import dimensions_for
@@ -211,4 +211,4 @@ def test_an_officers_heat_map_of_whole_months_reads_no_raw_ratings(dataset):
     with scopes_disabled():
         TargetHeatMonth.objects.all().delete()
     aggregates.backfill(TargetHeatMonth)
-    assert aggregates.check(FIRST, LAST) == []
+    assert aggregate_check.check(FIRST, LAST) == []

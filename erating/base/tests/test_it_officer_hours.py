@@ -14,7 +14,7 @@ from django_scopes import scope, scopes_disabled
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from erating.base.analysis import aggregates, figures
+from erating.base.analysis import aggregate_check, aggregates, figures
 from erating.base.analysis import criteria as cr
 from erating.base.models import TargetHour
 from erating.base.scoping import dimensions_for
@@ -84,9 +84,9 @@ def test_a_days_trend_of_an_officer_reads_targethour(dataset):
 def test_targethour_is_checked_and_rebuilt_with_the_other_aggregates(dataset):
     with scopes_disabled():
         TargetHour.objects.filter(target=dataset.home.officer_target).update(n5=7)
-    assert {d[0] for d in aggregates.check(FIRST, LAST)} == {"TargetHour"}
+    assert {d[0] for d in aggregate_check.check(FIRST, LAST)} == {"TargetHour"}
     aggregates.rebuild(FIRST, LAST)
     with scopes_disabled():
         TargetHour.objects.all().delete()
     aggregates.backfill(TargetHour)  # the migration's fill
-    assert aggregates.check(FIRST, LAST) == []
+    assert aggregate_check.check(FIRST, LAST) == []

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from erating.base.analysis import aggregates, themes
+from erating.base.analysis import aggregate_check, themes
 from erating.base.management.commands.rebuild_aggregates import period, period_arguments
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         start, end = period(opts)
-        differences = aggregates.check(start, end, agency=opts["agency"])  # folds first
+        differences = aggregate_check.check(start, end, agency=opts["agency"])  # folds first
         differences += [(f"Theme {theme}", when, counted, linked)
                         for theme, when, counted, linked in themes.check(start, end, opts["agency"])]
         for table, key, stored, raw in differences[:50]:
