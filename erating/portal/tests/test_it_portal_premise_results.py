@@ -1,35 +1,24 @@
 """A premise's public results on the portal (BM and EN addresses): last month's satisfaction only
 at or above the agency's minimum, the most praised theme, published "you said, we did" lines only,
 the results poster as PDF; nothing for an agency that asked not to be named."""
-import datetime
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from erating.base.analysis import pending
-from erating.base.catalogue.results_posters import previous_month
 from erating.base.models import Agency, WeDidLine
-from erating.base.testing import add_rating
+from erating.portal.tests.public_pages import publish_a_premise
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def last_month(world):
+    publish_a_premise(world)  # last month's ratings at the minimum and one published "we did" line
     h = world.home
-    first = previous_month(timezone.localdate())
-    when = datetime.datetime.combine(first + datetime.timedelta(days=10), datetime.time(10),
-                                     timezone.get_current_timezone())
     with scopes_disabled():
-        Agency.objects.filter(pk=h.agency.pk).update(ranking_min_ratings=4, public_results_named=True)
-        for score in (5, 5, 4, 1):
-            add_rating(h.counter, score, when=when)
-        WeDidLine.objects.create(agency=h.agency, premise=h.premise, text="Kaunter 3 dibuka pada waktu rehat",
-                                 status=WeDidLine.PUBLISHED, written_at=when, published_at=when)
+        when = WeDidLine.objects.get(premise=h.premise).written_at  # the published line's, last month
         WeDidLine.objects.create(agency=h.agency, premise=h.premise, text="Belum disemak", written_at=when)
-    pending.fold_all()
     return world
 
 
