@@ -52,7 +52,7 @@ def summarize(latencies, seconds):
 
     stalls = sum(1 for s in ordered if s >= 0.05)
     return {"flushes": n, "p50_ms": pct(0.5), "p99_ms": pct(0.99), "p999_ms": pct(0.999),
-            "max_ms": round(ordered[-1] * 1000, 1), "stalls_50ms": stalls,
+            "max_ms": round(ordered[-1] * 1000, 2), "stalls_50ms": stalls,
             "stalls_50ms_per_30s": round(stalls * 30 / seconds, 1)}
 
 
