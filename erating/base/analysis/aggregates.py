@@ -18,6 +18,8 @@ from erating.base.models import (
     HeatMonth,
     PremiseDay,
     PremiseMonth,
+    PremiseReasonDay,
+    PremiseThemeDay,
     Rating,
     RatingDay,
     RatingHour,
@@ -44,6 +46,7 @@ TABLES = {
     PremiseMonth: (["agency_id", "month", "premise_id", "channel", "flagged"], COUNTS),
     HeatMonth: (["agency_id", "month", "weekday", "hour", "channel", "flagged"], COUNTS),
     ReasonMonth: (["agency_id", "month", "premise_id", "channel", "flagged", "score", "reason_id"], ["n"]),
+    PremiseReasonDay: (["agency_id", "day", "premise_id", "channel", "flagged", "score", "reason_id"], ["n"]),
     TargetHeatMonth: (["agency_id", "month", "weekday", "hour", "premise_id", "target_id", "officer_id", "channel",
                        "flagged"], COUNTS),
     TargetHour: (["day", "hour"] + TARGET_KEY, COUNTS),
@@ -55,6 +58,7 @@ DERIVED = {
     PremiseMonth: (RatingDay, lambda k: (k[1], k[0].replace(day=1), k[2], k[5], k[6])),
     HeatMonth: (RatingHour, lambda k: (k[2], k[0].replace(day=1), k[0].weekday(), k[1], k[4], k[5])),
     ReasonMonth: (RatingReasonDay, lambda k: (k[1], k[0].replace(day=1), k[2], k[5], k[6], k[7], k[8])),
+    PremiseReasonDay: (RatingReasonDay, lambda k: (k[1], k[0], k[2], k[5], k[6], k[7], k[8])),
 }
 CHUNK = 400
 # The reason tables also count, under this reason id, the ratings that carry ANY reason (each once,
@@ -70,7 +74,7 @@ def deltas(rows):
     """rows (dicts as the writer inserts them: agency, premise, target, officer, score, channel,
     reasons, comment, created_at, flagged) -> {model: {key tuple: [counts]}}."""
     out = {model: {} for model in TABLES}
-    reason_t, reason_m = out[RatingReasonDay], out[ReasonMonth]
+    reason_t, reason_m, reason_p = out[RatingReasonDay], out[ReasonMonth], out[PremiseReasonDay]
     for r in rows:
         local = r["created_at"].astimezone(MYT)
         d = local.date()
@@ -96,7 +100,8 @@ def deltas(rows):
         chosen = {int(reason) for reason in r["reasons"] or ()}
         for reason in chosen | ({ANY_REASON} if chosen else set()):
             for table, key in ((reason_t, (d,) + base + (score, reason)),
-                               (reason_m, (agency, m, premise, channel, flagged, score, reason))):
+                               (reason_m, (agency, m, premise, channel, flagged, score, reason)),
+                               (reason_p, (agency, d, premise, channel, flagged, score, reason))):
                 table[key] = table.get(key, [0])
                 table[key][0] += 1
     return out
@@ -263,6 +268,9 @@ def _raw_selects(agency):
         ReasonMonth: _derived_sql(RatingReasonDay._meta.db_table, f"d.agency_id, {e['month_of_day']}, d.premise_id, "
                                                                   f"d.channel, d.flagged, d.score, d.reason_id", agency,
                                   values=["n"]),
+        PremiseReasonDay: _derived_sql(RatingReasonDay._meta.db_table, "d.agency_id, d.day, d.premise_id, d.channel, "
+                                                                       "d.flagged, d.score, d.reason_id", agency,
+                                       values=["n"]),
     }
 
 
@@ -291,7 +299,7 @@ def _date_field(model):
 
 
 ORDER = (RatingDay, RatingHour, RatingReasonDay, RatingMonth, PremiseDay, PremiseMonth, HeatMonth, ReasonMonth,
-         TargetHeatMonth, TargetHour)
+         PremiseReasonDay, TargetHeatMonth, TargetHour)
 
 
 def rebuild(start, end, agency=None):
@@ -320,7 +328,7 @@ def rebuild(start, end, agency=None):
                            _params(model, start, end, agency))
         # The pending ratings dropped above are counted here, so their themes must be too.
         themes.recount(cursor, start, end, agency)
-        analyze(cursor, (*ORDER, RatingTheme, ThemeDay, ThemeMonth))
+        analyze(cursor, (*ORDER, RatingTheme, ThemeDay, PremiseThemeDay, ThemeMonth))
 
 
 def analyze(cursor, models):
@@ -369,3 +377,20 @@ def backfill_any_reason():
         cursor.execute(
             f"INSERT INTO {month} ({', '.join(month_keys)}, n) SELECT {by_premise}, SUM(d.n) FROM {day} d "
             f"WHERE d.reason_id = {ANY_REASON} GROUP BY {by_premise}", [])
+
+
+def backfill_derived(model):
+    """Fill a NEW table derived from a finer one (DERIVED, or the themes' premise days) from that
+    table, for a migration: the folder waits meanwhile and counts later ratings into both."""
+    from erating.base.analysis import pending, themes
+
+    if model in DERIVED:
+        keys, values = TABLES[model]
+        select = _raw_selects(None)[model]
+    else:
+        keys, values, select = themes.PREMISE_DAY_KEY, ["n"], themes.premise_days_sql()
+    every_day = [_param(date(2000, 1, 1), connection.vendor), _param(date(2999, 12, 31), connection.vendor)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        pending.lock(cursor)
+        cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys + values)}) {select}", every_day)
+        analyze(cursor, [model])

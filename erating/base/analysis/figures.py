@@ -9,8 +9,8 @@ All counts come from the aggregate tables, chosen so each answer is exact:
     for whole months of an officer, target or target kind, else RatingHour;
   - per-hour series (heat map's partial months, hour trend): RatingHour when no filter below the
     premise applies, else TargetHour (day × hour at target × officer grain);
-  - reasons: ReasonMonth (per premise) for whole months when nothing below the premise is asked
-    for, else RatingReasonDay.
+  - reasons (and comment themes): ReasonMonth for whole months and PremiseReasonDay for the other
+    days when nothing below the premise is asked for, else RatingReasonDay.
 A score filter selects count columns (n1..n5), never rows, so it is exact on every table.
 What each figure means (satisfied, low, mean, index, Wilson bound) is defined once, in
 measures.py. Ratings still queued for the folder are folded first (pending.fresh()), here, so no
@@ -33,6 +33,7 @@ from erating.base.models import (
     HeatMonth,
     PremiseDay,
     PremiseMonth,
+    PremiseReasonDay,
     RatingDay,
     RatingHour,
     RatingMonth,
@@ -369,7 +370,8 @@ def heatmap(c):
 
 def reasons(c):
     """-> [(FollowUpReason, count)] most chosen first (reasons of ratings in the score range):
-    whole months from ReasonMonth when nothing below the premise is asked for, the rest by day."""
+    whole months from ReasonMonth and the other days from PremiseReasonDay when nothing below the
+    premise is asked for, else every day from RatingReasonDay."""
     per = defaultdict(int)
     for (reason_id,), n in reasons_by(c, []).items():
         per[reason_id] += n
@@ -404,16 +406,25 @@ def _reason_counts(c, group, *, exclude):
 
 
 def _reason_parts(c):
+    return day_parts(c, RatingReasonDay, PremiseReasonDay, ReasonMonth)
+
+
+def day_parts(c, unit_days, premise_days, months):
+    """Querysets of a count table family (reasons, themes: one `n` per score) answering the
+    Criteria exactly: whole months from `months` and the other days from `premise_days` when
+    nothing below the premise is asked for, else every day from `unit_days` (target grain)."""
     scores = {"score__gte": c.score_min, "score__lte": c.score_max}
-    days = cr.rows(RatingReasonDay, c).filter(**scores)
-    if c.kind is not None:
-        days = days.filter(target__kind=c.kind)
-    months = _whole_months(c)
-    if not months or c.kind is not None or _below_premise(c):
+    if _below_premise(c):
+        days = cr.rows(unit_days, c).filter(**scores)
+        if c.kind is not None:
+            days = days.filter(target__kind=c.kind)
         return [days.filter(day__gte=c.start, day__lte=c.end)]
-    first, after = months
-    return [cr.rows(ReasonMonth, c).filter(month__gte=first, month__lt=after, **scores),
-            edge_days(days, c, first, after)]
+    days = cr.rows(premise_days, c).filter(**scores)
+    whole = _whole_months(c)
+    if not whole:
+        return [days.filter(day__gte=c.start, day__lte=c.end)]
+    first, after = whole
+    return [cr.rows(months, c).filter(month__gte=first, month__lt=after, **scores), edge_days(days, c, first, after)]
 
 
 # --- comments and live stamp --------------------------------------------------------------------

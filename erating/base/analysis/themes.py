@@ -1,7 +1,8 @@
 """Comment themes kept with the aggregates (the taxonomy and matching: erating.base.themes).
 
 The folder (analysis/pending.py) hands every batch of ratings it counts to record(), which
-matches their comments and stores the links (RatingTheme) and the counts (ThemeDay, ThemeMonth) in
+matches their comments and stores the links (RatingTheme) and the counts (ThemeDay, PremiseThemeDay,
+ThemeMonth) in
 the folder's transaction, so a rating's themes are counted exactly once, when its other counts are.
 
     record(rows, cursor)        the folder's batch (dicts with id and the aggregate fields)
@@ -24,6 +25,7 @@ from django_scopes import scopes_disabled
 from erating.base.analysis import aggregates, measures
 from erating.base.models import (
     PendingRating,
+    PremiseThemeDay,
     Rating,
     RatingTheme,
     Theme,
@@ -35,6 +37,7 @@ from erating.base.themes.library import matcher_for
 MYT = aggregates.MYT
 DAY_KEY = ["day", "agency_id", "premise_id", "target_id", "officer_id", "channel", "flagged", "score", "theme_id"]
 MONTH_KEY = ["agency_id", "month", "premise_id", "channel", "flagged", "score", "theme_id"]
+PREMISE_DAY_KEY = ["agency_id", "day", "premise_id", "channel", "flagged", "score", "theme_id"]
 CHUNK = 400
 
 
@@ -59,23 +62,25 @@ def themes_of(rows):
 
 
 def deltas(matched):
-    days, months, links = defaultdict(int), defaultdict(int), []
+    days, premise_days, months, links = defaultdict(int), defaultdict(int), defaultdict(int), []
     for r, theme_ids in matched:
         local = r["created_at"].astimezone(MYT).date()
         agency, premise = _id(r["agency"]), _id(r["premise"])
         for theme in theme_ids:
             days[(local, agency, premise, _id(r["target"]), _id(r["officer"]) or 0, r["channel"], bool(r["flagged"]),
                   int(r["score"]), theme)] += 1
+            premise_days[(agency, local, premise, r["channel"], bool(r["flagged"]), int(r["score"]), theme)] += 1
             months[(agency, local.replace(day=1), premise, r["channel"], bool(r["flagged"]), int(r["score"]),
                     theme)] += 1
             links.append((r["id"], agency, theme))
-    return days, months, links
+    return days, premise_days, months, links
 
 
 def record(rows, cursor):
     """Match and count the themes of a batch the folder is counting, on its cursor (its transaction)."""
-    days, months, links = deltas(themes_of(rows))
-    for table, key, per in ((ThemeDay, DAY_KEY, days), (ThemeMonth, MONTH_KEY, months)):
+    days, premise_days, months, links = deltas(themes_of(rows))
+    for table, key, per in ((ThemeDay, DAY_KEY, days), (PremiseThemeDay, PREMISE_DAY_KEY, premise_days),
+                            (ThemeMonth, MONTH_KEY, months)):
         _upsert(cursor, table._meta.db_table, key, sorted(per.items()))
     table = RatingTheme._meta.db_table
     for start in range(0, len(links), CHUNK):
@@ -125,10 +130,12 @@ def recount(cursor, start, end, agency_id=None, job=None, batch=2000):
     ratings = Rating._base_manager.filter(created_at__gte=first, created_at__lt=last).exclude(comment="")
     links = RatingTheme._base_manager.filter(rating__created_at__gte=first, rating__created_at__lt=last)
     days = ThemeDay._base_manager.filter(day__gte=start.replace(day=1), day__lte=end)
+    premise_days = PremiseThemeDay._base_manager.filter(day__gte=start.replace(day=1), day__lte=end)
     months = ThemeMonth._base_manager.filter(month__gte=start.replace(day=1), month__lte=end)
     if agency_id:
-        ratings, links, days, months = (qs.filter(agency_id=agency_id) for qs in (ratings, links, days, months))
-    for qs in (links, days, months):
+        ratings, links, days, premise_days, months = (qs.filter(agency_id=agency_id) for qs in
+                                                      (ratings, links, days, premise_days, months))
+    for qs in (links, days, premise_days, months):
         qs.delete()
     done = 0
     rows = ratings.exclude(id__in=PendingRating.objects.values("rating_id")).values(*pending.ROW_FIELDS)
@@ -159,7 +166,7 @@ def rebuild(start, end, agency_id=None, job=None):
                 pending.lock(cursor)
                 recount(cursor, month, last, agency_id, job)
     with connection.cursor() as cursor:
-        aggregates.analyze(cursor, (RatingTheme, ThemeDay, ThemeMonth))
+        aggregates.analyze(cursor, (RatingTheme, ThemeDay, PremiseThemeDay, ThemeMonth))
     if job is not None:
         job.finished_at = timezone.now()
         job.save(update_fields=["finished_at"])
@@ -177,15 +184,19 @@ def _chunks(qs, size):
 
 
 def check(start, end, agency_id=None):
-    """-> [(theme id, day or month, counted, linked)] where ThemeDay disagrees with the links or
-    ThemeMonth with ThemeDay, over [start, end] (the caller folds first)."""
+    """-> [(theme id, day or month, counted, linked)] where ThemeDay disagrees with the links, or
+    PremiseThemeDay or ThemeMonth with ThemeDay, over [start, end] (the caller folds first)."""
     first, last = aggregates._bounds(start, end)
     with scopes_disabled():
         days = ThemeDay.objects.filter(day__gte=start, day__lte=end)
         links = RatingTheme.objects.filter(rating__created_at__gte=first, rating__created_at__lt=last)
+        premise_days = PremiseThemeDay.objects.filter(day__gte=start, day__lte=end)
         months = ThemeMonth.objects.filter(month__gte=start.replace(day=1), month__lte=end)
         if agency_id:
-            days, links, months = (qs.filter(agency_id=agency_id) for qs in (days, links, months))
+            days, links, premise_days, months = (qs.filter(agency_id=agency_id) for qs in
+                                                 (days, links, premise_days, months))
+        per_premise = {(t, d): n for t, d, n in premise_days.order_by().values_list("theme_id", "day")
+                       .annotate(Sum("n"))}
         counted = {(t, d): n for t, d, n in days.order_by().values_list("theme_id", "day").annotate(Sum("n"))}
         linked = {(t, d): n for t, d, n in links.order_by()
                   .annotate(day=TruncDate("rating__created_at", tzinfo=MYT))
@@ -193,6 +204,8 @@ def check(start, end, agency_id=None):
         months = {(t, m): n for t, m, n in months.order_by().values_list("theme_id", "month").annotate(Sum("n"))}
     out = [(t, d, counted.get((t, d), 0), linked.get((t, d), 0)) for t, d in sorted(set(counted) | set(linked))
            if counted.get((t, d), 0) != linked.get((t, d), 0)]
+    out += [(t, d, per_premise.get((t, d), 0), counted.get((t, d), 0)) for t, d in sorted(set(per_premise) | set(counted))
+            if per_premise.get((t, d), 0) != counted.get((t, d), 0)]
     by_month = defaultdict(int)
     for (t, d), n in counted.items():
         by_month[(t, d.replace(day=1))] += n
@@ -203,23 +216,21 @@ def check(start, end, agency_id=None):
 
 # --- figures for Criteria -------------------------------------------------------------------------
 
+def premise_days_sql():
+    """PremiseThemeDay's rows of [%s, %s] summed from ThemeDay (a migration's backfill)."""
+    key = "d.agency_id, d.day, d.premise_id, d.channel, d.flagged, d.score, d.theme_id"
+    return (f"SELECT {key}, SUM(d.n) FROM {ThemeDay._meta.db_table} d WHERE d.day >= %s AND d.day <= %s "
+            f"GROUP BY {key}")
+
+
 def _parts(c):
-    """Querysets of theme counts answering the Criteria exactly: whole months from ThemeMonth when
-    nothing below the premise is asked for, the rest by day (as the follow-up reasons)."""
-    from erating.base.analysis import criteria as cr
+    """Querysets of theme counts answering the Criteria exactly: whole months from ThemeMonth and
+    the other days from PremiseThemeDay when nothing below the premise is asked for, else every
+    day from ThemeDay (as the follow-up reasons)."""
     from erating.base.analysis import figures, pending
 
     pending.fresh()  # the engine folds, not its callers
-    scores = {"score__gte": c.score_min, "score__lte": c.score_max}
-    days = cr.rows(ThemeDay, c).filter(**scores)
-    if c.kind is not None:
-        days = days.filter(target__kind=c.kind)
-    months = figures._whole_months(c)
-    if not months or c.kind is not None or figures._below_premise(c):
-        return [days.filter(day__gte=c.start, day__lte=c.end)]
-    first, after = months
-    return [cr.rows(ThemeMonth, c).filter(month__gte=first, month__lt=after, **scores),
-            figures.edge_days(days, c, first, after)]
+    return figures.day_parts(c, ThemeDay, PremiseThemeDay, ThemeMonth)
 
 
 def _per_theme(c):

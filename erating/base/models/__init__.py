@@ -4,6 +4,7 @@ from erating.base.models.analysis import (
     PendingRating,
     PremiseDay,
     PremiseMonth,
+    PremiseReasonDay,
     RatingDay,
     RatingHour,
     RatingMonth,
@@ -23,13 +24,21 @@ from erating.base.models.reports import ApiToken, ReportFile, ReportSchedule, Re
 from erating.base.models.settings import FollowUpReason, ScoreCaption
 from erating.base.models.targets import OfficerCounter, Target
 from erating.base.models.tenancy import Agency, Ministry, Premise
-from erating.base.models.themes import AgencyThemePhrases, RatingTheme, Theme, ThemeDay, ThemeMonth, ThemeRebuild
+from erating.base.models.themes import (
+    AgencyThemePhrases,
+    PremiseThemeDay,
+    RatingTheme,
+    Theme,
+    ThemeDay,
+    ThemeMonth,
+    ThemeRebuild,
+)
 from erating.base.models.users import User
 
 __all__ = [
-    "Agency", "AgencyApplication", "AgencyThemePhrases", "RatingTheme", "Theme", "ThemeDay", "ThemeMonth", "ThemeRebuild", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent", "WeDidLine",
+    "Agency", "AgencyApplication", "AgencyThemePhrases", "PremiseThemeDay", "RatingTheme", "Theme", "ThemeDay", "ThemeMonth", "ThemeRebuild", "Alert", "AlertComment", "AlertRule", "ApiToken", "AuditEntry", "Case", "CaseEvent", "WeDidLine",
     "Device", "Download", "FaqEntry", "FollowUpReason", "GalleryItem", "HeatMonth", "Ministry", "NewsArticle",
     "OfficerCounter", "PairingCode", "PendingRating", "PeriodicRun", "PolicyPage", "PortalText", "Premise", "PremiseDay",
-    "PremiseMonth", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReasonMonth", "ReportFile", "ReportSchedule", "ReportSettings", "ScheduleSend",
+    "PremiseMonth", "PremiseReasonDay", "Rating", "RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "ReasonMonth", "ReportFile", "ReportSchedule", "ReportSettings", "ScheduleSend",
     "ScoreCaption", "Target", "TargetHeatMonth", "TargetHour", "User",
 ]

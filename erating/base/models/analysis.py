@@ -137,6 +137,33 @@ class ReasonMonth(models.Model):
         return f"ReasonMonth {self.month} agency {self.agency_id}"
 
 
+class PremiseReasonDay(models.Model):
+    """How often each follow-up reason was chosen, per Malaysia day and premise (summed from
+    RatingReasonDay): the days outside whole months when nothing below the premise is asked for,
+    which at target grain cost a national query thousands of rows a day; reason_id 0 as there."""
+    day = models.DateField()
+    agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
+    premise = models.ForeignKey("base.Premise", on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.CharField(max_length=6)
+    flagged = models.BooleanField()
+    score = models.PositiveSmallIntegerField()
+    reason_id = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    objects = ScopedManager(agency="agency", premise="premise")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["agency", "day", "premise", "channel", "flagged", "score", "reason_id"],
+            name="premisereasonday_key")]
+        # Every agency's days (the system administrator) and one premise's days read index ranges.
+        indexes = [models.Index(fields=["day"], name="premisereasonday_day"),
+                   models.Index(fields=["premise", "day"], name="premisereasonday_premise_day")]
+
+    def __str__(self):
+        return f"PremiseReasonDay {self.day} agency {self.agency_id}"
+
+
 class PremiseDay(_Counts):
     """Per Malaysia day and premise: every figure that needs nothing below the premise."""
     day = models.DateField()

@@ -94,6 +94,31 @@ class ThemeDay(models.Model):
         return f"ThemeDay {self.day} agency {self.agency_id}"
 
 
+class PremiseThemeDay(models.Model):
+    """Commented ratings per theme, Malaysia day and premise (summed from ThemeDay): the days
+    outside whole months when nothing below the premise is asked for (as PremiseReasonDay)."""
+    day = models.DateField()
+    agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
+    premise = models.ForeignKey("base.Premise", on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.CharField(max_length=6)
+    flagged = models.BooleanField()
+    score = models.PositiveSmallIntegerField()
+    theme_id = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    objects = ScopedManager(agency="agency", premise="premise")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["agency", "day", "premise", "channel", "flagged", "score", "theme_id"],
+            name="premisethemeday_key")]
+        indexes = [models.Index(fields=["day"], name="premisethemeday_day"),
+                   models.Index(fields=["premise", "day"], name="premisethemeday_premise_day")]
+
+    def __str__(self):
+        return f"PremiseThemeDay {self.day} agency {self.agency_id}"
+
+
 class ThemeMonth(models.Model):
     """Commented ratings per theme, calendar month and premise: whole months when nothing below
     the premise is asked for (else ThemeDay)."""

@@ -73,14 +73,14 @@ def test_check_finds_a_difference_and_rebuild_repairs_it(world):
                                            created_at=timezone.now() - timedelta(days=40))])
     differences = aggregate_check.check(*FAR)
     assert {d[0] for d in differences} == {"RatingDay", "RatingHour", "RatingMonth", "RatingReasonDay", "PremiseDay",
-                                           "PremiseMonth", "HeatMonth", "ReasonMonth", "TargetHeatMonth",
-                                           "TargetHour"}
+                                           "PremiseMonth", "HeatMonth", "ReasonMonth", "PremiseReasonDay",
+                                           "TargetHeatMonth", "TargetHour"}
     with pytest.raises(CommandError):
         call_command("check_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
     call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31", "--agency",
                  str(world.home.agency.id))
     position = {"RatingHour": 2, "TargetHour": 2, "PremiseDay": 0, "PremiseMonth": 0, "HeatMonth": 0,
-                "ReasonMonth": 0, "TargetHeatMonth": 0}  # of the agency in the key
+                "ReasonMonth": 0, "PremiseReasonDay": 0, "TargetHeatMonth": 0}  # of the agency in the key
     assert {d[1][position.get(d[0], 1)] for d in aggregate_check.check(*FAR)} == {world.other.agency.id}
     call_command("rebuild_aggregates", "--start", "2000-01-01", "--end", "2099-12-31")
     assert aggregate_check.check(*FAR) == []
@@ -192,3 +192,30 @@ def test_the_migration_adds_the_ratings_with_any_reason_to_the_reason_tables(wor
         carrying = sum(bool(reasons) for reasons in Rating.objects.values_list("reasons", flat=True))
         assert sum(RatingReasonDay.objects.filter(reason_id=aggregates.ANY_REASON).values_list("n", flat=True)) \
             == carrying >= 2
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_premise_reason_days_from_the_target_grain(world):
+    from erating.base.models import PremiseReasonDay
+
+    home = world.home
+    rating_writer.insert_new([row(home.counter, score=1, reasons=[home.reasons[0].id, home.reasons[1].id]),
+                              row(home.service, score=2, reasons=[home.reasons[0].id]),
+                              row(home.branch_counter, score=1, reasons=[home.reasons[1].id],
+                                  when=datetime(2026, 2, 3, 17, tzinfo=UTC))])
+    pending.fold_all()
+    with scopes_disabled():
+        folded = sorted(PremiseReasonDay.objects.values_list("agency_id", "day", "premise_id", "score", "reason_id",
+                                                            "n"))
+        PremiseReasonDay.objects.all().delete()
+    assert {d[0] for d in aggregate_check.check(*FAR)} == {"PremiseReasonDay"}
+    aggregates.backfill_derived(PremiseReasonDay)
+    assert aggregate_check.check(*FAR) == []
+    with scopes_disabled():
+        assert sorted(PremiseReasonDay.objects.values_list("agency_id", "day", "premise_id", "score", "reason_id",
+                                                           "n")) == folded
+    # 17:00 UTC is 01:00 the next day in Malaysia.
+    assert (home.agency.id, date(2026, 2, 4), home.branch.id, 1, home.reasons[1].id, 1) in folded
+    with scopes_disabled():
+        carrying = sum(bool(reasons) for reasons in Rating.objects.values_list("reasons", flat=True))
+    assert sum(n for *_k, reason, n in folded if reason == aggregates.ANY_REASON) == carrying >= 3

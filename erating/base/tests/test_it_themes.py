@@ -1,13 +1,22 @@
 """Comment themes: the matcher (four languages), its quality on the labelled set, and the theme
 counts kept by the folder, rebuilt and checked, on SQLite and PostgreSQL."""
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django_scopes import scope, scopes_disabled
 
 from erating.base.analysis import aggregates, pending, themes
 from erating.base.analysis import criteria as cr
-from erating.base.models import AgencyThemePhrases, Rating, RatingTheme, Theme, ThemeDay, ThemeMonth, ThemeRebuild
+from erating.base.models import (
+    AgencyThemePhrases,
+    PremiseThemeDay,
+    Rating,
+    RatingTheme,
+    Theme,
+    ThemeDay,
+    ThemeMonth,
+    ThemeRebuild,
+)
 from erating.base.scoping import dimensions_for
 from erating.base.testing import add_rating
 from erating.base.themes import quality
@@ -188,3 +197,48 @@ def test_the_most_praised_theme_of_a_premise_and_month(themed):
     assert (theme.code, n) == ("courtesy", 2)  # low ratings and the generic praise theme do not count
     assert themes.most_praised(world.home.premise.id, date(2026, 3, 1), minimum=3) is None
     assert themes.most_praised(world.home.premise.id, date(2026, 5, 1)) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start, end", [("2026-02-02", "2026-03-10"), ("2026-02-03", "2026-02-03"),
+                                        ("2026-01-15", "2026-03-31"), ("2026-03-11", "2026-04-30")])
+def test_themes_of_any_period_equal_the_links_and_read_no_target_grain_days(themed, start, end):
+    """Every agency's themes of a custom range: whole months from ThemeMonth, the other days from
+    PremiseThemeDay, which holds a premise's day in a row where ThemeDay holds one per counter."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world, _ = themed
+    with scopes_disabled():
+        add_rating(world.other.counter, 1, comment="Tandas kotor", when=datetime(2026, 3, 10, 20, tzinfo=UTC))
+    pending.fold_all()
+    sysadmin = world.sysadmin
+    with scope(**dimensions_for(sysadmin)), CaptureQueriesContext(connection) as queries:
+        c = cr.parse({"period": "custom", "start": start, "end": end}, user=sysadmin)
+        got = {r["theme"].code: r["n"] for r in themes.themes(c)["rows"] if r["n"]}
+    assert not [q for q in queries if f'"{ThemeDay._meta.db_table}"' in q["sql"]]
+    first, last = (datetime.combine(date.fromisoformat(d), datetime.min.time(), tzinfo=cr.MYT) for d in (start, end))
+    with scopes_disabled():
+        links = RatingTheme.objects.filter(rating__created_at__gte=first,
+                                           rating__created_at__lt=last + timedelta(days=1))
+        expected = {}
+        for code in links.values_list("theme__code", flat=True):
+            expected[code] = expected.get(code, 0) + 1
+    assert got == expected
+
+
+@pytest.mark.django_db
+def test_check_finds_a_premise_day_difference_and_the_migration_refills_them(themed):
+    with scopes_disabled():
+        before = sorted(PremiseThemeDay.objects.values_list("agency_id", "day", "premise_id", "score", "theme_id",
+                                                            "n"))
+        assert sum(n for *_k, n in before) == sum(ThemeDay.objects.values_list("n", flat=True)) > 0
+        PremiseThemeDay.objects.filter(theme_id=_theme("wait").id).update(n=7)
+    assert {d[0] for d in themes.check(date(2026, 1, 1), date(2026, 12, 31))} == {_theme("wait").id}
+    with scopes_disabled():
+        PremiseThemeDay.objects.all().delete()
+    aggregates.backfill_derived(PremiseThemeDay)
+    assert themes.check(date(2026, 1, 1), date(2026, 12, 31)) == []
+    with scopes_disabled():
+        assert sorted(PremiseThemeDay.objects.values_list("agency_id", "day", "premise_id", "score", "theme_id",
+                                                          "n")) == before
