@@ -242,3 +242,19 @@ def test_check_finds_a_premise_day_difference_and_the_migration_refills_them(the
     with scopes_disabled():
         assert sorted(PremiseThemeDay.objects.values_list("agency_id", "day", "premise_id", "score", "theme_id",
                                                           "n")) == before
+
+
+@pytest.mark.django_db
+def test_a_recount_writing_its_counts_in_several_flushes_counts_the_same(themed, monkeypatch):
+    with scopes_disabled():
+        before = sorted(ThemeMonth.objects.values_list("agency_id", "month", "premise_id", "score", "theme_id", "n"))
+    from django.db import connection, transaction
+
+    monkeypatch.setattr(themes, "FLUSH_AT", 0)  # the counts written after every chunk of one rating
+    with transaction.atomic(), connection.cursor() as cursor:
+        pending.lock(cursor)
+        assert themes.recount(cursor, date(2026, 1, 1), date(2026, 3, 31), batch=1) == 5
+    assert themes.check(date(2026, 1, 1), date(2026, 12, 31)) == []
+    with scopes_disabled():
+        assert sorted(ThemeMonth.objects.values_list("agency_id", "month", "premise_id", "score", "theme_id",
+                                                     "n")) == before
