@@ -67,24 +67,41 @@ class ReportForm(forms.Form):
         self.fields["end"].initial = today
         self.fields["start"].initial = today.replace(day=1)
         self.fields["year"].initial = today.year
-        every = [("", _("All"))]
-        if user.is_system_admin and dims.get("agency") is None:
-            self.fields["ministry"].choices = every + [(m.pk, m.name) for m in Ministry.objects.all()]
-            self.fields["agency"].choices = every + [(a.pk, a.name) for a in Agency.objects.all()]
-        else:
+        self._user, self._dims = user, dims
+        if not (user.is_system_admin and dims.get("agency") is None):
             del self.fields["ministry"], self.fields["agency"]
         if dims.get("officer") is not None:
-            # An officer's reports are of their own ratings: the premises and targets they worked
-            # at, and no colleague to choose (the criteria service fixes the officer to them).
+            del self.fields["officer"]  # the criteria service fixes an officer's reports to them
+        # A submitted form checks only the units it names; the lists to choose from (one query
+        # and label per counter and officer of the agency) are built when a form is shown.
+        self.offer(sent_only=self.is_bound)
+
+    def offer(self, *, sent_only=False):
+        """Fill the unit choices from the scoped managers: every unit the user may see, or
+        (sent_only) only those among the submitted values."""
+        def narrow(name, qs):
+            if not sent_only:
+                return qs
+            value = self.data.get(name)
+            return qs.filter(pk=int(value)) if str(value or "").isdigit() and len(str(value)) < 12 else qs.none()
+
+        every = [("", _("All"))]
+        if "agency" in self.fields:
+            self.fields["ministry"].choices = every + [(m.pk, m.name) for m in narrow("ministry", Ministry.objects.all())]
+            self.fields["agency"].choices = every + [(a.pk, a.name) for a in narrow("agency", Agency.objects.all())]
+        dims = self._dims
+        if dims.get("officer") is not None:
+            # An officer's reports are of their own ratings: the premises and targets they worked at.
             premise_ids, targets = officer_reach(dims["agency"], dims["officer"])
-            premises = Premise.objects.filter(pk__in=premise_ids)
+            premises = narrow("premise", Premise.objects.filter(pk__in=premise_ids))
             target_ids = [t.pk for t in targets[:2000]]
-            del self.fields["officer"]
+            if sent_only:
+                target_ids = [pk for pk in target_ids if str(pk) == self.data.get("target")]
         else:
-            premises = Premise.objects.all()
-            target_ids = list(Target.objects.values_list("pk", flat=True)[:2000])
+            premises = narrow("premise", Premise.objects.all())
+            target_ids = list(narrow("target", Target.objects.all()).values_list("pk", flat=True)[:2000])
             officers = labels.label_officers(
-                User.scoped.filter(role__in=[User.OFFICER, User.SUPERVISOR]).order_by("full_name")[:2000])
+                narrow("officer", User.scoped.filter(role__in=[User.OFFICER, User.SUPERVISOR])).order_by("full_name")[:2000])
             self.fields["officer"].choices = every + [(u.pk, u.label) for u in officers]
         self.fields["premise"].choices = every + [(p.pk, p.name) for p in premises[:2000]]
         named = labels.target_labels(target_ids)  # the premise beside each counter, officer's staff number

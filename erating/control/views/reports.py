@@ -42,6 +42,7 @@ def report_index(request):
 
 
 def _invalid(request, form, status=400):
+    form.offer()  # shown again: every unit to choose from, not only the submitted ones
     return render(request, "control/reports/index.html", {"form": form, "files": _my_files(request)[:20],
                                                           "nav": "reports"}, status=status)
 
