@@ -268,12 +268,13 @@ def _commented(c):
     return k.commented if k else 0
 
 
-def themes(c):
+def themes(c, commented=None):
     """-> {"commented": n, "rows": [{"theme", "n", "share", "previous_n", "previous_share", "change"}]}
     most frequent first; share = part of the commented ratings in the Criteria (a comment can carry
-    several themes, so shares add up to more than 100 %); change in percentage points."""
+    several themes, so shares add up to more than 100 %); change in percentage points.
+    `commented`: (this period's, the previous period's) commented ratings, when the caller has them."""
     now, before = _per_theme(c), _per_theme(c.previous())
-    commented, commented_before = _commented(c), _commented(c.previous())
+    commented, commented_before = commented or (_commented(c), _commented(c.previous()))
     with scopes_disabled():
         labels = {t.id: t for t in Theme.objects.filter(id__in=set(now) | set(before))}
     rows = []

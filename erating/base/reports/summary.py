@@ -72,19 +72,19 @@ def summary(ctx):
     named = labels.target_labels(key[0] for key, _k in shown)  # premise beside each; officers' staff number
     yield _grouped(_("By counter, service, facility or officer"), shown, lambda key: named.get(key[0], ""), note=note,
                    sheet=_("By what was rated"))
-    yield from _themes(ctx)
+    yield from _themes(ctx, (now["counts"].commented, before["counts"].commented))
 
 
 def _one_decimal(value):
     return numbers.half_up(value, 1) if value is not None else None  # a Decimal: shown as is
 
 
-def _themes(ctx):
+def _themes(ctx, commented):
     """What the comments are about, as on the Analysis page (the same figures, same Criteria):
     themes by count and share of the commented ratings with the change against the previous
     period; when asked for (the `phrases` option), the phrases whose share grew most, found
     without the taxonomy in a sample of the latest comments."""
-    found = theme_figures.themes(ctx.criteria)
+    found = theme_figures.themes(ctx.criteria, commented)
     rows = [(pick(ctx, r["theme"].name_ms, r["theme"].name_en), r["n"], r["share"],
              r["previous_share"], _one_decimal(r["change"])) for r in found["rows"]]
     yield Section(_("Comment themes"), [Column(_("Theme"), width=34), Column(_("Comments"), INT, 11),

@@ -219,3 +219,16 @@ def test_the_migration_fills_the_premise_reason_days_from_the_target_grain(world
     with scopes_disabled():
         carrying = sum(bool(reasons) for reasons in Rating.objects.values_list("reasons", flat=True))
     assert sum(n for *_k, reason, n in folded if reason == aggregates.ANY_REASON) == carrying >= 3
+
+
+@pytest.mark.django_db
+def test_postgresql_knows_a_targets_rows_carry_one_premise_and_agency():
+    """Grouped by target, premise and agency, the planner's estimate must be the targets' count,
+    not their product (it sorted to disk instead of hashing): extended statistics say so."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stxrelid::regclass::text, stxkind FROM pg_statistic_ext WHERE stxname LIKE %s",
+                       ["%_target_units"])
+        found = {(table, list(kind) if isinstance(kind, list) else kind) for table, kind in cursor.fetchall()}
+    assert {table for table, _kind in found} == {"base_ratingday", "base_ratingmonth"}
