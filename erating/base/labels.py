@@ -40,14 +40,19 @@ def officer_labels(ids):
 
 def target_labels(ids):
     """{target id: label}: an officer's own target is labelled as that officer."""
+    return {pk: label for pk, (label, _officer) in labelled_targets(ids).items()}
+
+
+def labelled_targets(ids):
+    """{target id: (label, officer id or None)}: the labels and whose own target each is, in one query."""
     with scopes_disabled():
         rows = Target.objects.filter(pk__in=list(ids)).values_list(
-            "pk", "name", "name_en", "premise__name", "officer__staff_number", "officer__email")
+            "pk", "name", "name_en", "premise__name", "officer_id", "officer__staff_number", "officer__email")
         out = {}
-        for pk, name, name_en, premise, staff, email in rows:
+        for pk, name, name_en, premise, officer, staff, email in rows:
             shown = pick(name, name_en)
             out[pk] = (officer_label(shown, premise=premise, staff_number=staff or "", email=email)
-                       if email else target_label(shown, premise))
+                       if email else target_label(shown, premise), officer)
         return out
 
 

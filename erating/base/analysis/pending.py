@@ -17,7 +17,9 @@ Who folds: `manage.py fold_aggregates` every second (started by `make run`, one 
 deployment: extra folders wait their turn), and every reader of the aggregates first, through
 fresh(), so figures are exact even where no folder runs.
 """
+import contextvars
 import logging
+from contextlib import contextmanager
 
 from django.db import OperationalError, connection, transaction
 
@@ -66,16 +68,39 @@ def fold_all(*, wait=False):
             return total
 
 
+# Inside one_snapshot(): whether this snapshot has folded already.
+_SNAPSHOT = contextvars.ContextVar("erating_pending_snapshot", default=None)
+
+
 def fresh():
     """For readers: fold what is pending so the figures that follow are exact. If another folder
     is at work, or SQLite is busy, read what is counted so far (that folder brings the rest in
-    moments later)."""
-    if not PendingRating.objects.exists():
-        return
+    moments later). Inside one_snapshot(), only the first call folds."""
+    snapshot = _SNAPSHOT.get()
+    if snapshot is not None:
+        if snapshot:
+            return
+        _SNAPSHOT.set(True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {TABLE} LIMIT 1")
+        if cursor.fetchone() is None:
+            return
     try:
         fold_all()
     except OperationalError:
         logger.warning("Pending ratings could not be folded before a read", exc_info=True)
+
+
+@contextmanager
+def one_snapshot():
+    """A document's figures (a report: dozens of engine reads) count the ratings stored when it
+    began, folded once, so every table in it agrees with every other."""
+    previous = _SNAPSHOT.get()
+    _SNAPSHOT.set(False)
+    try:
+        yield
+    finally:
+        _SNAPSHOT.set(previous)  # not reset(): a streamed report may end in another context
 
 
 def drop(since, until, agency=None):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_scopes import scope
 
-from erating.base.analysis import disclosure
+from erating.base.analysis import disclosure, pending
 from erating.base.models import Agency, Premise, Rating, Target, User
 from erating.base.reports import csv_out, pdf_out, xlsx_out, xlsx_stream
 from erating.base.reports.base import XLSX_MAX_ROWS, XLSX_TABLE_ROW, Column, Context, Heading, Section, TooManyRows
@@ -30,7 +30,7 @@ LANGUAGES = ("ms", "en")
 def bound(ctx):
     """The report's scope and language around everything that queries or translates (the
     figures engine counts ratings still waiting for the aggregate folder itself)."""
-    with scope(**ctx.dims), override(ctx.language):
+    with scope(**ctx.dims), override(ctx.language), pending.one_snapshot():
         yield
 
 

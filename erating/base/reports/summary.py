@@ -64,13 +64,14 @@ def summary(ctx):
     yield _grouped(_("By premise"), [((p,), k) for p, k in per_premise.items()],
                    lambda key: premise_names.get(key[0], ("",))[0])
     # An officer's own target is one officer: below the agency's minimum it is withheld (the rule).
-    own = disclosure.officer_targets(key[0] for key in per_target)
+    targets = labels.labelled_targets(key[0] for key in per_target)  # premise beside each; officers' staff number
     shown, hidden = disclosure.split_officer_rows(list(per_target.items()), ctx.user, total=lambda r: r[1].total,
-                                                  agency=lambda r: r[0][2], officer=lambda r: own.get(r[0][0]))
+                                                  agency=lambda r: r[0][2],
+                                                  officer=lambda r: targets.get(r[0][0], ("", None))[1])
     note = ngettext("%(n)s officer has too few ratings to be shown.",
                     "%(n)s officers have too few ratings to be shown.", hidden) % {"n": hidden} if hidden else ""
-    named = labels.target_labels(key[0] for key, _k in shown)  # premise beside each; officers' staff number
-    yield _grouped(_("By counter, service, facility or officer"), shown, lambda key: named.get(key[0], ""), note=note,
+    yield _grouped(_("By counter, service, facility or officer"), shown,
+                   lambda key: targets.get(key[0], ("", None))[0], note=note,
                    sheet=_("By what was rated"))
     yield from _themes(ctx, (now["counts"].commented, before["counts"].commented))
 

@@ -232,3 +232,17 @@ def test_postgresql_knows_a_targets_rows_carry_one_premise_and_agency():
                        ["%_target_units"])
         found = {(table, list(kind) if isinstance(kind, list) else kind) for table, kind in cursor.fetchall()}
     assert {table for table, _kind in found} == {"base_ratingday", "base_ratingmonth"}
+
+
+@pytest.mark.django_db
+def test_a_documents_snapshot_folds_once_and_readers_outside_it_fold_again(world):
+    rating_writer.insert_new([row(world.home.counter, score=2)])
+    with pending.one_snapshot():
+        pending.fresh()
+        assert not PendingRating.objects.exists()
+        rating_writer.insert_new([row(world.home.counter, score=3)])  # stored while the report is written
+        pending.fresh()
+        assert PendingRating.objects.count() == 1  # the report's figures stay one snapshot
+    pending.fresh()
+    assert not PendingRating.objects.exists()
+    assert aggregate_check.check(*FAR) == []
