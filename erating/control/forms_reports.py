@@ -67,7 +67,7 @@ class ReportForm(forms.Form):
         self.fields["end"].initial = today
         self.fields["start"].initial = today.replace(day=1)
         self.fields["year"].initial = today.year
-        self._user, self._dims = user, dims
+        self._dims = dims
         if not (user.is_system_admin and dims.get("agency") is None):
             del self.fields["ministry"], self.fields["agency"]
         if dims.get("officer") is not None:
