@@ -22,6 +22,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Q, Sum
+from django.db.models.functions import ExtractIsoWeekDay
 from django_scopes import scopes_disabled
 
 from erating.base.analysis import criteria as cr
@@ -355,15 +356,22 @@ def heatmap(c):
             qs = _filtered(TargetHeatMonth, c).filter(month__gte=first, month__lt=after)
         for weekday, hour, *values in _sum_rows(qs, ["weekday", "hour"]):
             grid[weekday][hour].add(_masked(c, values))
-        edges = [(c.start, first - timedelta(days=1)), (after, c.end)]
-        for start, end in edges:
+        for start, end in [(c.start, first - timedelta(days=1)), (after, c.end)]:
             if start <= end:
-                for (day, hour), k in hourly(c.replace(start=start, end=end)).items():
-                    grid[day.weekday()][hour] += k
+                _add_hours(c.replace(start=start, end=end), grid)
         return grid
-    for (day, hour), k in hourly(c).items():
-        grid[day.weekday()][hour] += k
+    _add_hours(c, grid)
     return grid
+
+
+def _add_hours(c, grid):
+    """Add the period's hours to the grid from the hour tables of hourly(), summed per weekday
+    in the database (a year of one premise's hours is thousands of day × hour rows)."""
+    pending.fresh()
+    model = TargetHour if _below_premise(c) else RatingHour
+    qs = _filtered(model, c).filter(day__gte=c.start, day__lte=c.end).annotate(weekday=ExtractIsoWeekDay("day"))
+    for weekday, hour, *values in _sum_rows(qs, ["weekday", "hour"]):
+        grid[weekday - 1][hour].add(_masked(c, values))
 
 
 # --- reasons ------------------------------------------------------------------------------------
