@@ -228,10 +228,10 @@ def test_postgresql_knows_a_targets_rows_carry_one_premise_and_agency():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's planner statistics")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT stxrelid::regclass::text, stxkind FROM pg_statistic_ext WHERE stxname LIKE %s",
-                       ["%_target_units"])
-        found = {(table, list(kind) if isinstance(kind, list) else kind) for table, kind in cursor.fetchall()}
-    assert {table for table, _kind in found} == {"base_ratingday", "base_ratingmonth"}
+        cursor.execute("SELECT stxrelid::regclass::text, 'd' = ANY(stxkind) FROM pg_statistic_ext "
+                       "WHERE stxname LIKE %s", ["%_target_units"])
+        found = dict(cursor.fetchall())
+    assert found == {"base_ratingday": True, "base_ratingmonth": True}  # 'd': ndistinct
 
 
 @pytest.mark.django_db
