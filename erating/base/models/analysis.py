@@ -137,20 +137,27 @@ class ReasonMonth(models.Model):
         return f"ReasonMonth {self.month} agency {self.agency_id}"
 
 
-class PremiseReasonDay(models.Model):
-    """How often each follow-up reason was chosen, per Malaysia day and premise (summed from
-    RatingReasonDay): the days outside whole months when nothing below the premise is asked for,
-    which at target grain cost a national query thousands of rows a day; reason_id 0 as there."""
+class PerPremiseDay(models.Model):
+    """Per Malaysia day and premise, one count per score and key (a reason, a theme): summed from
+    the target-grain day table, for the days outside whole months when nothing below the
+    premise is asked for (at target grain a national query reads thousands of rows a day)."""
     day = models.DateField()
     agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
     premise = models.ForeignKey("base.Premise", on_delete=models.CASCADE, related_name="+", db_index=False)
     channel = models.CharField(max_length=6)
     flagged = models.BooleanField()
     score = models.PositiveSmallIntegerField()
-    reason_id = models.IntegerField()
     n = models.IntegerField(default=0)
 
     objects = ScopedManager(agency="agency", premise="premise")
+
+    class Meta:
+        abstract = True
+
+
+class PremiseReasonDay(PerPremiseDay):
+    """Follow-up reasons per day and premise (from RatingReasonDay); reason_id 0 as there."""
+    reason_id = models.IntegerField()
 
     class Meta:
         constraints = [models.UniqueConstraint(

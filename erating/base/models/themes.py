@@ -3,6 +3,7 @@ which themes each commented rating carries, and their counts kept beside the oth
 from django.db import models
 from django_scopes import ScopedManager
 
+from erating.base.models.analysis import PerPremiseDay
 from erating.base.models.bilingual import pick
 
 
@@ -94,19 +95,9 @@ class ThemeDay(models.Model):
         return f"ThemeDay {self.day} agency {self.agency_id}"
 
 
-class PremiseThemeDay(models.Model):
-    """Commented ratings per theme, Malaysia day and premise (summed from ThemeDay): the days
-    outside whole months when nothing below the premise is asked for (as PremiseReasonDay)."""
-    day = models.DateField()
-    agency = models.ForeignKey("base.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
-    premise = models.ForeignKey("base.Premise", on_delete=models.CASCADE, related_name="+", db_index=False)
-    channel = models.CharField(max_length=6)
-    flagged = models.BooleanField()
-    score = models.PositiveSmallIntegerField()
+class PremiseThemeDay(PerPremiseDay):
+    """Commented ratings per theme, day and premise (from ThemeDay), as PremiseReasonDay."""
     theme_id = models.IntegerField()
-    n = models.IntegerField(default=0)
-
-    objects = ScopedManager(agency="agency", premise="premise")
 
     class Meta:
         constraints = [models.UniqueConstraint(
