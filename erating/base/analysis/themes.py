@@ -247,10 +247,10 @@ def _parts(c):
     """Querysets of theme counts answering the Criteria exactly: whole months from ThemeMonth and
     the other days from PremiseThemeDay when nothing below the premise is asked for, else every
     day from ThemeDay (as the follow-up reasons)."""
-    from erating.base.analysis import figures, pending
+    from erating.base.analysis import pending, reasons
 
     pending.fresh()  # the engine folds, not its callers
-    return figures.day_parts(c, ThemeDay, PremiseThemeDay, ThemeMonth)
+    return reasons.day_parts(c, ThemeDay, PremiseThemeDay, ThemeMonth)
 
 
 def _per_theme(c):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from erating.base.analysis import figures
+from erating.base.analysis import reasons as reason_figures
 from erating.base.models import Agency, AuditEntry, FollowUpReason, Premise
 from erating.base.reports.base import DATETIME, INT, Column, Section
 from erating.base.reports.common import names, pick
@@ -16,9 +16,9 @@ LOGIN, LOGOUT, FAILED = "login", "logout", "login_failed"
 
 def followup(ctx):
     """Reasons chosen per premise and the ratings that carry any reason, both from the engine's
-    reason aggregates (figures.reasons_by, figures.with_reasons)."""
+    reason aggregates (analysis/reasons.py: reasons_by, with_reasons)."""
     counts = defaultdict(lambda: defaultdict(int))  # (agency, premise name) → reason id → count
-    by_premise = figures.reasons_by(ctx.criteria, ["agency_id", "premise_id"])
+    by_premise = reason_figures.reasons_by(ctx.criteria, ["agency_id", "premise_id"])
     premise_names = names(Premise, {premise for _a, premise, _r in by_premise}, "name")
 
     def premise_name(pk):
@@ -28,7 +28,7 @@ def followup(ctx):
         if n:
             counts[(agency_id, premise_name(premise))][reason] += n
     with_reasons = defaultdict(int)
-    for (agency_id, premise), n in figures.with_reasons(ctx.criteria, ["agency_id", "premise_id"]).items():
+    for (agency_id, premise), n in reason_figures.with_reasons(ctx.criteria, ["agency_id", "premise_id"]).items():
         with_reasons[(agency_id, premise_name(premise))] += n
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in={k[0] for k in counts})}
     reasons_by_agency = defaultdict(list)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from erating.base.analysis import aggregate_check, figures, measures, pending, rankings
 from erating.base.analysis import criteria as cr
+from erating.base.analysis import reasons as reason_figures
 from erating.base.ingest import writer as rating_writer
 from erating.base.models import Rating, User
 from erating.base.scoping import dimensions_for
@@ -126,7 +127,7 @@ def test_figures_equal_the_raw_computation(dataset, data):
         got_channels = dict(figures.channels(c))
         grain, series = figures.trend(c)
         grid = figures.heatmap(c)
-        got_reasons = {reason.id: n for reason, n in figures.reasons(c)}
+        got_reasons = {reason.id: n for reason, n in reason_figures.reasons(c)}
         premise_rank = rankings.ranking(c, "premise")
         officer_rank = rankings.ranking(c, "officer", show_officers_below_minimum=True)
         bundle = rankings.rankings(c, ["premise", "counter", "officer"], show_officers_below_minimum=True)

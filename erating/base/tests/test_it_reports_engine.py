@@ -10,7 +10,7 @@ from django_scopes import scope
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from erating.base.analysis import figures, rankings
+from erating.base.analysis import figures, rankings, reasons
 from erating.base.numbers import half_up, shares
 from erating.base.reports import aggregate
 from erating.base.reports.run import bound, prepare
@@ -110,8 +110,8 @@ def _check(user, report, ctx, sections):
             assert sum(column) == months.get(month, figures.Counts()).total
     elif report == "followup":
         with scope(**ctx.dims):
-            engine = sum(n for _reason, n in figures.reasons(c))
-            carrying = sum(figures.with_reasons(c).values())
+            engine = sum(n for _reason, n in reasons.reasons(c))
+            carrying = sum(reasons.with_reasons(c).values())
         printed = carried = 0
         for labels, body in by_title.values():
             if "Total reasons" in labels and body:

@@ -13,6 +13,7 @@ from erating.base import numbers
 from erating.base.analysis import criteria as cr
 from erating.base.analysis import figures
 from erating.base.analysis import rankings as ranks
+from erating.base.analysis import reasons as reason_figures
 from erating.base.analysis import themes as theme_figures
 from erating.base.ingest.rating_form import captions_for
 from erating.base.models.bilingual import pick
@@ -151,7 +152,7 @@ def heatmap(c):
 def reasons(c):
     # Agencies keep their own reason lists; across agencies, reasons worded alike are one row.
     merged = {}
-    for reason, n in figures.reasons(c):
+    for reason, n in reason_figures.reasons(c):
         label = reason.text if reason else "?"
         merged[label] = merged.get(label, 0) + n
     ordered = sorted(merged.items(), key=lambda item: (-item[1], item[0]))
